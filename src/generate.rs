@@ -1,0 +1,353 @@
+//! Synthetic Hunan cases of any size, byte-identical for the same arguments.
+//!
+//! Prefectures, occupations and holidays come from the reference data files (compiled in, so a
+//! user corrects them in `data/hunan/` only). Institutions follow population, filings leave a
+//! few gaps ("成熟一个，实施一个"), sessions fall on weekends clear of holidays, and
+//! registrations follow population × occupation popularity with ~3 % two-paper persons.
+//! A ChaCha stream seeded by `--seed` makes every draw reproducible.
+
+use crate::case::checks::{credit_code_check, resident_id_check};
+use chrono::{Datelike, Duration, NaiveDate, Weekday};
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use std::fmt::Write as _;
+use std::path::Path;
+
+pub const PREFECTURES_CSV: &str = include_str!("../data/hunan/prefectures.csv");
+pub const OCCUPATIONS_CSV: &str = include_str!("../data/hunan/occupations.csv");
+pub const HOLIDAYS_CSV: &str = include_str!("../data/hunan/holidays.csv");
+
+/// What to generate.
+#[derive(Debug, Clone)]
+pub struct Spec {
+    pub seed: u64,
+    pub candidates: usize,
+    /// Multiplies the number of institutions per prefecture; `None` scales with the candidates.
+    pub institution_scale: Option<f64>,
+    /// Exam weekends (2 days × 2 sessions each); `None`: 2 up to 30,000 registrations, else 4.
+    pub weekends: Option<usize>,
+    pub quarter: (i32, u32),
+    /// Write demand.csv (a forecast) instead of candidates.csv.
+    pub demand_only: bool,
+}
+
+struct Pref {
+    code: String,
+    name: String,
+    short: String,
+    population: f64,
+}
+
+struct Occ {
+    name: String,
+    work_type: String,
+    levels: Vec<u8>,
+    popularity: f64,
+}
+
+fn parse_reference() -> (Vec<Pref>, Vec<Occ>) {
+    let mut prefs = Vec::new();
+    let mut r = csv::Reader::from_reader(PREFECTURES_CSV.as_bytes());
+    for rec in r.records() {
+        let rec = rec.expect("reference prefectures.csv");
+        prefs.push(Pref {
+            code: rec[0].to_string(),
+            name: rec[1].to_string(),
+            short: rec[4].to_string(),
+            population: rec[5].parse().expect("population"),
+        });
+    }
+    let mut occs = Vec::new();
+    let mut r = csv::Reader::from_reader(OCCUPATIONS_CSV.as_bytes());
+    for rec in r.records() {
+        let rec = rec.expect("reference occupations.csv");
+        occs.push(Occ {
+            name: rec[1].to_string(),
+            work_type: rec[2].to_string(),
+            levels: rec[3].split('|').map(|l| l.parse().expect("level")).collect(),
+            popularity: rec[7].parse().expect("popularity"),
+        });
+    }
+    (prefs, occs)
+}
+
+const CREDIT: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
+const SURNAMES: [&str; 24] = ["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "周", "吴", "徐", "孙", "朱", "马", "胡", "郭", "林", "何", "高", "罗", "郑", "梁", "谢", "唐"];
+const GIVEN: [&str; 32] = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英", "霞", "平", "刚", "桂英", "文", "华", "建国", "湘", "晓东", "思远", "雨桐", "子涵", "浩然", "欣怡"];
+const WORDS: [&str; 16] = ["星河", "麓山", "湘江", "岳麓", "芙蓉", "橘洲", "洞庭", "南岳", "桃源", "潇湘", "云帆", "启航", "智远", "博雅", "卓越", "新程"];
+
+fn weighted(rng: &mut ChaCha8Rng, weights: &[f64]) -> usize {
+    let total: f64 = weights.iter().sum();
+    let mut x = rng.gen::<f64>() * total;
+    for (i, w) in weights.iter().enumerate() {
+        if x < *w {
+            return i;
+        }
+        x -= w;
+    }
+    weights.len() - 1
+}
+
+fn credit_code(rng: &mut ChaCha8Rng, prefecture: &str) -> String {
+    let mut s = format!("52{prefecture}00");
+    while s.len() < 17 {
+        s.push(CREDIT[rng.gen_range(0..CREDIT.len())] as char);
+    }
+    let c = credit_code_check(&s).expect("alphabet");
+    s.push(c);
+    s
+}
+
+fn resident_id(rng: &mut ChaCha8Rng, prefecture: &str) -> String {
+    let birth = NaiveDate::from_ymd_opt(1966, 1, 1).unwrap() + Duration::days(rng.gen_range(0..14_000));
+    let mut s = format!("{prefecture}02{}{:03}", birth.format("%Y%m%d"), rng.gen_range(0..1000));
+    let c = resident_id_check(&s).expect("digits");
+    s.push(c);
+    s
+}
+
+/// Weekend days of the quarter clear of holidays and make-up workdays.
+fn weekend_days(year: i32, q: u32) -> Vec<NaiveDate> {
+    let blocked: Vec<NaiveDate> = HOLIDAYS_CSV
+        .lines()
+        .skip(1)
+        .filter_map(|l| NaiveDate::parse_from_str(l.split(',').next()?, "%Y-%m-%d").ok())
+        .collect();
+    let first = NaiveDate::from_ymd_opt(year, (q - 1) * 3 + 1, 1).unwrap();
+    let mut days = Vec::new();
+    let mut d = first;
+    while Quarter0(d) == (year, q) {
+        if matches!(d.weekday(), Weekday::Sat | Weekday::Sun) && !blocked.contains(&d) {
+            days.push(d);
+        }
+        d += Duration::days(1);
+    }
+    days
+}
+
+#[allow(non_snake_case)]
+fn Quarter0(d: NaiveDate) -> (i32, u32) {
+    (d.year(), d.month0() / 3 + 1)
+}
+
+/// Writes the case into `out` (created if needed). Returns the number of registrations written.
+pub fn generate(spec: &Spec, out: &Path) -> std::io::Result<usize> {
+    let mut rng = ChaCha8Rng::seed_from_u64(spec.seed);
+    let (prefs, occs) = parse_reference();
+    let scale = spec.institution_scale.unwrap_or((spec.candidates as f64 / 25_000.0).max(1.0));
+    let weekends = spec.weekends.unwrap_or(if spec.candidates <= 30_000 { 2 } else { 4 });
+    let (year, q) = spec.quarter;
+    let first_day = NaiveDate::from_ymd_opt(year, (q - 1) * 3 + 1, 1).unwrap();
+
+    // institutions
+    struct Inst {
+        id: String,
+        pref: usize,
+        staff: u32,
+    }
+    let mut institutions: Vec<Inst> = Vec::new();
+    let mut inst_csv = String::from("id,name,credit_code,prefecture,entity_type,staff,qualified_staff,total_area_m2,office_area_m2,records\n");
+    let mut rooms_csv = String::from("institution_id,room_id,seats,camera_p\n");
+    let mut assess_csv = String::from("institution_id,item,grade\n");
+    let counts: Vec<usize> = prefs.iter().map(|p| ((p.population / 1.4 * scale).round() as usize).max(2)).collect();
+    let total: usize = counts.iter().sum();
+    let width = if total >= 1000 { 4 } else { 3 };
+    for (pi, p) in prefs.iter().enumerate() {
+        for k in 0..counts[pi] {
+            let id = format!("I{:0width$}", institutions.len() + 1);
+            let n = institutions.len();
+            // a few institutions fail vetting, deterministically spread
+            let fail = if n % 23 == 7 { n / 23 % 5 + 1 } else { 0 };
+            let entity = match (fail, rng.gen_range(0..20)) {
+                (1, _) => "政府机关",
+                (_, 0..=9) => "企业",
+                (_, 10..=14) => "民办非企业",
+                (_, 15..=17) => "事业单位",
+                _ => "社会团体",
+            };
+            let staff: u32 = if fail == 2 { 12 } else { rng.gen_range(15..=36) };
+            let qualified = rng.gen_range(5..=12).min(staff);
+            let records = match (fail, rng.gen_range(0..30)) {
+                (3, _) => format!("abnormal_business_list@{}-03-15", year - 1),
+                (_, 0) => format!("abnormal_business_list@{}-05-20", year - 5),
+                _ => String::new(),
+            };
+            let name = format!("{}{}职业技能评价中心{}（虚构）", p.short, WORDS[(n + k) % WORDS.len()], n + 1);
+            let _ = writeln!(
+                inst_csv,
+                "{id},{name},{},{},{entity},{staff},{qualified},{},{},{records}",
+                credit_code(&mut rng, &p.code[..4]),
+                p.name,
+                rng.gen_range(1000..5000),
+                rng.gen_range(100..600)
+            );
+            let mut seats_total = 0;
+            let mut r = 0;
+            while seats_total < 200 || (r < 4 && rng.gen_bool(0.5)) {
+                r += 1;
+                let seats = *[60u32, 80, 90, 100, 120, 150].choose(&mut rng).unwrap();
+                seats_total += seats;
+                let camera = if fail == 4 && r == 1 { 480 } else if rng.gen_bool(0.7) { 1080 } else { 720 };
+                let _ = writeln!(rooms_csv, "{id},R{r},{seats},{camera}");
+            }
+            for (item, name) in crate::case::ASSESSMENT_ITEMS.iter().enumerate() {
+                let grade = if fail == 5 && item == 6 {
+                    "不合格"
+                } else {
+                    ["优秀", "良好", "良好", "合格"][rng.gen_range(0..4)]
+                };
+                let _ = writeln!(assess_csv, "{id},{name},{grade}");
+            }
+            institutions.push(Inst { id, pref: pi, staff });
+        }
+    }
+    let _ = institutions.iter().map(|i| i.staff).sum::<u32>();
+
+    // filings: per prefecture and occupation row, one institution (two in big prefectures)
+    let mut filings_csv = String::from("institution_id,occupation,work_type,levels,status,filed_on\n");
+    let mut filed: Vec<Vec<Vec<usize>>> = vec![vec![Vec::new(); occs.len()]; prefs.len()];
+    let gap_occupation = occs.iter().position(|o| o.name == "会展设计师");
+    for (pi, p) in prefs.iter().enumerate() {
+        let local: Vec<usize> = (0..institutions.len()).filter(|&i| institutions[i].pref == pi).collect();
+        for (oi, o) in occs.iter().enumerate() {
+            if Some(oi) == gap_occupation {
+                continue; // 成熟一个，实施一个: nobody filed yet
+            }
+            let coverage = if o.popularity >= 3.0 { 1.0 } else { 0.55 };
+            if !rng.gen_bool(coverage) {
+                continue;
+            }
+            let how_many = if p.population > 6.0 { 2 } else { 1 } * (scale.round() as usize).max(1);
+            let mut chosen = local.clone();
+            chosen.shuffle(&mut rng);
+            for &i in chosen.iter().take(how_many.min(local.len())) {
+                let roll = rng.gen_range(0..100);
+                let (status, filed_on) = match roll {
+                    0..=2 => ("pending", first_day - Duration::days(20)),
+                    3..=4 => ("suspended", first_day - Duration::days(300)),
+                    5 => ("revoked", first_day - Duration::days(400)),
+                    6..=7 => ("filed", first_day + Duration::days(15)),
+                    _ => ("filed", first_day - Duration::days(rng.gen_range(30..700))),
+                };
+                let levels = if rng.gen_bool(0.8) {
+                    format!("{}-{}", o.levels[0], o.levels[o.levels.len() - 1])
+                } else {
+                    o.levels.iter().map(u8::to_string).collect::<Vec<_>>().join("|")
+                };
+                let _ = writeln!(filings_csv, "{},{},{},{levels},{status},{filed_on}", institutions[i].id, o.name, o.work_type);
+                if status == "filed" && filed_on <= first_day {
+                    filed[pi][oi].push(i);
+                }
+            }
+        }
+    }
+
+    // sessions: `weekends` weekends spread over the quarter, two sessions a day
+    let days = weekend_days(year, q);
+    let saturdays: Vec<NaiveDate> = days.iter().copied().filter(|d| d.weekday() == Weekday::Sat && days.contains(&(*d + Duration::days(1)))).collect();
+    let mut sessions_csv = String::from("date,start,end\n");
+    let pick = weekends.min(saturdays.len()).max(1);
+    for k in 0..pick {
+        let sat = saturdays[k * saturdays.len() / pick];
+        for day in [sat, sat + Duration::days(1)] {
+            let _ = writeln!(sessions_csv, "{day},08:30,12:30");
+            let _ = writeln!(sessions_csv, "{day},14:00,17:30");
+        }
+    }
+
+    // registrations
+    let pref_w: Vec<f64> = prefs.iter().map(|p| p.population).collect();
+    let occ_w: Vec<f64> = occs.iter().map(|o| o.popularity).collect();
+    let level_weight = |l: u8| [0.0, 0.05, 0.15, 0.35, 0.30, 0.15][l as usize];
+    let mut cand_csv = String::with_capacity(spec.candidates * 110);
+    cand_csv.push_str("candidate_id,name,id_number,prefecture,occupation,work_type,level,institution_id\n");
+    let mut demand = vec![vec![[0u32; 6]; occs.len()]; prefs.len()];
+    let mut written = 0;
+    let mut next_id = 1;
+    while written < spec.candidates {
+        let pi = weighted(&mut rng, &pref_w);
+        let id_number = resident_id(&mut rng, &prefs[pi].code);
+        let name = format!("{}{}", SURNAMES[rng.gen_range(0..SURNAMES.len())], GIVEN[rng.gen_range(0..GIVEN.len())]);
+        let papers = if rng.gen_bool(0.03) { 2 } else { 1 };
+        let mut previous: Option<(usize, u8)> = None;
+        for _ in 0..papers {
+            if written >= spec.candidates {
+                break;
+            }
+            let (oi, level) = loop {
+                let oi = weighted(&mut rng, &occ_w);
+                let lw: Vec<f64> = occs[oi].levels.iter().map(|&l| level_weight(l)).collect();
+                let level = occs[oi].levels[weighted(&mut rng, &lw)];
+                if previous != Some((oi, level)) {
+                    break (oi, level);
+                }
+            };
+            previous = Some((oi, level));
+            let repeats = if rng.gen_bool(0.002) { 2 } else { 1 }; // the same paper twice
+            for _ in 0..repeats {
+                if written >= spec.candidates {
+                    break;
+                }
+                demand[pi][oi][level as usize] += 1;
+                let registered = if !filed[pi][oi].is_empty() && rng.gen_bool(0.7) {
+                    institutions[*filed[pi][oi].choose(&mut rng).unwrap()].id.clone()
+                } else if rng.gen_bool(0.02) {
+                    let local: Vec<&Inst> = institutions.iter().filter(|i| i.pref == pi).collect();
+                    local.choose(&mut rng).unwrap().id.clone()
+                } else {
+                    String::new()
+                };
+                let o = &occs[oi];
+                // a few rows use former names and Chinese level names, as real exports do
+                let occupation = match (o.name.as_str(), rng.gen_range(0..200)) {
+                    ("劳动关系协调师", 0) => "劳动关系协调员",
+                    ("营养师", 0) => "公共营养师",
+                    _ => o.name.as_str(),
+                };
+                let level_text = if rng.gen_range(0..100) == 0 { crate::case::level_name(level).to_string() } else { level.to_string() };
+                let _ = writeln!(cand_csv, "C{next_id:07},{name},{id_number},{},{occupation},{},{level_text},{registered}", prefs[pi].name, o.work_type);
+                next_id += 1;
+                written += 1;
+            }
+        }
+    }
+
+    std::fs::create_dir_all(out)?;
+    let quarter = format!("{year}Q{q}");
+    std::fs::write(
+        out.join("case.toml"),
+        format!(
+            "# Synthetic case written by `exam-planner generate --seed {} --candidates {}`: every institution and person is fictional.\nname = \"湖南省{year}年第{}季度知识技能型职业技能等级统一认定（合成数据）\"\nquarter = \"{quarter}\"\n\n[policy]\nmax_travel_km = 250\nroad_factor = 1.3\ncandidates_per_invigilator = 15\nmin_invigilators_per_room = 2\nsittings_per_paper = 1\nkeep_registered_institution = true\n",
+            spec.seed,
+            spec.candidates,
+            ["一", "二", "三", "四"][(q - 1) as usize]
+        ),
+    )?;
+    std::fs::write(out.join("prefectures.csv"), PREFECTURES_CSV)?;
+    std::fs::write(out.join("occupations.csv"), OCCUPATIONS_CSV)?;
+    std::fs::write(out.join("holidays.csv"), HOLIDAYS_CSV)?;
+    std::fs::write(out.join("institutions.csv"), inst_csv)?;
+    std::fs::write(out.join("rooms.csv"), rooms_csv)?;
+    std::fs::write(out.join("assessment.csv"), assess_csv)?;
+    std::fs::write(out.join("filings.csv"), filings_csv)?;
+    std::fs::write(out.join("sessions.csv"), sessions_csv)?;
+    if spec.demand_only {
+        let mut d = String::from("prefecture,occupation,work_type,level,candidates\n");
+        for (pi, per) in demand.iter().enumerate() {
+            for (oi, levels) in per.iter().enumerate() {
+                for (level, &n) in levels.iter().enumerate() {
+                    if n > 0 {
+                        let _ = writeln!(d, "{},{},{},{level},{n}", prefs[pi].name, occs[oi].name, occs[oi].work_type);
+                    }
+                }
+            }
+        }
+        std::fs::write(out.join("demand.csv"), d)?;
+        let _ = std::fs::remove_file(out.join("candidates.csv"));
+    } else {
+        std::fs::write(out.join("candidates.csv"), cand_csv)?;
+        let _ = std::fs::remove_file(out.join("demand.csv"));
+    }
+    Ok(written)
+}

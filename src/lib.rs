@@ -1,0 +1,18 @@
+//! exam-planner: plans Hunan province's unified skill-certification exams.
+//!
+//! The pipeline, one module per stage: [`case`] reads a case folder, [`validate`] and [`vet`]
+//! check it, [`solve`] chooses each paper's slot and routes candidates, [`seat`] deals seats,
+//! [`plan`] writes the plan folder atomically, and [`verify`] re-checks a written plan without
+//! the solver. [`whatif`] runs scenarios in parallel; [`generate`] writes synthetic cases.
+
+pub mod case;
+pub mod diag;
+pub mod generate;
+pub mod plan;
+pub mod planner;
+pub mod seat;
+pub mod solve;
+pub mod validate;
+pub mod verify;
+pub mod vet;
+pub mod whatif;

@@ -1,0 +1,329 @@
+//! The command line: arguments → library calls → exit codes. No planning logic lives here.
+
+use clap::{Args, Parser, Subcommand};
+use exam_planner::diag::Severity;
+use exam_planner::{generate, plan, planner, solve, validate, verify, vet, whatif};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "exam-planner", version, about = "Plans Hunan's unified skill-certification exams: one slot per paper, seats near home.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone)]
+struct SolveArgs {
+    /// Solver wall clock per model, in seconds (default 120).
+    #[arg(long, value_name = "SECONDS")]
+    time_limit: Option<f64>,
+    /// Relative MIP gap to stop at (default 0: prove optimality).
+    #[arg(long, value_name = "FRACTION")]
+    gap: Option<f64>,
+    /// Parallel workers (default: all cores).
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+}
+
+impl SolveArgs {
+    fn settings(&self) -> Result<solve::Settings, String> {
+        let mut s = solve::Settings::default();
+        if let Some(t) = self.time_limit {
+            if !(t > 0.0) {
+                return Err(format!("--time-limit must be positive, got {t}"));
+            }
+            s.time_limit = Some(t);
+        }
+        if let Some(g) = self.gap {
+            if !(0.0..1.0).contains(&g) {
+                return Err(format!("--gap must be in [0, 1), got {g}"));
+            }
+            s.gap = g;
+        }
+        Ok(s)
+    }
+
+    fn pool(&self) -> Result<rayon::ThreadPool, String> {
+        let n = self.threads.unwrap_or(0);
+        rayon::ThreadPoolBuilder::new().num_threads(n).build().map_err(|e| e.to_string())
+    }
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Read and check every input file; print each problem as file:line: column: message.
+    Validate { case: PathBuf },
+    /// Check every institution against the selection conditions and the assessment rule.
+    Vet {
+        case: PathBuf,
+        /// Write vetting.csv and coverage.csv into this folder.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Build and solve the quarter's plan and write the plan folder.
+    Plan {
+        case: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+        #[command(flatten)]
+        solve: SolveArgs,
+    },
+    /// Re-check a written plan against the case, independently of the solver.
+    Verify { case: PathBuf, dir: PathBuf },
+    /// Run what-if scenarios in parallel against the baseline.
+    Whatif {
+        case: PathBuf,
+        /// A TOML file of [[scenario]] tables.
+        #[arg(long)]
+        scenarios: Option<PathBuf>,
+        #[arg(long)]
+        out: PathBuf,
+        /// One scenario per eligible institution: `add-room:SEATS`.
+        #[arg(long, value_name = "add-room:SEATS")]
+        sweep: Option<String>,
+        /// Number of demand draws.
+        #[arg(long, value_name = "N")]
+        monte_carlo: Option<usize>,
+        /// Coefficient of variation of each group's count.
+        #[arg(long, value_name = "C", default_value_t = 0.2)]
+        cv: f64,
+        #[arg(long, value_name = "S", default_value_t = 1)]
+        seed: u64,
+        /// Do not start scenarios from the baseline's timetable.
+        #[arg(long)]
+        no_warm_start: bool,
+        #[command(flatten)]
+        solve: SolveArgs,
+    },
+    /// Write a realistic synthetic Hunan case.
+    Generate {
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        seed: u64,
+        #[arg(long)]
+        candidates: usize,
+        /// Institutions per prefecture × this (default: grows with the candidates).
+        #[arg(long)]
+        institution_scale: Option<f64>,
+        /// Exam weekends in the quarter, 4 sessions each (default 2, or 4 above 30,000).
+        #[arg(long)]
+        weekends: Option<usize>,
+        /// The quarter, e.g. 2026Q3.
+        #[arg(long, default_value = "2026Q3")]
+        quarter: String,
+        /// Write demand.csv (a forecast) instead of candidates.csv.
+        #[arg(long)]
+        demand_only: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Validate { case } => cmd_validate(&case),
+        Command::Vet { case, out } => cmd_vet(&case, out.as_deref()),
+        Command::Plan { case, out, solve } => cmd_plan(&case, &out, &solve),
+        Command::Verify { case, dir } => cmd_verify(&case, &dir),
+        Command::Whatif { case, scenarios, out, sweep, monte_carlo, cv, seed, no_warm_start, solve } => {
+            let settings = match solve.settings() {
+                Ok(s) => s,
+                Err(e) => return usage(&e),
+            };
+            let pool = match solve.pool() {
+                Ok(p) => p,
+                Err(e) => return usage(&e),
+            };
+            if scenarios.is_none() && sweep.is_none() && monte_carlo.is_none() {
+                return usage("whatif needs --scenarios FILE, --sweep add-room:SEATS or --monte-carlo N");
+            }
+            let request = whatif::Request {
+                scenarios,
+                sweep,
+                monte_carlo,
+                cv,
+                seed,
+                warm_start: !no_warm_start,
+                settings,
+                threads: pool.current_num_threads(),
+            };
+            match pool.install(|| whatif::run(&case, &request, &out)) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(whatif::Error::Usage(m)) => usage(&m),
+                Err(whatif::Error::Case(m)) => {
+                    eprintln!("{m}");
+                    ExitCode::from(1)
+                }
+                Err(whatif::Error::Interrupted) => {
+                    eprintln!("interrupted: nothing written");
+                    ExitCode::from(130)
+                }
+                Err(e) => {
+                    eprintln!("whatif failed: {e}");
+                    ExitCode::from(3)
+                }
+            }
+        }
+        Command::Generate { out, seed, candidates, institution_scale, weekends, quarter, demand_only } => {
+            let Some(q) = exam_planner::case::Quarter::parse(&quarter) else {
+                return usage(&format!("--quarter expects a quarter such as 2026Q3, got {quarter:?}"));
+            };
+            if candidates == 0 {
+                return usage("--candidates must be at least 1");
+            }
+            let spec = generate::Spec { seed, candidates, institution_scale, weekends, quarter: (q.year, q.q), demand_only };
+            match generate::generate(&spec, &out) {
+                Ok(n) => {
+                    eprintln!("wrote a synthetic case of {n} registrations to {}", out.display());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("cannot write {}: {e}", out.display());
+                    ExitCode::from(1)
+                }
+            }
+        }
+    }
+}
+
+fn usage(message: &str) -> ExitCode {
+    eprintln!("error: {message}\nFor more information, try '--help'.");
+    ExitCode::from(2)
+}
+
+fn print_diagnostics(diags: &exam_planner::diag::Diagnostics) {
+    for d in &diags.items {
+        println!("{d}");
+    }
+}
+
+fn cmd_validate(case: &Path) -> ExitCode {
+    let (_, diags) = validate::validate_dir(case);
+    print_diagnostics(&diags);
+    let (e, w) = (diags.count(Severity::Error), diags.count(Severity::Warning));
+    println!("{}: {e} error(s), {w} warning(s)", case.display());
+    if e > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn cmd_vet(case_dir: &Path, out: Option<&Path>) -> ExitCode {
+    let (case, diags) = exam_planner::case::load(case_dir);
+    let Some(case) = case else {
+        print_diagnostics(&diags);
+        return ExitCode::from(1);
+    };
+    if diags.has_errors() {
+        eprintln!("note: the case has input errors (run validate); vetting what could be read");
+    }
+    let report = vet::report(&case);
+    print!("{}", report.table);
+    if let Some(out) = out {
+        let files = vec![("vetting.csv", report.vetting_csv), ("coverage.csv", report.coverage_csv)];
+        let staged = match plan::stage(out, &files) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("cannot write {}: {e}", out.display());
+                return ExitCode::from(1);
+            }
+        };
+        if let Err(e) = staged.commit(&["vetting.csv", "coverage.csv"]) {
+            eprintln!("cannot write {}: {e}", out.display());
+            return ExitCode::from(1);
+        }
+        eprintln!("wrote vetting.csv and coverage.csv to {}", out.display());
+    }
+    ExitCode::SUCCESS
+}
+
+fn cmd_plan(case_dir: &Path, out: &Path, args: &SolveArgs) -> ExitCode {
+    let settings = match args.settings() {
+        Ok(s) => s,
+        Err(e) => return usage(&e),
+    };
+    let pool = match args.pool() {
+        Ok(p) => p,
+        Err(e) => return usage(&e),
+    };
+    let tty = std::io::stderr().is_terminal();
+    let clock = std::time::Instant::now();
+    let (case, diags) = validate::validate_dir(case_dir);
+    let case = match case {
+        Some(c) if !diags.has_errors() => c,
+        _ => {
+            for d in diags.errors() {
+                println!("{d}");
+            }
+            eprintln!("the case has input errors: nothing planned, nothing written (see `exam-planner validate`)");
+            return ExitCode::from(1);
+        }
+    };
+    let warnings = diags.count(Severity::Warning);
+    if warnings > 0 {
+        eprintln!("{warnings} warning(s); `exam-planner validate {}` lists them", case_dir.display());
+    }
+    eprintln!("read {} registration(s) in {:.2} s; planning…", case.candidates().len().max(match &case.registrations {
+        exam_planner::case::Registrations::Demand(d) => d.iter().map(|r| r.candidates as usize).sum(),
+        _ => 0,
+    }), clock.elapsed().as_secs_f64());
+    let planned = match pool.install(|| planner::plan_case(&case, &settings, None)) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("no plan could be found: {e}");
+            return ExitCode::from(3);
+        }
+    };
+    let files = planned.plan.files();
+    let staged = match plan::stage(out, &files) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("cannot write {}: {e}", out.display());
+            return ExitCode::from(1);
+        }
+    };
+    let violations = verify::verify(&case, &staged.dir);
+    if !violations.is_empty() {
+        for v in violations.iter().take(50) {
+            eprintln!("{v}");
+        }
+        staged.discard();
+        eprintln!("internal error: the plan failed its own verification ({} violation(s)); nothing written", violations.len());
+        return ExitCode::from(3);
+    }
+    if let Err(e) = staged.commit(&plan::PLAN_FILES) {
+        eprintln!("cannot write {}: {e}", out.display());
+        return ExitCode::from(1);
+    }
+    for (stage, secs) in &planned.solution.timings {
+        eprintln!("  {stage:<10} {secs:>8.2} s");
+    }
+    let _ = tty;
+    eprintln!("  total      {:>8.2} s", clock.elapsed().as_secs_f64());
+    println!("{}", planner::describe(&planned.plan.summary));
+    println!("plan written to {} and verified", out.display());
+    ExitCode::SUCCESS
+}
+
+fn cmd_verify(case: &Path, dir: &Path) -> ExitCode {
+    match verify::verify_dirs(case, dir) {
+        Ok(v) if v.is_empty() => {
+            println!("{}: the plan obeys every rule", dir.display());
+            ExitCode::SUCCESS
+        }
+        Ok(v) => {
+            for x in &v {
+                println!("{x}");
+            }
+            println!("{}: {} violation(s)", dir.display(), v.len());
+            ExitCode::from(1)
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,191 @@
+//! The plan: its rows, its summary, and writing the plan folder all-or-nothing.
+//!
+//! Files are first written into a hidden staging folder beside the target; only when every
+//! file is complete (and `plan` has verified them) are they renamed into place. A failed or
+//! interrupted run therefore never leaves a half-written plan.
+
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TimetableRow {
+    pub occupation_code: String,
+    pub occupation: String,
+    pub work_type: String,
+    pub level: u8,
+    pub date: String,
+    pub start: String,
+    pub end: String,
+    pub candidates: u32,
+    pub institutions: u32,
+    pub rooms: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AllocationRow {
+    pub date: String,
+    pub start: String,
+    pub institution_id: String,
+    pub room_id: String,
+    pub occupation_code: String,
+    pub work_type: String,
+    pub level: u8,
+    pub home_prefecture: String,
+    pub candidates: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SeatRow {
+    pub ticket_no: String,
+    pub candidate_id: String,
+    pub name: String,
+    pub id_number: String,
+    pub home_prefecture: String,
+    pub occupation_code: String,
+    pub occupation: String,
+    pub work_type: String,
+    pub level: u8,
+    pub date: String,
+    pub start: String,
+    pub end: String,
+    pub venue_prefecture: String,
+    pub institution_id: String,
+    pub institution: String,
+    pub room_id: String,
+    pub seat: u32,
+}
+
+/// A deferred registration (candidate mode) or count (demand mode).
+#[derive(Debug, Clone)]
+pub struct DeferredRow {
+    pub candidate_id: Option<String>,
+    pub home_prefecture: String,
+    pub occupation_code: String,
+    pub work_type: String,
+    pub level: u8,
+    pub candidates: u32,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RoomRow {
+    pub date: String,
+    pub start: String,
+    pub institution_id: String,
+    pub room_id: String,
+    pub seats: u32,
+    pub seated: u32,
+    pub invigilators: u32,
+}
+
+/// Everything a plan folder holds.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub timetable: Vec<TimetableRow>,
+    pub allocation: Vec<AllocationRow>,
+    /// `None` when the case has only a demand forecast.
+    pub seats: Option<Vec<SeatRow>>,
+    pub deferred: Vec<DeferredRow>,
+    pub rooms: Vec<RoomRow>,
+    pub summary: serde_json::Value,
+}
+
+fn csv_bytes<T: Serialize>(rows: &[T], header: &[&str]) -> Vec<u8> {
+    let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
+    w.write_record(header).expect("writing to memory");
+    for r in rows {
+        w.serialize(r).expect("writing to memory");
+    }
+    w.into_inner().expect("writing to memory")
+}
+
+impl Plan {
+    /// The plan's files as (name, bytes), in a fixed order.
+    pub fn files(&self) -> Vec<(&'static str, Vec<u8>)> {
+        let mut files = vec![
+            ("timetable.csv", csv_bytes(&self.timetable, &["occupation_code", "occupation", "work_type", "level", "date", "start", "end", "candidates", "institutions", "rooms"])),
+            ("allocation.csv", csv_bytes(&self.allocation, &["date", "start", "institution_id", "room_id", "occupation_code", "work_type", "level", "home_prefecture", "candidates"])),
+        ];
+        if let Some(seats) = &self.seats {
+            files.push(("seats.csv", csv_bytes(seats, &[
+                "ticket_no", "candidate_id", "name", "id_number", "home_prefecture", "occupation_code", "occupation", "work_type",
+                "level", "date", "start", "end", "venue_prefecture", "institution_id", "institution", "room_id", "seat",
+            ])));
+        }
+        let mut w = csv::Writer::from_writer(Vec::new());
+        if self.seats.is_some() {
+            w.write_record(["candidate_id", "home_prefecture", "occupation_code", "work_type", "level", "reason"]).expect("memory");
+            for d in &self.deferred {
+                let level = d.level.to_string();
+                w.write_record([d.candidate_id.as_deref().unwrap_or(""), &d.home_prefecture, &d.occupation_code, &d.work_type, &level, &d.reason]).expect("memory");
+            }
+        } else {
+            w.write_record(["home_prefecture", "occupation_code", "work_type", "level", "candidates", "reason"]).expect("memory");
+            for d in &self.deferred {
+                let (level, n) = (d.level.to_string(), d.candidates.to_string());
+                w.write_record([&d.home_prefecture, &d.occupation_code, &d.work_type, &level, &n, &d.reason]).expect("memory");
+            }
+        }
+        files.push(("deferred.csv", w.into_inner().expect("memory")));
+        files.push(("rooms.csv", csv_bytes(&self.rooms, &["date", "start", "institution_id", "room_id", "seats", "seated", "invigilators"])));
+        let mut json = serde_json::to_vec_pretty(&self.summary).expect("json");
+        json.push(b'\n');
+        files.push(("summary.json", json));
+        files
+    }
+}
+
+/// Every file name a plan folder may hold (stale ones are removed when a plan replaces another).
+pub const PLAN_FILES: [&str; 6] = ["timetable.csv", "allocation.csv", "seats.csv", "deferred.csv", "rooms.csv", "summary.json"];
+
+/// A staging folder beside `out` holding complete files, not yet in place.
+pub struct Staged {
+    pub dir: PathBuf,
+    out: PathBuf,
+    names: Vec<String>,
+}
+
+/// Writes `files` into a fresh staging folder beside `out`.
+pub fn stage(out: &Path, files: &[(&str, Vec<u8>)]) -> std::io::Result<Staged> {
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent)?;
+    let base = out.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "plan".into());
+    let dir = parent.join(format!(".{base}.staging-{}", std::process::id()));
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir)?;
+    }
+    std::fs::create_dir(&dir)?;
+    let staged = Staged { dir, out: out.to_path_buf(), names: files.iter().map(|f| f.0.to_string()).collect() };
+    for (name, bytes) in files {
+        std::fs::write(staged.dir.join(name), bytes)?;
+    }
+    Ok(staged)
+}
+
+impl Staged {
+    /// Moves the staged files into place: the whole folder when `out` is new, else file by file
+    /// (each rename atomic), removing plan files of an earlier run that this plan does not have.
+    pub fn commit(self, known: &[&str]) -> std::io::Result<()> {
+        if !self.out.exists() {
+            std::fs::rename(&self.dir, &self.out)?;
+            return Ok(());
+        }
+        for name in &self.names {
+            std::fs::rename(self.dir.join(name), self.out.join(name))?;
+        }
+        for stale in known.iter().filter(|k| !self.names.iter().any(|n| n == *k)) {
+            let p = self.out.join(stale);
+            if p.exists() {
+                std::fs::remove_file(p)?;
+            }
+        }
+        std::fs::remove_dir_all(&self.dir)
+    }
+
+    pub fn discard(self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}

@@ -1,0 +1,135 @@
+//! The one door to HiGHS: a model written with good_lp goes in, values, bound and duals come out.
+//!
+//! good_lp builds the model; `into_inner` hands it to the `highs` crate so we can read what
+//! good_lp does not expose (the MIP dual bound, row duals) and pass a complete warm start.
+//! Every model runs single-threaded with a fixed seed: parallelism comes from running many
+//! models on rayon workers, and the same input then gives the same answer at any thread count.
+
+use good_lp::solvers::highs::highs;
+use good_lp::{Constraint, Expression, ProblemVariables, SolverModel, Variable, VariableDefinition};
+use highs::HighsModelStatus;
+
+/// Limits for one model.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub time_limit: Option<f64>,
+    pub rel_gap: f64,
+    /// Stop when the incumbent is within this much of the bound (use < 1 for integral objectives).
+    pub abs_gap: f64,
+}
+
+/// What HiGHS reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reached {
+    /// Proven optimal (within the requested gaps).
+    Optimal,
+    /// Stopped by the time limit with a feasible solution.
+    TimeLimit,
+}
+
+#[derive(Debug)]
+pub struct Solved {
+    pub reached: Reached,
+    pub objective: f64,
+    /// The proven lower bound (for an LP or an optimal MIP, the objective itself).
+    pub bound: f64,
+    pub values: Vec<f64>,
+    pub row_duals: Vec<f64>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SolveError {
+    #[error("the model is infeasible")]
+    Infeasible,
+    #[error("the solver stopped at its time limit before finding any feasible plan")]
+    NoSolution,
+    #[error("HiGHS failed: {0}")]
+    Solver(String),
+}
+
+/// A model under construction: variables get consecutive column indices, constraints
+/// consecutive row indices, so solutions and duals can be read back by index.
+#[derive(Default)]
+pub struct Model {
+    vars: ProblemVariables,
+    count: usize,
+    constraints: Vec<Constraint>,
+}
+
+impl Model {
+    pub fn add(&mut self, def: VariableDefinition) -> (Variable, usize) {
+        let v = self.vars.add(def);
+        self.count += 1;
+        (v, self.count - 1)
+    }
+
+    /// Adds a row and returns its index (for duals).
+    pub fn constrain(&mut self, c: Constraint) -> usize {
+        self.constraints.push(c);
+        self.constraints.len() - 1
+    }
+
+    /// Solves `min objective`. `start`, when given, must hold one value per column and be feasible.
+    pub fn minimise(self, objective: Expression, limits: Limits, start: Option<&[f64]>) -> Result<Solved, SolveError> {
+        let mut problem = self.vars.minimise(objective).using(highs);
+        for c in self.constraints {
+            problem.add_constraint(c);
+        }
+        let mut model = problem
+            .try_into_inner()
+            .map_err(|e| SolveError::Solver(e.to_string()))?;
+        model.make_quiet();
+        set(&mut model, "threads", 1)?;
+        set(&mut model, "random_seed", 0)?;
+        set(&mut model, "mip_rel_gap", limits.rel_gap)?;
+        set(&mut model, "mip_abs_gap", limits.abs_gap)?;
+        if let Some(t) = limits.time_limit {
+            set(&mut model, "time_limit", t.max(0.01))?;
+        }
+        if let Some(start) = start {
+            model
+                .try_set_solution(Some(start), None, None, None)
+                .map_err(|e| SolveError::Solver(format!("warm start rejected: {e:?}")))?;
+        }
+        let solved = model
+            .try_solve()
+            .map_err(|e| SolveError::Solver(format!("{e:?}")))?;
+        let reached = match solved.status() {
+            HighsModelStatus::Optimal => Reached::Optimal,
+            HighsModelStatus::ModelEmpty => Reached::Optimal,
+            HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible => {
+                return Err(SolveError::Infeasible)
+            }
+            HighsModelStatus::ReachedTimeLimit
+            | HighsModelStatus::ReachedIterationLimit
+            | HighsModelStatus::ReachedInterrupt
+            | HighsModelStatus::ReachedSolutionLimit
+            | HighsModelStatus::ObjectiveBound
+            | HighsModelStatus::ObjectiveTarget => Reached::TimeLimit,
+            other => return Err(SolveError::Solver(format!("status {other:?}"))),
+        };
+        if solved.primal_solution_status() != highs::HighsSolutionStatus::Feasible {
+            return Err(SolveError::NoSolution);
+        }
+        let objective = solved.objective_value();
+        let bound = match solved.double_info_value(c"mip_dual_bound") {
+            Ok(b) if b.is_finite() && !b.is_nan() => b,
+            _ if reached == Reached::Optimal => objective,
+            _ => f64::NEG_INFINITY,
+        };
+        let solution = solved.get_solution();
+        Ok(Solved {
+            reached,
+            objective,
+            bound: bound.min(objective),
+            values: solution.columns().to_vec(),
+            row_duals: solution.dual_rows().to_vec(),
+        })
+    }
+}
+
+fn set<V: highs::HighsOptionValue + Copy>(model: &mut highs::Model, key: &str, value: V) -> Result<(), SolveError> {
+    model
+        .try_set_option(key, value)
+        .map_err(|e| SolveError::Solver(format!("option {key}: {e:?}")))
+}

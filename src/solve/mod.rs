@@ -1,0 +1,190 @@
+//! The optimisation, in three steps: timetable (MIP), conflicts, routing (LP per slot).
+//!
+//! `timetable` chooses each paper's slot by a MIP whose routing is aggregated per paper and
+//! institution; `route` then solves each slot's transportation LP exactly, in parallel. This is
+//! the only module that knows good_lp and HiGHS.
+
+pub mod capacity;
+mod highs;
+pub mod problem;
+pub mod routing;
+pub mod timetable;
+
+pub use highs::SolveError;
+pub use problem::{Deferral, Group, Problem, Reason};
+pub use routing::{Flow, Routing, SeatValue};
+pub use timetable::{StageResult, Timetable};
+
+use crate::case::Case;
+use std::collections::HashMap;
+use std::time::Instant;
+
+/// Solver settings from the command line.
+#[derive(Debug, Clone, Copy)]
+pub struct Settings {
+    /// Wall-clock limit per MIP, in seconds.
+    pub time_limit: Option<f64>,
+    /// Relative MIP gap to stop at.
+    pub gap: f64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings { time_limit: Some(120.0), gap: 0.0 }
+    }
+}
+
+/// A solved quarter: the problem, each paper's slots, the routing and every deferral.
+#[derive(Debug, Clone)]
+pub struct Solution {
+    pub problem: Problem,
+    pub timetable: Timetable,
+    pub routing: Routing,
+    /// Group sizes after conflict deferrals (what the routing seated from).
+    pub sizes: Vec<u32>,
+    /// Registrations (or counts) deferred for conflicts and capacity; fixed ones are in `problem`.
+    pub deferred: Vec<Deferral>,
+    pub deferred_stage: StageResult,
+    pub travel_stage: StageResult,
+    /// (stage, seconds) in pipeline order.
+    pub timings: Vec<(&'static str, f64)>,
+}
+
+impl Solution {
+    pub fn deferred_total(&self) -> u64 {
+        self.problem
+            .fixed
+            .iter()
+            .chain(&self.deferred)
+            .map(|d| u64::from(d.count))
+            .sum()
+    }
+
+    pub fn travel_km(&self) -> f64 {
+        self.routing
+            .flows
+            .iter()
+            .map(|f| {
+                let g = &self.problem.groups[f.group];
+                let km = g.targets.iter().find(|t| t.0 == f.institution).map_or(0.0, |t| t.1);
+                km * f64::from(f.count)
+            })
+            .sum()
+    }
+}
+
+/// Plans a problem built from `case`. `warm` is an earlier timetable to try as a start.
+pub fn solve(case: &Case, problem: Problem, settings: &Settings, warm: Option<&Timetable>) -> Result<Solution, SolveError> {
+    let mut timings = Vec::new();
+    let clock = Instant::now();
+    let tt_settings = timetable::Settings { time_limit: settings.time_limit, rel_gap: settings.gap };
+    let outcome = timetable::solve(&problem, case, &tt_settings, warm)?;
+    timings.push(("timetable", clock.elapsed().as_secs_f64()));
+
+    let clock = Instant::now();
+    let (sizes, mut deferred, problem) = defer_conflicts(case, problem, &outcome.timetable);
+    let routing = routing::route(&problem, case, &outcome.timetable, &sizes)?;
+    timings.push(("routing", clock.elapsed().as_secs_f64()));
+
+    let mut problem = problem;
+    for (g, &left) in routing.unseated.iter().enumerate() {
+        if left == 0 {
+            continue;
+        }
+        let group = &problem.groups[g];
+        let reason = match group.registered {
+            Some(i) => Reason::RegisteredFull { institution: case.institutions[i].id.clone() },
+            None => Reason::CapacityExhausted,
+        };
+        let paper = problem.papers[group.paper];
+        if group.members.is_empty() {
+            deferred.push(Deferral { candidate: None, home: group.home, paper, count: left, reason });
+        } else {
+            let keep = group.members.len() - left as usize;
+            for &c in &group.members[keep..] {
+                deferred.push(Deferral { candidate: Some(c), home: group.home, paper, count: 1, reason: reason.clone() });
+            }
+            problem.groups[g].members.truncate(keep);
+        }
+    }
+    Ok(Solution {
+        problem,
+        timetable: outcome.timetable,
+        routing,
+        sizes,
+        deferred,
+        deferred_stage: outcome.deferred,
+        travel_stage: outcome.travel,
+        timings,
+    })
+}
+
+/// A person never sits two papers at one slot: keep each person's registrations in
+/// candidate_id order while their slots are free, defer the rest. In count mode (no persons),
+/// the conflicting persons counted per home are taken from the second paper's groups.
+fn defer_conflicts(case: &Case, mut problem: Problem, tt: &Timetable) -> (Vec<u32>, Vec<Deferral>, Problem) {
+    let mut deferred = Vec::new();
+    let cands = case.candidates();
+    let labels: Vec<String> = problem.papers.iter().map(|&p| case.paper_label(p)).collect();
+    let counted = problem.groups.iter().any(|g| g.members.is_empty() && g.n > 0);
+    if !counted {
+        // registration → group
+        let mut regs: Vec<(usize, usize)> = Vec::new();
+        for (g, group) in problem.groups.iter().enumerate() {
+            for &c in &group.members {
+                regs.push((c, g));
+            }
+        }
+        regs.sort_by(|a, b| cands[a.0].candidate_id.cmp(&cands[b.0].candidate_id));
+        let mut taken: HashMap<&str, Vec<(usize, usize)>> = HashMap::new(); // person → (slot, paper)
+        let mut drop: Vec<Vec<usize>> = vec![Vec::new(); problem.groups.len()];
+        for (c, g) in regs {
+            let p = problem.groups[g].paper;
+            let person = taken.entry(cands[c].id_number.as_str()).or_default();
+            if let Some(&(_, other)) = person.iter().find(|(t, _)| tt[p].contains(t)) {
+                deferred.push(Deferral {
+                    candidate: Some(c),
+                    home: problem.groups[g].home,
+                    paper: problem.papers[p],
+                    count: 1,
+                    reason: Reason::Conflict { other: labels[other].clone() },
+                });
+                drop[g].push(c);
+            } else {
+                person.extend(tt[p].iter().map(|&t| (t, p)));
+            }
+        }
+        for (g, gone) in drop.into_iter().enumerate() {
+            if !gone.is_empty() {
+                problem.groups[g].members.retain(|c| !gone.contains(c));
+                problem.groups[g].n = problem.groups[g].members.len() as u32;
+            }
+        }
+    } else {
+        for c in problem.conflicts.clone() {
+            if !tt[c.a].iter().any(|t| tt[c.b].contains(t)) {
+                continue;
+            }
+            for &(home, persons) in &c.homes {
+                let mut left = persons;
+                for group in problem.groups.iter_mut().filter(|g| g.paper == c.b && g.home == home) {
+                    let take = left.min(group.n);
+                    group.n -= take;
+                    left -= take;
+                }
+                let taken = persons - left;
+                if taken > 0 {
+                    deferred.push(Deferral {
+                        candidate: None,
+                        home,
+                        paper: problem.papers[c.b],
+                        count: taken,
+                        reason: Reason::Conflict { other: labels[c.a].clone() },
+                    });
+                }
+            }
+        }
+    }
+    let sizes = problem.groups.iter().map(|g| g.n).collect();
+    (sizes, deferred, problem)
+}

@@ -1,0 +1,307 @@
+//! From a case to the planning problem: papers, their possible slots, groups of identical
+//! registrations, conflicts between papers, and the registrations no plan can seat.
+//!
+//! A group is every registration with the same paper, home prefecture and binding registered
+//! institution: the optimisation works on a few thousand groups, never on individuals.
+//! Registrations that no slot, filing or road can serve are deferred here, with their reason,
+//! before any model is built.
+
+use super::capacity::Venue;
+use crate::case::{Case, FilingStatus, Paper, Registrations};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// Why a registration (or forecast count) is deferred to the next quarter.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Reason {
+    /// The same person registered twice for the same paper; the first is kept.
+    Duplicate { kept: String },
+    /// No eligible institution in the province is filed for the paper.
+    NotFiled,
+    /// Filed institutions exist, but none within `max_travel_km` of home.
+    NoneWithinReach,
+    /// No slot is long enough for the paper's theory and skill minutes.
+    NoSlotLongEnough,
+    /// The same person's other paper sits at the same slot.
+    Conflict { other: String },
+    /// The binding registered institution has no seat left at the paper's slot.
+    RegisteredFull { institution: String },
+    /// Every institution within reach is full at the paper's slot.
+    CapacityExhausted,
+}
+
+impl Reason {
+    pub fn text(&self, case: &Case, paper: Paper) -> String {
+        let label = case.paper_label(paper);
+        match self {
+            Reason::Duplicate { kept } => format!("duplicate registration (same person and paper as {kept}, which is kept)"),
+            Reason::NotFiled => format!("no eligible institution is filed for {label} (成熟一个，实施一个)"),
+            Reason::NoneWithinReach => format!(
+                "no filed institution for {label} within {} km of home",
+                case.policy.max_travel_km
+            ),
+            Reason::NoSlotLongEnough => format!(
+                "no slot is long enough for {label} ({} minutes)",
+                case.occupations[paper.occupation].exam_minutes()
+            ),
+            Reason::Conflict { other } => format!("conflicting registration: the same person sits {other} at the same slot"),
+            Reason::RegisteredFull { institution } => format!("registered institution {institution} is full at the paper's slot"),
+            Reason::CapacityExhausted => "capacity exhausted within reach at the paper's slot".to_string(),
+        }
+    }
+}
+
+/// Registrations deferred before or after planning.
+#[derive(Debug, Clone)]
+pub struct Deferral {
+    /// The registration (index into `case.candidates()`), or `None` for forecast counts.
+    pub candidate: Option<usize>,
+    pub home: usize,
+    pub paper: Paper,
+    pub count: u32,
+    pub reason: Reason,
+}
+
+/// Identical registrations: same paper, home prefecture and binding registered institution.
+#[derive(Debug, Clone)]
+pub struct Group {
+    /// Index into `Problem::papers`.
+    pub paper: usize,
+    pub home: usize,
+    /// The institution the group must sit at (keep_registered_institution), if any.
+    pub registered: Option<usize>,
+    /// Registrations (indices into `case.candidates()`), by candidate_id; empty for counts.
+    pub members: Vec<usize>,
+    pub n: u32,
+    /// Institutions the group may sit at, with road km from home, nearest first.
+    pub targets: Vec<(usize, f64)>,
+}
+
+/// Persons registered for both papers `a` and `b` (indices into `Problem::papers`).
+#[derive(Debug, Clone)]
+pub struct Conflict {
+    pub a: usize,
+    pub b: usize,
+    pub persons: u32,
+    /// The persons by home prefecture.
+    pub homes: Vec<(usize, u32)>,
+}
+
+
+/// The planning problem derived from a case.
+#[derive(Debug, Clone)]
+pub struct Problem {
+    pub papers: Vec<Paper>,
+    /// Slots long enough for each paper.
+    pub paper_slots: Vec<Vec<usize>>,
+    pub groups: Vec<Group>,
+    pub conflicts: Vec<Conflict>,
+    pub fixed: Vec<Deferral>,
+    /// Per institution; ineligible institutions have no rooms and capacity 0.
+    pub venues: Vec<Venue>,
+    pub eligible: Vec<bool>,
+}
+
+impl Problem {
+    pub fn capacity(&self, institution: usize) -> u32 {
+        if self.eligible[institution] {
+            self.venues[institution].capacity()
+        } else {
+            0
+        }
+    }
+
+    pub fn registrations(&self) -> u64 {
+        self.groups.iter().map(|g| u64::from(g.n)).sum::<u64>()
+            + self.fixed.iter().map(|d| u64::from(d.count)).sum::<u64>()
+    }
+
+    /// Multiplies group sizes (what-if demand changes); members are dropped, so the plan is
+    /// computed on counts.
+    pub fn scale(&mut self, factor: impl Fn(&Group, &Paper) -> Option<f64>) {
+        let papers = self.papers.clone();
+        for g in &mut self.groups {
+            if let Some(f) = factor(g, &papers[g.paper]) {
+                g.n = (f64::from(g.n) * f).round().max(0.0) as u32;
+                g.members.clear();
+            }
+        }
+    }
+}
+
+/// Which institution may seat which paper: filed, dated by the quarter's first day, eligible.
+pub fn filed_papers(case: &Case, eligible: &[bool]) -> HashSet<(usize, Paper)> {
+    let first_day = case.quarter.first_day();
+    let mut filed = HashSet::new();
+    for f in &case.filings {
+        if f.status == FilingStatus::Filed
+            && f.filed_on.is_none_or(|d| d <= first_day)
+            && eligible[f.institution]
+        {
+            for &level in &f.levels {
+                filed.insert((f.institution, Paper { occupation: f.occupation, level }));
+            }
+        }
+    }
+    filed
+}
+
+/// Builds the problem; `eligible` comes from vetting.
+pub fn build(case: &Case, eligible: &[bool]) -> Problem {
+    let policy = &case.policy;
+    let filed = filed_papers(case, eligible);
+    let venues: Vec<Venue> = (0..case.institutions.len())
+        .map(|i| {
+            let mut v = Venue::new(case, i);
+            if !eligible[i] {
+                v.rooms.clear();
+                v.best = vec![0];
+            }
+            v
+        })
+        .collect();
+
+    // (paper, home, registered) → registrations or counts, in a fixed order
+    let mut raw: BTreeMap<(Paper, usize, Option<usize>), (Vec<usize>, u32)> = BTreeMap::new();
+    let mut fixed = Vec::new();
+    match &case.registrations {
+        Registrations::Candidates(cands) => {
+            let mut order: Vec<usize> = (0..cands.len()).collect();
+            order.sort_by(|&a, &b| cands[a].candidate_id.cmp(&cands[b].candidate_id));
+            let mut first: HashMap<(&str, Paper), usize> = HashMap::new();
+            for c in order {
+                let cand = &cands[c];
+                if let Some(&kept) = first.get(&(cand.id_number.as_str(), cand.paper())) {
+                    fixed.push(Deferral {
+                        candidate: Some(c),
+                        home: cand.prefecture,
+                        paper: cand.paper(),
+                        count: 1,
+                        reason: Reason::Duplicate { kept: cands[kept].candidate_id.clone() },
+                    });
+                    continue;
+                }
+                first.insert((cand.id_number.as_str(), cand.paper()), c);
+                let e = raw.entry((cand.paper(), cand.prefecture, cand.institution)).or_default();
+                e.0.push(c);
+                e.1 += 1;
+            }
+        }
+        Registrations::Demand(rows) => {
+            for r in rows.iter().filter(|r| r.candidates > 0) {
+                let paper = Paper { occupation: r.occupation, level: r.level };
+                raw.entry((paper, r.prefecture, None)).or_default().1 += r.candidates;
+            }
+        }
+    }
+
+    let mut paper_index: BTreeMap<Paper, usize> = BTreeMap::new();
+    let mut merged: BTreeMap<(usize, usize, Option<usize>), Group> = BTreeMap::new();
+    let mut filed_anywhere: HashMap<Paper, Vec<usize>> = HashMap::new();
+    for ((paper, home, registered), (members, n)) in raw {
+        let defer = |fixed: &mut Vec<Deferral>, reason: Reason| {
+            if members.is_empty() {
+                fixed.push(Deferral { candidate: None, home, paper, count: n, reason });
+            } else {
+                for &c in &members {
+                    fixed.push(Deferral { candidate: Some(c), home, paper, count: 1, reason: reason.clone() });
+                }
+            }
+        };
+        let minutes = case.occupations[paper.occupation].exam_minutes();
+        if !case.sessions.iter().any(|s| s.minutes() >= minutes) {
+            defer(&mut fixed, Reason::NoSlotLongEnough);
+            continue;
+        }
+        let institutions = filed_anywhere.entry(paper).or_insert_with(|| {
+            (0..case.institutions.len())
+                .filter(|&i| filed.contains(&(i, paper)) && venues[i].capacity() > 0)
+                .collect()
+        });
+        if institutions.is_empty() {
+            defer(&mut fixed, Reason::NotFiled);
+            continue;
+        }
+        let km = |i: usize| case.road_km[home][case.institutions[i].prefecture];
+        let binding = registered.filter(|&i| {
+            policy.keep_registered_institution
+                && filed.contains(&(i, paper))
+                && venues[i].capacity() > 0
+                && km(i) <= policy.max_travel_km
+        });
+        let mut targets: Vec<(usize, f64)> = match binding {
+            Some(i) => vec![(i, km(i))],
+            None => institutions
+                .iter()
+                .map(|&i| (i, km(i)))
+                .filter(|&(_, d)| d <= policy.max_travel_km)
+                .collect(),
+        };
+        if targets.is_empty() {
+            defer(&mut fixed, Reason::NoneWithinReach);
+            continue;
+        }
+        targets.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+        let next = paper_index.len();
+        let p = *paper_index.entry(paper).or_insert(next);
+        let g = merged.entry((p, home, binding)).or_insert_with(|| Group {
+            paper: p,
+            home,
+            registered: binding,
+            members: Vec::new(),
+            n: 0,
+            targets,
+        });
+        g.members.extend(members);
+        g.n += n;
+    }
+    let mut groups: Vec<Group> = merged.into_values().collect();
+    for g in &mut groups {
+        g.members.sort_by(|&a, &b| case.candidates()[a].candidate_id.cmp(&case.candidates()[b].candidate_id));
+    }
+    let mut papers = vec![Paper { occupation: 0, level: 0 }; paper_index.len()];
+    for (paper, &p) in &paper_index {
+        papers[p] = *paper;
+    }
+    let paper_slots = papers
+        .iter()
+        .map(|paper| {
+            let minutes = case.occupations[paper.occupation].exam_minutes();
+            (0..case.sessions.len()).filter(|&t| case.sessions[t].minutes() >= minutes).collect()
+        })
+        .collect();
+    let conflicts = conflicts(case, &groups, &paper_index);
+    fixed.sort_by(|a, b| (a.paper, a.home, a.candidate).cmp(&(b.paper, b.home, b.candidate)));
+    Problem { papers, paper_slots, groups, conflicts, fixed, venues, eligible: eligible.to_vec() }
+}
+
+/// Pairs of planned papers that share registered persons, with how many.
+fn conflicts(case: &Case, groups: &[Group], paper_index: &BTreeMap<Paper, usize>) -> Vec<Conflict> {
+    let cands = case.candidates();
+    let mut papers_of: HashMap<&str, (usize, Vec<usize>)> = HashMap::new();
+    for g in groups {
+        for &c in &g.members {
+            let e = papers_of.entry(cands[c].id_number.as_str()).or_insert((g.home, Vec::new()));
+            e.1.push(g.paper);
+        }
+    }
+    let _ = paper_index;
+    let mut pairs: BTreeMap<(usize, usize), BTreeMap<usize, u32>> = BTreeMap::new();
+    for (home, list) in papers_of.values_mut().filter(|l| l.1.len() > 1) {
+        list.sort_unstable();
+        list.dedup();
+        for (i, &a) in list.iter().enumerate() {
+            for &b in &list[i + 1..] {
+                *pairs.entry((a, b)).or_default().entry(*home).or_default() += 1;
+            }
+        }
+    }
+    pairs
+        .into_iter()
+        .map(|((a, b), homes)| Conflict {
+            a,
+            b,
+            persons: homes.values().sum(),
+            homes: homes.into_iter().collect(),
+        })
+        .collect()
+}

@@ -1,0 +1,429 @@
+//! Choosing each paper's slot: a MIP over papers × slots with routing aggregated per paper.
+//!
+//! With one sitting per paper, every candidate of a paper sits at the paper's slot, so a group's
+//! flow to an institution needs no slot index: `f[g,i]` says how many of group g go to i, and
+//! `z[p,i,t] ≤ min(D[p,i], cap[i])·x[p,t]` carries paper p's total at i into its slot. This is
+//! exact (not a relaxation), an order of magnitude smaller than flows per slot, and its LP bound
+//! is tight because the links are aggregated per paper and institution. Slots with the same set
+//! of admissible papers are interchangeable; we break that symmetry by letting the j-th paper
+//! use only the first j slots of each class. Objectives are solved in order: deferred, then
+//! travel with deferred fixed; each stage starts from the best plan known so far.
+
+use super::highs::{Limits, Model, Reached, SolveError};
+use super::problem::Problem;
+use crate::case::Case;
+use good_lp::{variable, Expression, Variable};
+use std::collections::BTreeMap;
+
+/// The slots each paper sits at (indices into `case.sessions`), per paper of the problem.
+pub type Timetable = Vec<Vec<usize>>;
+
+/// What one objective stage reached.
+#[derive(Debug, Clone, Copy)]
+pub struct StageResult {
+    pub value: f64,
+    pub bound: f64,
+    /// Proven optimal (within the gap), or stopped at the time limit.
+    pub proven: bool,
+    /// Solved by a MIP (false: the starting plan already met a proven bound).
+    pub mip: bool,
+    pub seconds: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub timetable: Timetable,
+    pub deferred: StageResult,
+    pub travel: StageResult,
+}
+
+/// Settings for the timetable stages.
+#[derive(Debug, Clone, Copy)]
+pub struct Settings {
+    pub time_limit: Option<f64>,
+    pub rel_gap: f64,
+}
+
+/// A cost so large that one deferred candidate outweighs any travel saving, for warm starts.
+const DEFERRED_WEIGHT: f64 = 1e5;
+
+enum Objective {
+    Deferred,
+    Travel { max_deferred: f64 },
+    Weighted,
+}
+
+struct Cols {
+    /// x[p] = (slot, variable, column)
+    x: Vec<Vec<(usize, Variable, usize)>>,
+    f: Vec<Vec<(Variable, usize)>>,
+    u: Vec<(Variable, usize)>,
+    w: Vec<Vec<(Variable, usize)>>,
+}
+
+/// Slots grouped by the set of papers they admit: within a class slots are interchangeable.
+fn slot_classes(pb: &Problem, slots: usize) -> Vec<Vec<usize>> {
+    let mut classes: BTreeMap<Vec<usize>, Vec<usize>> = BTreeMap::new();
+    for t in 0..slots {
+        let admits: Vec<usize> = (0..pb.papers.len()).filter(|&p| pb.paper_slots[p].contains(&t)).collect();
+        classes.entry(admits).or_default().push(t);
+    }
+    classes.into_values().collect()
+}
+
+/// Papers in symmetry-breaking order: most registrations first.
+fn paper_order(pb: &Problem) -> Vec<usize> {
+    let mut n = vec![0u64; pb.papers.len()];
+    for g in &pb.groups {
+        n[g.paper] += u64::from(g.n);
+    }
+    let mut order: Vec<usize> = (0..pb.papers.len()).collect();
+    order.sort_by(|&a, &b| n[b].cmp(&n[a]).then(a.cmp(&b)));
+    order
+}
+
+/// `allowed[p]`: the slots paper p's x variables exist for, after symmetry breaking.
+fn allowed_slots(pb: &Problem, case: &Case) -> Vec<Vec<usize>> {
+    let mut allowed = pb.paper_slots.clone();
+    if case.policy.sittings_per_paper != 1 {
+        return allowed;
+    }
+    let order = paper_order(pb);
+    for class in slot_classes(pb, case.sessions.len()) {
+        let mut rank = 0;
+        for &p in &order {
+            if !pb.paper_slots[p].contains(&class[0]) {
+                continue;
+            }
+            rank += 1;
+            allowed[p].retain(|t| !class.contains(t) || class.iter().position(|c| c == t).unwrap() < rank);
+        }
+    }
+    allowed
+}
+
+/// Relabels slots inside each class so `tt` satisfies the symmetry-breaking rule.
+pub fn canonical(pb: &Problem, case: &Case, tt: &Timetable) -> Timetable {
+    if case.policy.sittings_per_paper != 1 {
+        return tt.clone();
+    }
+    let order = paper_order(pb);
+    let mut map: BTreeMap<usize, usize> = BTreeMap::new();
+    for class in slot_classes(pb, case.sessions.len()) {
+        let mut next = 0;
+        for &p in &order {
+            for &t in &tt[p] {
+                if class.contains(&t) && !map.contains_key(&t) {
+                    map.insert(t, class[next]);
+                    next += 1;
+                }
+            }
+        }
+    }
+    tt.iter().map(|slots| slots.iter().map(|t| *map.get(t).unwrap_or(t)).collect()).collect()
+}
+
+fn build(pb: &Problem, case: &Case, allowed: &[Vec<usize>], fixed: Option<&Timetable>, objective: Objective) -> (Model, Expression, Cols) {
+    let mut m = Model::default();
+    let sittings = case.policy.sittings_per_paper as f64;
+    let x: Vec<Vec<(usize, Variable, usize)>> = (0..pb.papers.len())
+        .map(|p| {
+            allowed[p]
+                .iter()
+                .map(|&t| {
+                    let def = match fixed {
+                        Some(tt) => {
+                            let v = if tt[p].contains(&t) { 1.0 } else { 0.0 };
+                            variable().min(v).max(v)
+                        }
+                        None => variable().binary(),
+                    };
+                    let (v, col) = m.add(def);
+                    (t, v, col)
+                })
+                .collect()
+        })
+        .collect();
+    let f: Vec<Vec<(Variable, usize)>> = pb
+        .groups
+        .iter()
+        .map(|g| g.targets.iter().map(|_| m.add(variable().min(0).max(g.n))).collect())
+        .collect();
+    let u: Vec<(Variable, usize)> = pb.groups.iter().map(|g| m.add(variable().min(0).max(g.n))).collect();
+    // D[p][i]: registrations of paper p that may sit at institution i
+    let mut reach: Vec<BTreeMap<usize, f64>> = vec![BTreeMap::new(); pb.papers.len()];
+    for g in &pb.groups {
+        for &(i, _) in &g.targets {
+            *reach[g.paper].entry(i).or_default() += f64::from(g.n);
+        }
+    }
+    let mut load: BTreeMap<(usize, usize), Expression> = BTreeMap::new();
+    let mut flow_in: Vec<BTreeMap<usize, Expression>> = vec![BTreeMap::new(); pb.papers.len()];
+    for (g, group) in pb.groups.iter().enumerate() {
+        for (k, &(i, _)) in group.targets.iter().enumerate() {
+            flow_in[group.paper].entry(i).or_default().add_mul(1.0, f[g][k].0);
+        }
+    }
+    for p in 0..pb.papers.len() {
+        let sum: Expression = x[p].iter().map(|e| e.1).sum();
+        if fixed.is_none() {
+            if sittings <= 1.0 {
+                m.constrain(sum.eq(1.0));
+            } else {
+                m.constrain(sum.clone().geq(1.0));
+                m.constrain(sum.leq(sittings));
+            }
+        }
+        for (&i, &d) in &reach[p] {
+            let cap = f64::from(pb.capacity(i)).min(d);
+            let mut total = Expression::default();
+            for &(t, xv, _) in &x[p] {
+                let (z, _) = m.add(variable().min(0).max(cap));
+                m.constrain((z - cap * xv).leq(0.0));
+                total.add_mul(1.0, z);
+                load.entry((i, t)).or_default().add_mul(1.0, z);
+            }
+            let inflow = flow_in[p].remove(&i).unwrap_or_default();
+            m.constrain((total - inflow).eq(0.0));
+        }
+    }
+    for (g, group) in pb.groups.iter().enumerate() {
+        let seated: Expression = f[g].iter().map(|e| e.0).sum();
+        m.constrain((seated + u[g].0).eq(f64::from(group.n)));
+    }
+    for ((i, _), e) in load {
+        m.constrain(e.leq(f64::from(pb.capacity(i))));
+    }
+    let w: Vec<Vec<(Variable, usize)>> = pb
+        .conflicts
+        .iter()
+        .map(|c| {
+            let mut ws = Vec::new();
+            for &(t, xa, _) in &x[c.a] {
+                if let Some(&(_, xb, _)) = x[c.b].iter().find(|e| e.0 == t) {
+                    let (wv, col) = m.add(variable().min(0).max(1));
+                    m.constrain((wv - xa - xb).geq(-1.0));
+                    ws.push((wv, col));
+                }
+            }
+            ws
+        })
+        .collect();
+    let mut deferred: Expression = u.iter().map(|e| e.0).sum();
+    for (c, ws) in pb.conflicts.iter().zip(&w) {
+        for &(wv, _) in ws {
+            deferred.add_mul(f64::from(c.persons), wv);
+        }
+    }
+    let mut travel = Expression::default();
+    for (g, group) in pb.groups.iter().enumerate() {
+        for (k, &(_, km)) in group.targets.iter().enumerate() {
+            if km > 0.0 {
+                travel.add_mul(km, f[g][k].0);
+            }
+        }
+    }
+    let objective = match objective {
+        Objective::Deferred => deferred,
+        Objective::Travel { max_deferred } => {
+            m.constrain(deferred.leq(max_deferred));
+            travel
+        }
+        Objective::Weighted => DEFERRED_WEIGHT * deferred + travel,
+    };
+    (m, objective, Cols { x, f, u, w })
+}
+
+/// The model's deferred count and travel for a solution vector.
+fn measure(pb: &Problem, cols: &Cols, values: &[f64]) -> (f64, f64) {
+    let mut deferred = 0.0;
+    let mut travel = 0.0;
+    for (g, group) in pb.groups.iter().enumerate() {
+        deferred += values[cols.u[g].1];
+        for (k, &(_, km)) in group.targets.iter().enumerate() {
+            travel += km * values[cols.f[g][k].1];
+        }
+    }
+    for (c, ws) in pb.conflicts.iter().zip(&cols.w) {
+        for &(_, col) in ws {
+            deferred += f64::from(c.persons) * values[col];
+        }
+    }
+    (deferred, travel)
+}
+
+fn read_timetable(cols: &Cols, values: &[f64]) -> Timetable {
+    cols.x
+        .iter()
+        .map(|xs| xs.iter().filter(|e| values[e.2] > 0.5).map(|e| e.0).collect())
+        .collect()
+}
+
+/// A greedy timetable: biggest papers first, each to the admissible slot with the fewest
+/// conflicts and overflowing seats, then the lightest load.
+pub fn greedy(pb: &Problem, case: &Case) -> Timetable {
+    let slots = case.sessions.len();
+    let mut load = vec![vec![0.0f64; slots]; case.institutions.len()];
+    let mut tt: Timetable = vec![Vec::new(); pb.papers.len()];
+    let mut expected: Vec<BTreeMap<usize, f64>> = vec![BTreeMap::new(); pb.papers.len()];
+    for g in &pb.groups {
+        let nearest = g.targets[0].1;
+        let tier: Vec<usize> = g.targets.iter().filter(|t| t.1 <= nearest).map(|t| t.0).collect();
+        let total: f64 = tier.iter().map(|&i| f64::from(pb.capacity(i)).max(1.0)).sum();
+        for &i in &tier {
+            *expected[g.paper].entry(i).or_default() += f64::from(g.n) * f64::from(pb.capacity(i)).max(1.0) / total;
+        }
+    }
+    for p in paper_order(pb) {
+        let mut best: Option<(f64, f64, usize)> = None;
+        for &t in &pb.paper_slots[p] {
+            let clash: f64 = pb
+                .conflicts
+                .iter()
+                .filter(|c| (c.a == p && tt[c.b].contains(&t)) || (c.b == p && tt[c.a].contains(&t)))
+                .map(|c| f64::from(c.persons))
+                .sum();
+            let mut overflow = 0.0;
+            let mut util: f64 = 0.0;
+            for (&i, &d) in &expected[p] {
+                let cap = f64::from(pb.capacity(i)).max(1.0);
+                overflow += (load[i][t] + d - cap).max(0.0);
+                util = util.max((load[i][t] + d) / cap);
+            }
+            let key = (clash + overflow, util, t);
+            if best.is_none_or(|b| (key.0, key.1) < (b.0, b.1)) {
+                best = Some(key);
+            }
+        }
+        if let Some((_, _, t)) = best {
+            tt[p].push(t);
+            for (&i, &d) in &expected[p] {
+                load[i][t] += d;
+            }
+        }
+    }
+    tt
+}
+
+fn limits(settings: &Settings, integral: bool) -> Limits {
+    Limits {
+        time_limit: settings.time_limit,
+        rel_gap: settings.rel_gap,
+        abs_gap: if integral { 0.99 } else { 1e-6 },
+    }
+}
+
+/// Evaluates a timetable exactly (the routing LP with x fixed): a complete, feasible start.
+struct Start {
+    deferred: f64,
+    travel: f64,
+    values: Vec<f64>,
+}
+
+fn evaluate(pb: &Problem, case: &Case, allowed: &[Vec<usize>], tt: &Timetable) -> Result<Start, SolveError> {
+    let (m, obj, cols) = build(pb, case, allowed, Some(tt), Objective::Weighted);
+    let solved = m.minimise(obj, Limits { time_limit: None, rel_gap: 0.0, abs_gap: 0.0 }, None)?;
+    let values = round_near_integers(solved.values);
+    let (deferred, travel) = measure(pb, &cols, &values);
+    Ok(Start { deferred, travel, values })
+}
+
+fn round_near_integers(mut values: Vec<f64>) -> Vec<f64> {
+    for v in &mut values {
+        let r = v.round();
+        if (*v - r).abs() < 1e-6 {
+            *v = r;
+        }
+    }
+    values
+}
+
+/// Travel no plan seating all but `deferred` registrations can beat: everyone at the nearest
+/// admissible institution, less the farthest-travelling `deferred` of them.
+fn travel_floor(pb: &Problem, deferred: f64) -> f64 {
+    let mut nearest: Vec<(f64, u32)> = pb.groups.iter().map(|g| (g.targets[0].1, g.n)).collect();
+    let total: f64 = nearest.iter().map(|&(km, n)| km * f64::from(n)).sum();
+    nearest.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let mut left = deferred.max(0.0).round() as u64;
+    let mut saved = 0.0;
+    for (km, n) in nearest {
+        if left == 0 {
+            break;
+        }
+        let take = left.min(u64::from(n));
+        saved += km * take as f64;
+        left -= take;
+    }
+    (total - saved).max(0.0)
+}
+
+fn integral_km(pb: &Problem) -> bool {
+    pb.groups.iter().all(|g| g.targets.iter().all(|t| t.1.fract() == 0.0))
+}
+
+/// Solves the timetable: deferred first, then travel. `warm` is an earlier timetable (the
+/// baseline of a what-if) tried as a start beside the greedy one.
+pub fn solve(pb: &Problem, case: &Case, settings: &Settings, warm: Option<&Timetable>) -> Result<Outcome, SolveError> {
+    let allowed = allowed_slots(pb, case);
+    let mut starts = vec![canonical(pb, case, &greedy(pb, case))];
+    if let Some(w) = warm {
+        let admissible = w.len() == pb.papers.len()
+            && w.iter().enumerate().all(|(p, s)| !s.is_empty() && s.iter().all(|t| pb.paper_slots[p].contains(t)));
+        if admissible {
+            starts.push(canonical(pb, case, w));
+        }
+    }
+    let mut best: Option<Start> = None;
+    for tt in &starts {
+        let s = evaluate(pb, case, &allowed, tt)?;
+        if best.as_ref().is_none_or(|b| (s.deferred, s.travel) < (b.deferred, b.travel)) {
+            best = Some(s);
+        }
+    }
+    let start = best.expect("at least the greedy start");
+
+    // Stage 1: fewest deferred.
+    let clock = std::time::Instant::now();
+    let (deferred, stage1_values) = if start.deferred < 0.5 {
+        let r = StageResult { value: 0.0, bound: 0.0, proven: true, mip: false, seconds: 0.0 };
+        (r, start.values.clone())
+    } else {
+        let (m, obj, _) = build(pb, case, &allowed, None, Objective::Deferred);
+        let solved = m.minimise(obj, limits(settings, true), Some(&start.values))?;
+        let value = solved.objective.round();
+        let r = StageResult {
+            value,
+            bound: (solved.bound - 1e-6).ceil().min(value),
+            proven: solved.reached == Reached::Optimal,
+            mip: true,
+            seconds: clock.elapsed().as_secs_f64(),
+        };
+        (r, round_near_integers(solved.values))
+    };
+
+    // Stage 2: least travel with deferred held at its stage-1 value.
+    let clock = std::time::Instant::now();
+    let floor = travel_floor(pb, deferred.value);
+    let (m, obj, cols) = build(pb, case, &allowed, None, Objective::Travel { max_deferred: deferred.value + 1e-6 });
+    let first = if start.deferred <= deferred.value + 0.5 { &start.values } else { &stage1_values };
+    let (_, first_travel) = measure(pb, &cols, first);
+    let (travel, values) = if first_travel <= floor + 0.5 {
+        let r = StageResult { value: first_travel, bound: floor, proven: true, mip: false, seconds: 0.0 };
+        (r, first.clone())
+    } else {
+        let solved = m.minimise(obj, limits(settings, integral_km(pb)), Some(first))?;
+        let r = StageResult {
+            value: solved.objective,
+            bound: solved.bound.max(floor).min(solved.objective),
+            proven: solved.reached == Reached::Optimal,
+            mip: true,
+            seconds: clock.elapsed().as_secs_f64(),
+        };
+        if std::env::var_os("EXAM_PLANNER_DEBUG").is_some() {
+            let (d, t) = measure(pb, &cols, &solved.values);
+            eprintln!("travel stage: objective {} bound {} measured deferred {d} travel {t} floor {floor}", solved.objective, solved.bound);
+        }
+        (r, round_near_integers(solved.values))
+    };
+    Ok(Outcome { timetable: read_timetable(&cols, &values), deferred, travel })
+}

@@ -1,0 +1,176 @@
+//! Cross-file rules: problems no single file shows on its own.
+//!
+//! Reading (`case::load`) already reported every malformed field; here the resolved case is
+//! checked as a whole — slots on holidays, registrations at institutions not filed for the
+//! paper, papers no slot can hold, occupations nobody is filed for ("成熟一个，实施一个").
+
+use crate::case::{Case, Paper, Registrations};
+use crate::diag::Diagnostics;
+use crate::vet;
+use std::collections::{BTreeMap, HashMap};
+
+/// Reads and checks a case folder: every diagnostic of reading plus the cross-file rules.
+pub fn validate_dir(dir: &std::path::Path) -> (Option<Case>, Diagnostics) {
+    let (case, mut diags) = crate::case::load(dir);
+    if let Some(case) = &case {
+        cross_check(case, &mut diags);
+    }
+    (case, diags)
+}
+
+/// Adds the cross-file diagnostics of `case` to `diags`.
+pub fn cross_check(case: &Case, diags: &mut Diagnostics) {
+    sessions_on_holidays(case, diags);
+    institutions_without_rooms(case, diags);
+    let eligible = vet::eligible(case);
+    let papers = papers_with_demand(case);
+    papers_longer_than_every_session(case, &papers, diags);
+    occupations_without_filed_institution(case, &papers, &eligible, diags);
+    if let Registrations::Candidates(candidates) = &case.registrations {
+        registrations_at_unfiled_institutions(case, diags);
+        duplicate_registrations(candidates, diags);
+    }
+}
+
+/// Papers with registrations (or forecast demand), with the first line that names each.
+fn papers_with_demand(case: &Case) -> BTreeMap<Paper, Option<u64>> {
+    let mut papers = BTreeMap::new();
+    match &case.registrations {
+        Registrations::Candidates(c) => {
+            for cand in c {
+                papers.entry(cand.paper()).or_insert(Some(cand.line));
+            }
+        }
+        Registrations::Demand(d) => {
+            for row in d.iter().filter(|r| r.candidates > 0) {
+                papers
+                    .entry(Paper { occupation: row.occupation, level: row.level })
+                    .or_insert(None);
+            }
+        }
+    }
+    papers
+}
+
+fn registrations_file(case: &Case) -> &'static str {
+    if case.has_candidates() {
+        "candidates.csv"
+    } else {
+        "demand.csv"
+    }
+}
+
+fn sessions_on_holidays(case: &Case, diags: &mut Diagnostics) {
+    for s in &case.sessions {
+        if let Some(h) = case.holidays.iter().find(|h| h.date == s.date) {
+            let what = if h.off { "a public holiday" } else { "a make-up workday" };
+            diags.warning(
+                "sessions.csv",
+                None,
+                Some("date"),
+                format!("the slot {} {} falls on {what} (holidays.csv)", s.date, s.start.format("%H:%M")),
+            );
+        }
+    }
+}
+
+fn institutions_without_rooms(case: &Case, diags: &mut Diagnostics) {
+    for (i, inst) in case.institutions.iter().enumerate() {
+        if !case.rooms.iter().any(|r| r.institution == i) {
+            diags.warning(
+                "rooms.csv",
+                None,
+                None,
+                format!("institution {} has no computer exam room", inst.id),
+            );
+        }
+    }
+}
+
+fn papers_longer_than_every_session(case: &Case, papers: &BTreeMap<Paper, Option<u64>>, diags: &mut Diagnostics) {
+    let longest = case.sessions.iter().map(|s| s.minutes()).max().unwrap_or(0);
+    for (&paper, line) in papers {
+        let need = case.occupations[paper.occupation].exam_minutes();
+        if need > longest {
+            diags.warning(
+                registrations_file(case),
+                *line,
+                Some("occupation"),
+                format!(
+                    "{} needs {need} minutes (theory + skill) but the longest slot lasts {longest}; its candidates will be deferred",
+                    case.paper_label(paper)
+                ),
+            );
+        }
+    }
+}
+
+fn occupations_without_filed_institution(
+    case: &Case,
+    papers: &BTreeMap<Paper, Option<u64>>,
+    eligible: &[bool],
+    diags: &mut Diagnostics,
+) {
+    for (&paper, line) in papers {
+        let filed = (0..case.institutions.len()).any(|i| eligible[i] && case.is_filed_for(i, paper));
+        if !filed {
+            diags.warning(
+                registrations_file(case),
+                *line,
+                Some("occupation"),
+                format!(
+                    "no eligible institution in the province is filed for {} (成熟一个，实施一个): its candidates will be deferred",
+                    case.paper_label(paper)
+                ),
+            );
+        }
+    }
+}
+
+fn registrations_at_unfiled_institutions(case: &Case, diags: &mut Diagnostics) {
+    let mut filed_cache: HashMap<(usize, Paper), bool> = HashMap::new();
+    let mut unfiled: BTreeMap<(usize, Paper), (u64, usize)> = BTreeMap::new();
+    for c in case.candidates() {
+        let Some(i) = c.institution else { continue };
+        let filed = *filed_cache
+            .entry((i, c.paper()))
+            .or_insert_with(|| case.is_filed_for(i, c.paper()));
+        if !filed {
+            let e = unfiled.entry((i, c.paper())).or_insert((c.line, 0));
+            e.1 += 1;
+        }
+    }
+    for ((i, paper), (line, count)) in unfiled {
+        diags.warning(
+            "candidates.csv",
+            Some(line),
+            Some("institution_id"),
+            format!(
+                "{count} registration(s) at {} which is not filed for {}; they are routed to a filed institution",
+                case.institutions[i].id,
+                case.paper_label(paper)
+            ),
+        );
+    }
+}
+
+fn duplicate_registrations(candidates: &[crate::case::Candidate], diags: &mut Diagnostics) {
+    let mut first: HashMap<(&str, Paper), (&str, u64)> = HashMap::new();
+    for c in candidates {
+        let key = (c.id_number.as_str(), c.paper());
+        match first.get(&key) {
+            Some(&(id, line)) => diags.warning(
+                "candidates.csv",
+                Some(c.line),
+                Some("id_number"),
+                format!(
+                    "{} is registered twice for the same paper (also {id} at line {line}); the registration with the smaller candidate_id is seated, the other deferred",
+                    c.candidate_id
+                ),
+            ),
+            None => {
+                first.insert(key, (c.candidate_id.as_str(), c.line));
+            }
+        }
+    }
+}

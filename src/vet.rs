@@ -1,0 +1,369 @@
+//! Vetting: does each institution meet the notice's selection conditions (附件1), its refusal
+//! grounds, and the 7-item assessment rule (附件5)?
+//!
+//! Each condition is one small function returning `Ok` or the reason it fails, so a prefecture
+//! centre sees exactly which condition an institution misses. An institution that fails any
+//! condition is never used by the planner.
+
+use crate::case::{Case, EntityType, FilingStatus, Grade, Institution, ASSESSMENT_ITEMS};
+use chrono::{Months, NaiveDate};
+
+/// The names of the conditions, in the order of vetting.csv's columns.
+pub const CONDITIONS: [&str; 8] = [
+    "entity", "premises", "office", "seats", "cameras", "staff", "records", "assessment",
+];
+
+/// The outcome of vetting one institution.
+#[derive(Debug, Clone)]
+pub struct Vetting {
+    pub institution: usize,
+    /// One entry per [`CONDITIONS`] item: `None` when met, `Some(reason)` when not.
+    pub failures: Vec<Option<String>>,
+    pub total_seats: u32,
+    /// The assessment's overall grade, when assessment.csv grades all seven items.
+    pub assessment: Option<Grade>,
+    /// The 人员 grade the staff counts suggest (优秀 ≥ 20/8, 良好 ≥ 15/5, else 不合格).
+    pub suggested_staff_grade: Grade,
+}
+
+impl Vetting {
+    pub fn eligible(&self) -> bool {
+        self.failures.iter().all(Option::is_none)
+    }
+
+    pub fn reasons(&self) -> Vec<String> {
+        self.failures.iter().flatten().cloned().collect()
+    }
+}
+
+fn entity(inst: &Institution) -> Result<(), String> {
+    if inst.entity_type == EntityType::Government {
+        Err("government bodies may not be certification institutions".into())
+    } else {
+        Ok(())
+    }
+}
+
+fn premises(inst: &Institution) -> Result<(), String> {
+    if inst.total_area_m2 < 1000.0 {
+        Err(format!("own premises {} m² < 1000 m²", inst.total_area_m2))
+    } else {
+        Ok(())
+    }
+}
+
+fn office(inst: &Institution) -> Result<(), String> {
+    if inst.office_area_m2 < 100.0 {
+        Err(format!("office and technical rooms {} m² < 100 m²", inst.office_area_m2))
+    } else {
+        Ok(())
+    }
+}
+
+fn seats(total: u32) -> Result<(), String> {
+    if total < 200 {
+        Err(format!("computer exam rooms seat {total} at once < 200"))
+    } else {
+        Ok(())
+    }
+}
+
+fn cameras(case: &Case, institution: usize) -> Result<(), String> {
+    let low: Vec<String> = case
+        .rooms
+        .iter()
+        .filter(|r| r.institution == institution && r.camera_p < 720)
+        .map(|r| format!("{} {}P", r.room_id, r.camera_p))
+        .collect();
+    if low.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("surveillance below 720P in {}", low.join(", ")))
+    }
+}
+
+fn staff(inst: &Institution) -> Result<(), String> {
+    if inst.staff < 15 || inst.qualified_staff < 5 {
+        Err(format!(
+            "team of {} full-time staff with {} qualified; needs ≥ 15 with ≥ 5 qualified",
+            inst.staff, inst.qualified_staff
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// Adverse records: "3 年内" kinds count within three years before the quarter's first day,
+/// the others at any age.
+fn records(inst: &Institution, first_day: NaiveDate) -> Result<(), String> {
+    let bad: Vec<String> = inst
+        .records
+        .iter()
+        .filter(|r| match r.kind.window_years() {
+            Some(years) => {
+                let since = first_day
+                    .checked_sub_months(Months::new(12 * years as u32))
+                    .unwrap_or(NaiveDate::MIN);
+                r.date > since && r.date <= first_day
+            }
+            None => r.date <= first_day,
+        })
+        .map(|r| format!("{}@{}", r.kind.label(), r.date))
+        .collect();
+    if bad.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("adverse records: {}", bad.join(", ")))
+    }
+}
+
+fn suggested_staff_grade(inst: &Institution) -> Grade {
+    if inst.staff >= 20 && inst.qualified_staff >= 8 {
+        Grade::Excellent
+    } else if inst.staff >= 15 && inst.qualified_staff >= 5 {
+        Grade::Good
+    } else {
+        Grade::Fail
+    }
+}
+
+/// Any 不合格 item makes the whole assessment 不合格; otherwise the overall grade is the
+/// weakest item. Institutions not in assessment.csv are not failed for it.
+fn assessment(case: &Case, institution: usize) -> (Result<(), String>, Option<Grade>) {
+    let items: Vec<_> = case
+        .assessments
+        .iter()
+        .filter(|a| a.institution == institution)
+        .collect();
+    if items.is_empty() {
+        return (Ok(()), None);
+    }
+    let failed: Vec<&str> = items
+        .iter()
+        .filter(|a| a.grade == Grade::Fail)
+        .map(|a| ASSESSMENT_ITEMS[a.item])
+        .collect();
+    let overall = if items.len() == ASSESSMENT_ITEMS.len() || !failed.is_empty() {
+        items.iter().map(|a| a.grade).max()
+    } else {
+        None
+    };
+    if failed.is_empty() {
+        (Ok(()), overall)
+    } else {
+        (
+            Err(format!("assessment 不合格 in {}", failed.join(", "))),
+            overall,
+        )
+    }
+}
+
+/// Vets every institution of the case, in the case's order.
+pub fn vet(case: &Case) -> Vec<Vetting> {
+    let first_day = case.quarter.first_day();
+    let mut total_seats = vec![0u32; case.institutions.len()];
+    for room in &case.rooms {
+        total_seats[room.institution] += room.seats;
+    }
+    case.institutions
+        .iter()
+        .enumerate()
+        .map(|(i, inst)| {
+            let (assessed, grade) = assessment(case, i);
+            let results = [
+                entity(inst),
+                premises(inst),
+                office(inst),
+                seats(total_seats[i]),
+                cameras(case, i),
+                staff(inst),
+                records(inst, first_day),
+                assessed,
+            ];
+            Vetting {
+                institution: i,
+                failures: results.into_iter().map(Result::err).collect(),
+                total_seats: total_seats[i],
+                assessment: grade,
+                suggested_staff_grade: suggested_staff_grade(inst),
+            }
+        })
+        .collect()
+}
+
+/// `eligible[i]`: may institution i seat candidates this quarter?
+pub fn eligible(case: &Case) -> Vec<bool> {
+    vet(case).iter().map(Vetting::eligible).collect()
+}
+
+/// Eligible institutions filed for each occupation row in each prefecture:
+/// `coverage[prefecture][occupation]`.
+pub fn coverage(case: &Case, eligible: &[bool]) -> Vec<Vec<Vec<usize>>> {
+    let first_day = case.quarter.first_day();
+    let mut cov = vec![vec![Vec::new(); case.occupations.len()]; case.prefectures.len()];
+    for f in &case.filings {
+        if f.status == FilingStatus::Filed
+            && f.filed_on.is_none_or(|d| d <= first_day)
+            && eligible[f.institution]
+        {
+            let list: &mut Vec<usize> = &mut cov[case.institutions[f.institution].prefecture][f.occupation];
+            if !list.contains(&f.institution) {
+                list.push(f.institution);
+            }
+        }
+    }
+    cov
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::case::{Record, RecordKind};
+
+    fn inst() -> Institution {
+        Institution {
+            id: "I1".into(),
+            name: "x".into(),
+            credit_code: "91350100M000100Y43".into(),
+            prefecture: 0,
+            entity_type: EntityType::Enterprise,
+            staff: 20,
+            qualified_staff: 8,
+            total_area_m2: 1200.0,
+            office_area_m2: 150.0,
+            records: vec![],
+        }
+    }
+
+    #[test]
+    fn three_year_window_only_for_the_windowed_kinds() {
+        let day = NaiveDate::from_ymd_opt(2026, 7, 1).unwrap();
+        let mut i = inst();
+        i.records = vec![Record {
+            kind: RecordKind::AbnormalBusinessList,
+            date: NaiveDate::from_ymd_opt(2023, 6, 30).unwrap(),
+        }];
+        assert!(records(&i, day).is_ok(), "older than 3 years");
+        i.records[0].date = NaiveDate::from_ymd_opt(2023, 7, 2).unwrap();
+        assert!(records(&i, day).is_err(), "within 3 years");
+        i.records = vec![Record {
+            kind: RecordKind::Dishonest,
+            date: NaiveDate::from_ymd_opt(2010, 1, 1).unwrap(),
+        }];
+        assert!(records(&i, day).is_err(), "dishonesty counts at any age");
+    }
+
+    #[test]
+    fn staff_grades() {
+        let mut i = inst();
+        assert_eq!(suggested_staff_grade(&i), Grade::Excellent);
+        i.staff = 16;
+        assert_eq!(suggested_staff_grade(&i), Grade::Good);
+        assert!(staff(&i).is_ok());
+        i.qualified_staff = 4;
+        assert_eq!(suggested_staff_grade(&i), Grade::Fail);
+        assert!(staff(&i).is_err());
+    }
+}
+
+/// What `vet` prints and writes.
+pub struct Report {
+    pub table: String,
+    pub vetting_csv: Vec<u8>,
+    pub coverage_csv: Vec<u8>,
+}
+
+/// The vetting table, vetting.csv and coverage.csv for a case.
+pub fn report(case: &Case) -> Report {
+    use std::fmt::Write as _;
+    let vettings = vet(case);
+    let eligible: Vec<bool> = vettings.iter().map(Vetting::eligible).collect();
+    let mut table = String::new();
+    let _ = writeln!(table, "{:<8} {:<10} {:>6} {:>6} {:<9} {:<6} reasons", "id", "prefecture", "seats", "staff", "人员", "result");
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header = vec!["institution_id", "name", "prefecture", "total_seats", "staff", "qualified_staff"];
+    header.extend(CONDITIONS);
+    header.extend(["assessment_grade", "suggested_staff_grade", "eligible", "reasons"]);
+    w.write_record(&header).expect("memory");
+    for v in &vettings {
+        let inst = &case.institutions[v.institution];
+        let pref = &case.prefectures[inst.prefecture].name;
+        let result = if v.eligible() { "eligible" } else { "NOT" };
+        let _ = writeln!(
+            table,
+            "{:<8} {:<10} {:>6} {:>6} {:<9} {:<6} {}",
+            inst.id,
+            pref,
+            v.total_seats,
+            inst.staff,
+            v.suggested_staff_grade.label(),
+            result,
+            v.reasons().join("; ")
+        );
+        let mut row = vec![
+            inst.id.clone(),
+            inst.name.clone(),
+            pref.clone(),
+            v.total_seats.to_string(),
+            inst.staff.to_string(),
+            inst.qualified_staff.to_string(),
+        ];
+        row.extend(v.failures.iter().map(|f| if f.is_none() { "ok".to_string() } else { "fail".to_string() }));
+        row.push(v.assessment.map(|g| g.label().to_string()).unwrap_or_default());
+        row.push(v.suggested_staff_grade.label().to_string());
+        row.push(v.eligible().to_string());
+        row.push(v.reasons().join("; "));
+        w.write_record(&row).expect("memory");
+    }
+    let ok = eligible.iter().filter(|e| **e).count();
+    let _ = writeln!(table, "{ok} of {} institutions eligible", vettings.len());
+
+    let cov = coverage(case, &eligible);
+    let mut c = csv::Writer::from_writer(Vec::new());
+    c.write_record(["prefecture", "occupation_code", "occupation", "work_type", "institutions", "flag"]).expect("memory");
+    let mut gaps = 0;
+    let mut several = 0;
+    for (p, per) in cov.iter().enumerate() {
+        for (o, list) in per.iter().enumerate() {
+            let occ = &case.occupations[o];
+            let flag = match list.len() {
+                0 => {
+                    gaps += 1;
+                    "gap: candidates travel to another prefecture"
+                }
+                1 => "",
+                _ => {
+                    several += 1;
+                    "several: allowed only where demand is large"
+                }
+            };
+            c.write_record([
+                case.prefectures[p].name.as_str(),
+                occ.code.as_str(),
+                occ.name.as_str(),
+                occ.work_type.as_str(),
+                &list.len().to_string(),
+                flag,
+            ])
+            .expect("memory");
+        }
+    }
+    let _ = writeln!(
+        table,
+        "coverage (prefecture × occupation): {gaps} gap(s) with no filed eligible institution, {several} with more than one"
+    );
+    for (p, per) in cov.iter().enumerate() {
+        let missing: Vec<String> = per
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.is_empty())
+            .map(|(o, _)| case.occupations[o].label())
+            .collect();
+        let _ = writeln!(table, "  {:<10} {:>2} gap(s){}{}", case.prefectures[p].name, missing.len(), if missing.is_empty() { "" } else { ": " }, missing.join("、"));
+    }
+    Report {
+        table,
+        vetting_csv: w.into_inner().expect("memory"),
+        coverage_csv: c.into_inner().expect("memory"),
+    }
+}
