@@ -19,7 +19,7 @@ struct SolveArgs {
     /// Solver wall clock per model, in seconds (default 120).
     #[arg(long, value_name = "SECONDS")]
     time_limit: Option<f64>,
-    /// Relative MIP gap to stop at (default 0: prove optimality).
+    /// Relative MIP gap to stop at (default 0.0001; 0 proves optimality).
     #[arg(long, value_name = "FRACTION")]
     gap: Option<f64>,
     /// Parallel workers (default: all cores).

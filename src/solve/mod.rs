@@ -30,7 +30,7 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { time_limit: Some(120.0), gap: 0.0 }
+        Settings { time_limit: Some(120.0), gap: 1e-4 }
     }
 }
 

@@ -381,6 +381,9 @@ pub fn solve(pb: &Problem, case: &Case, settings: &Settings, warm: Option<&Timet
         }
     }
     let start = best.expect("at least the greedy start");
+    if std::env::var_os("EXAM_PLANNER_DEBUG").is_some() {
+        eprintln!("start: deferred {} travel {} (of {} starts)", start.deferred, start.travel, starts.len());
+    }
 
     // Stage 1: fewest deferred.
     let clock = std::time::Instant::now();
@@ -390,6 +393,9 @@ pub fn solve(pb: &Problem, case: &Case, settings: &Settings, warm: Option<&Timet
     } else {
         let (m, obj, _) = build(pb, case, &allowed, None, Objective::Deferred);
         let solved = m.minimise(obj, limits(settings, true), Some(&start.values))?;
+        if std::env::var_os("EXAM_PLANNER_DEBUG").is_some() {
+            eprintln!("deferred stage: objective {} bound {} in {:.2} s", solved.objective, solved.bound, clock.elapsed().as_secs_f64());
+        }
         let value = solved.objective.round();
         let r = StageResult {
             value,
@@ -405,9 +411,22 @@ pub fn solve(pb: &Problem, case: &Case, settings: &Settings, warm: Option<&Timet
     let clock = std::time::Instant::now();
     let floor = travel_floor(pb, deferred.value);
     let (m, obj, cols) = build(pb, case, &allowed, None, Objective::Travel { max_deferred: deferred.value + 1e-6 });
-    let first = if start.deferred <= deferred.value + 0.5 { &start.values } else { &stage1_values };
+    // the stage-1 timetable re-routed for least travel is usually a far better start than the
+    // stage-1 solution itself (which had no reason to care about travel)
+    let mut first = if start.deferred <= deferred.value + 1e-6 { start.values.clone() } else { stage1_values.clone() };
+    if deferred.mip {
+        let routed = evaluate(pb, case, &allowed, &read_timetable(&cols, &stage1_values))?;
+        let (_, travel_now) = measure(pb, &cols, &first);
+        if std::env::var_os("EXAM_PLANNER_DEBUG").is_some() {
+            eprintln!("stage-1 timetable re-routed: deferred {} travel {} (start had {travel_now})", routed.deferred, routed.travel);
+        }
+        if routed.deferred <= deferred.value + 1e-6 && routed.travel < travel_now {
+            first = routed.values;
+        }
+    }
+    let first = &first;
     let (_, first_travel) = measure(pb, &cols, first);
-    let (travel, values) = if first_travel <= floor + 0.5 {
+    let (travel, values) = if first_travel <= floor + 0.5 || first_travel - floor <= settings.rel_gap * first_travel {
         let r = StageResult { value: first_travel, bound: floor, proven: true, mip: false, seconds: 0.0 };
         (r, first.clone())
     } else {
