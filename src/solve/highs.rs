@@ -71,6 +71,10 @@ impl Model {
 
     /// Solves `min objective`. `start`, when given, must hold one value per column and be feasible.
     pub fn minimise(self, objective: Expression, limits: Limits, start: Option<&[f64]>) -> Result<Solved, SolveError> {
+        if self.count == 0 {
+            // HiGHS reports no solution status for an empty model
+            return Ok(Solved { reached: Reached::Optimal, objective: 0.0, bound: 0.0, values: Vec::new(), row_duals: vec![0.0; self.constraints.len()] });
+        }
         let mut problem = self.vars.minimise(objective).using(highs);
         for c in self.constraints {
             problem.add_constraint(c);
@@ -96,7 +100,6 @@ impl Model {
             .map_err(|e| SolveError::Solver(format!("{e:?}")))?;
         let reached = match solved.status() {
             HighsModelStatus::Optimal => Reached::Optimal,
-            HighsModelStatus::ModelEmpty => Reached::Optimal,
             HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible => {
                 return Err(SolveError::Infeasible)
             }
