@@ -54,7 +54,13 @@ impl Diagnostics {
         self.push(Severity::Error, file, line, column, message);
     }
 
-    pub fn warning(&mut self, file: &str, line: Option<u64>, column: Option<&str>, message: String) {
+    pub fn warning(
+        &mut self,
+        file: &str,
+        line: Option<u64>,
+        column: Option<&str>,
+        message: String,
+    ) {
         self.push(Severity::Warning, file, line, column, message);
     }
 

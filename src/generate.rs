@@ -65,7 +65,10 @@ fn parse_reference() -> (Vec<Pref>, Vec<Occ>) {
         occs.push(Occ {
             name: rec[1].to_string(),
             work_type: rec[2].to_string(),
-            levels: rec[3].split('|').map(|l| l.parse().expect("level")).collect(),
+            levels: rec[3]
+                .split('|')
+                .map(|l| l.parse().expect("level"))
+                .collect(),
             popularity: rec[7].parse().expect("popularity"),
         });
     }
@@ -73,9 +76,19 @@ fn parse_reference() -> (Vec<Pref>, Vec<Occ>) {
 }
 
 const CREDIT: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
-const SURNAMES: [&str; 24] = ["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "周", "吴", "徐", "孙", "朱", "马", "胡", "郭", "林", "何", "高", "罗", "郑", "梁", "谢", "唐"];
-const GIVEN: [&str; 32] = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英", "霞", "平", "刚", "桂英", "文", "华", "建国", "湘", "晓东", "思远", "雨桐", "子涵", "浩然", "欣怡"];
-const WORDS: [&str; 16] = ["星河", "麓山", "湘江", "岳麓", "芙蓉", "橘洲", "洞庭", "南岳", "桃源", "潇湘", "云帆", "启航", "智远", "博雅", "卓越", "新程"];
+const SURNAMES: [&str; 24] = [
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "周", "吴", "徐", "孙", "朱", "马", "胡", "郭",
+    "林", "何", "高", "罗", "郑", "梁", "谢", "唐",
+];
+const GIVEN: [&str; 32] = [
+    "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明",
+    "超", "秀英", "霞", "平", "刚", "桂英", "文", "华", "建国", "湘", "晓东", "思远", "雨桐",
+    "子涵", "浩然", "欣怡",
+];
+const WORDS: [&str; 16] = [
+    "星河", "麓山", "湘江", "岳麓", "芙蓉", "橘洲", "洞庭", "南岳", "桃源", "潇湘", "云帆", "启航",
+    "智远", "博雅", "卓越", "新程",
+];
 
 fn weighted(rng: &mut ChaCha8Rng, weights: &[f64]) -> usize {
     let total: f64 = weights.iter().sum();
@@ -100,8 +113,13 @@ fn credit_code(rng: &mut ChaCha8Rng, prefecture: &str) -> String {
 }
 
 fn resident_id(rng: &mut ChaCha8Rng, prefecture: &str) -> String {
-    let birth = NaiveDate::from_ymd_opt(1966, 1, 1).unwrap() + Duration::days(rng.gen_range(0..14_000));
-    let mut s = format!("{prefecture}02{}{:03}", birth.format("%Y%m%d"), rng.gen_range(0..1000));
+    let birth =
+        NaiveDate::from_ymd_opt(1966, 1, 1).unwrap() + Duration::days(rng.gen_range(0..14_000));
+    let mut s = format!(
+        "{prefecture}02{}{:03}",
+        birth.format("%Y%m%d"),
+        rng.gen_range(0..1000)
+    );
     let c = resident_id_check(&s).expect("digits");
     s.push(c);
     s
@@ -135,8 +153,12 @@ fn Quarter0(d: NaiveDate) -> (i32, u32) {
 pub fn generate(spec: &Spec, out: &Path) -> std::io::Result<usize> {
     let mut rng = ChaCha8Rng::seed_from_u64(spec.seed);
     let (prefs, occs) = parse_reference();
-    let scale = spec.institution_scale.unwrap_or((spec.candidates as f64 / 25_000.0).max(1.0));
-    let weekends = spec.weekends.unwrap_or(if spec.candidates <= 30_000 { 2 } else { 4 });
+    let scale = spec
+        .institution_scale
+        .unwrap_or((spec.candidates as f64 / 25_000.0).max(1.0));
+    let weekends = spec
+        .weekends
+        .unwrap_or(if spec.candidates <= 30_000 { 2 } else { 4 });
     let (year, q) = spec.quarter;
     let first_day = NaiveDate::from_ymd_opt(year, (q - 1) * 3 + 1, 1).unwrap();
 
@@ -150,7 +172,10 @@ pub fn generate(spec: &Spec, out: &Path) -> std::io::Result<usize> {
     let mut inst_csv = String::from("id,name,credit_code,prefecture,entity_type,staff,qualified_staff,total_area_m2,office_area_m2,records\n");
     let mut rooms_csv = String::from("institution_id,room_id,seats,camera_p\n");
     let mut assess_csv = String::from("institution_id,item,grade\n");
-    let counts: Vec<usize> = prefs.iter().map(|p| ((p.population / 1.4 * scale).round() as usize).max(2)).collect();
+    let counts: Vec<usize> = prefs
+        .iter()
+        .map(|p| ((p.population / 1.4 * scale).round() as usize).max(2))
+        .collect();
     let total: usize = counts.iter().sum();
     let width = if total >= 1000 { 4 } else { 3 };
     for (pi, p) in prefs.iter().enumerate() {
@@ -166,14 +191,23 @@ pub fn generate(spec: &Spec, out: &Path) -> std::io::Result<usize> {
                 (_, 15..=17) => "事业单位",
                 _ => "社会团体",
             };
-            let staff: u32 = if fail == 2 { 12 } else { rng.gen_range(15..=36) };
+            let staff: u32 = if fail == 2 {
+                12
+            } else {
+                rng.gen_range(15..=36)
+            };
             let qualified = rng.gen_range(5..=12).min(staff);
             let records = match (fail, rng.gen_range(0..30)) {
                 (3, _) => format!("abnormal_business_list@{}-03-15", year - 1),
                 (_, 0) => format!("abnormal_business_list@{}-05-20", year - 5),
                 _ => String::new(),
             };
-            let name = format!("{}{}职业技能评价中心{}（虚构）", p.short, WORDS[(n + k) % WORDS.len()], n + 1);
+            let name = format!(
+                "{}{}职业技能评价中心{}（虚构）",
+                p.short,
+                WORDS[(n + k) % WORDS.len()],
+                n + 1
+            );
             let _ = writeln!(
                 inst_csv,
                 "{id},{name},{},{},{entity},{staff},{qualified},{},{},{records}",
@@ -188,7 +222,13 @@ pub fn generate(spec: &Spec, out: &Path) -> std::io::Result<usize> {
                 r += 1;
                 let seats = *[60u32, 80, 90, 100, 120, 150].choose(&mut rng).unwrap();
                 seats_total += seats;
-                let camera = if fail == 4 && r == 1 { 480 } else if rng.gen_bool(0.7) { 1080 } else { 720 };
+                let camera = if fail == 4 && r == 1 {
+                    480
+                } else if rng.gen_bool(0.7) {
+                    1080
+                } else {
+                    720
+                };
                 let _ = writeln!(rooms_csv, "{id},R{r},{seats},{camera}");
             }
             for (item, name) in crate::case::ASSESSMENT_ITEMS.iter().enumerate() {
@@ -199,17 +239,24 @@ pub fn generate(spec: &Spec, out: &Path) -> std::io::Result<usize> {
                 };
                 let _ = writeln!(assess_csv, "{id},{name},{grade}");
             }
-            institutions.push(Inst { id, pref: pi, staff });
+            institutions.push(Inst {
+                id,
+                pref: pi,
+                staff,
+            });
         }
     }
     let _ = institutions.iter().map(|i| i.staff).sum::<u32>();
 
     // filings: per prefecture and occupation row, one institution (two in big prefectures)
-    let mut filings_csv = String::from("institution_id,occupation,work_type,levels,status,filed_on\n");
+    let mut filings_csv =
+        String::from("institution_id,occupation,work_type,levels,status,filed_on\n");
     let mut filed: Vec<Vec<Vec<usize>>> = vec![vec![Vec::new(); occs.len()]; prefs.len()];
     let gap_occupation = occs.iter().position(|o| o.name == "会展设计师");
     for (pi, p) in prefs.iter().enumerate() {
-        let local: Vec<usize> = (0..institutions.len()).filter(|&i| institutions[i].pref == pi).collect();
+        let local: Vec<usize> = (0..institutions.len())
+            .filter(|&i| institutions[i].pref == pi)
+            .collect();
         for (oi, o) in occs.iter().enumerate() {
             if Some(oi) == gap_occupation {
                 continue; // 成熟一个，实施一个: nobody filed yet
@@ -233,9 +280,17 @@ pub fn generate(spec: &Spec, out: &Path) -> std::io::Result<usize> {
                 let levels = if rng.gen_bool(0.8) {
                     format!("{}-{}", o.levels[0], o.levels[o.levels.len() - 1])
                 } else {
-                    o.levels.iter().map(u8::to_string).collect::<Vec<_>>().join("|")
+                    o.levels
+                        .iter()
+                        .map(u8::to_string)
+                        .collect::<Vec<_>>()
+                        .join("|")
                 };
-                let _ = writeln!(filings_csv, "{},{},{},{levels},{status},{filed_on}", institutions[i].id, o.name, o.work_type);
+                let _ = writeln!(
+                    filings_csv,
+                    "{},{},{},{levels},{status},{filed_on}",
+                    institutions[i].id, o.name, o.work_type
+                );
                 if status == "filed" && filed_on <= first_day {
                     filed[pi][oi].push(i);
                 }
@@ -245,7 +300,11 @@ pub fn generate(spec: &Spec, out: &Path) -> std::io::Result<usize> {
 
     // sessions: `weekends` weekends spread over the quarter, two sessions a day
     let days = weekend_days(year, q);
-    let saturdays: Vec<NaiveDate> = days.iter().copied().filter(|d| d.weekday() == Weekday::Sat && days.contains(&(*d + Duration::days(1)))).collect();
+    let saturdays: Vec<NaiveDate> = days
+        .iter()
+        .copied()
+        .filter(|d| d.weekday() == Weekday::Sat && days.contains(&(*d + Duration::days(1))))
+        .collect();
     let mut sessions_csv = String::from("date,start,end\n");
     let pick = weekends.min(saturdays.len()).max(1);
     for k in 0..pick {
@@ -261,14 +320,20 @@ pub fn generate(spec: &Spec, out: &Path) -> std::io::Result<usize> {
     let occ_w: Vec<f64> = occs.iter().map(|o| o.popularity).collect();
     let level_weight = |l: u8| [0.0, 0.05, 0.15, 0.35, 0.30, 0.15][l as usize];
     let mut cand_csv = String::with_capacity(spec.candidates * 110);
-    cand_csv.push_str("candidate_id,name,id_number,prefecture,occupation,work_type,level,institution_id\n");
+    cand_csv.push_str(
+        "candidate_id,name,id_number,prefecture,occupation,work_type,level,institution_id\n",
+    );
     let mut demand = vec![vec![[0u32; 6]; occs.len()]; prefs.len()];
     let mut written = 0;
     let mut next_id = 1;
     while written < spec.candidates {
         let pi = weighted(&mut rng, &pref_w);
         let id_number = resident_id(&mut rng, &prefs[pi].code);
-        let name = format!("{}{}", SURNAMES[rng.gen_range(0..SURNAMES.len())], GIVEN[rng.gen_range(0..GIVEN.len())]);
+        let name = format!(
+            "{}{}",
+            SURNAMES[rng.gen_range(0..SURNAMES.len())],
+            GIVEN[rng.gen_range(0..GIVEN.len())]
+        );
         let papers = if rng.gen_bool(0.03) { 2 } else { 1 };
         let mut previous: Option<(usize, u8)> = None;
         for _ in 0..papers {
@@ -291,7 +356,9 @@ pub fn generate(spec: &Spec, out: &Path) -> std::io::Result<usize> {
                 }
                 demand[pi][oi][level as usize] += 1;
                 let registered = if !filed[pi][oi].is_empty() && rng.gen_bool(0.7) {
-                    institutions[*filed[pi][oi].choose(&mut rng).unwrap()].id.clone()
+                    institutions[*filed[pi][oi].choose(&mut rng).unwrap()]
+                        .id
+                        .clone()
                 } else if rng.gen_bool(0.02) {
                     let local: Vec<&Inst> = institutions.iter().filter(|i| i.pref == pi).collect();
                     local.choose(&mut rng).unwrap().id.clone()
@@ -305,8 +372,16 @@ pub fn generate(spec: &Spec, out: &Path) -> std::io::Result<usize> {
                     ("营养师", 0) => "公共营养师",
                     _ => o.name.as_str(),
                 };
-                let level_text = if rng.gen_range(0..100) == 0 { crate::case::level_name(level).to_string() } else { level.to_string() };
-                let _ = writeln!(cand_csv, "C{next_id:07},{name},{id_number},{},{occupation},{},{level_text},{registered}", prefs[pi].name, o.work_type);
+                let level_text = if rng.gen_range(0..100) == 0 {
+                    crate::case::level_name(level).to_string()
+                } else {
+                    level.to_string()
+                };
+                let _ = writeln!(
+                    cand_csv,
+                    "C{next_id:07},{name},{id_number},{},{occupation},{},{level_text},{registered}",
+                    prefs[pi].name, o.work_type
+                );
                 next_id += 1;
                 written += 1;
             }
@@ -338,7 +413,11 @@ pub fn generate(spec: &Spec, out: &Path) -> std::io::Result<usize> {
             for (oi, levels) in per.iter().enumerate() {
                 for (level, &n) in levels.iter().enumerate() {
                     if n > 0 {
-                        let _ = writeln!(d, "{},{},{},{level},{n}", prefs[pi].name, occs[oi].name, occs[oi].work_type);
+                        let _ = writeln!(
+                            d,
+                            "{},{},{},{level},{n}",
+                            prefs[pi].name, occs[oi].name, occs[oi].work_type
+                        );
                     }
                 }
             }

@@ -8,7 +8,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "exam-planner", version, about = "Plans Hunan's unified skill-certification exams: one slot per paper, seats near home.")]
+#[command(
+    name = "exam-planner",
+    version,
+    about = "Plans Hunan's unified skill-certification exams: one slot per paper, seats near home."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -31,7 +35,7 @@ impl SolveArgs {
     fn settings(&self) -> Result<solve::Settings, String> {
         let mut s = solve::Settings::default();
         if let Some(t) = self.time_limit {
-            if !(t > 0.0) {
+            if t.is_nan() || t <= 0.0 {
                 return Err(format!("--time-limit must be positive, got {t}"));
             }
             s.time_limit = Some(t);
@@ -47,7 +51,10 @@ impl SolveArgs {
 
     fn pool(&self) -> Result<rayon::ThreadPool, String> {
         let n = self.threads.unwrap_or(0);
-        rayon::ThreadPoolBuilder::new().num_threads(n).build().map_err(|e| e.to_string())
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .map_err(|e| e.to_string())
     }
 }
 
@@ -127,7 +134,17 @@ fn main() -> ExitCode {
         Command::Vet { case, out } => cmd_vet(&case, out.as_deref()),
         Command::Plan { case, out, solve } => cmd_plan(&case, &out, &solve),
         Command::Verify { case, dir } => cmd_verify(&case, &dir),
-        Command::Whatif { case, scenarios, out, sweep, monte_carlo, cv, seed, no_warm_start, solve } => {
+        Command::Whatif {
+            case,
+            scenarios,
+            out,
+            sweep,
+            monte_carlo,
+            cv,
+            seed,
+            no_warm_start,
+            solve,
+        } => {
             let settings = match solve.settings() {
                 Ok(s) => s,
                 Err(e) => return usage(&e),
@@ -137,7 +154,9 @@ fn main() -> ExitCode {
                 Err(e) => return usage(&e),
             };
             if scenarios.is_none() && sweep.is_none() && monte_carlo.is_none() {
-                return usage("whatif needs --scenarios FILE, --sweep add-room:SEATS or --monte-carlo N");
+                return usage(
+                    "whatif needs --scenarios FILE, --sweep add-room:SEATS or --monte-carlo N",
+                );
             }
             let request = whatif::Request {
                 scenarios,
@@ -166,17 +185,37 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Generate { out, seed, candidates, institution_scale, weekends, quarter, demand_only } => {
+        Command::Generate {
+            out,
+            seed,
+            candidates,
+            institution_scale,
+            weekends,
+            quarter,
+            demand_only,
+        } => {
             let Some(q) = exam_planner::case::Quarter::parse(&quarter) else {
-                return usage(&format!("--quarter expects a quarter such as 2026Q3, got {quarter:?}"));
+                return usage(&format!(
+                    "--quarter expects a quarter such as 2026Q3, got {quarter:?}"
+                ));
             };
             if candidates == 0 {
                 return usage("--candidates must be at least 1");
             }
-            let spec = generate::Spec { seed, candidates, institution_scale, weekends, quarter: (q.year, q.q), demand_only };
+            let spec = generate::Spec {
+                seed,
+                candidates,
+                institution_scale,
+                weekends,
+                quarter: (q.year, q.q),
+                demand_only,
+            };
             match generate::generate(&spec, &out) {
                 Ok(n) => {
-                    eprintln!("wrote a synthetic case of {n} registrations to {}", out.display());
+                    eprintln!(
+                        "wrote a synthetic case of {n} registrations to {}",
+                        out.display()
+                    );
                     ExitCode::SUCCESS
                 }
                 Err(e) => {
@@ -223,7 +262,10 @@ fn cmd_vet(case_dir: &Path, out: Option<&Path>) -> ExitCode {
     let report = vet::report(&case);
     print!("{}", report.table);
     if let Some(out) = out {
-        let files = vec![("vetting.csv", report.vetting_csv), ("coverage.csv", report.coverage_csv)];
+        let files = vec![
+            ("vetting.csv", report.vetting_csv),
+            ("coverage.csv", report.coverage_csv),
+        ];
         let staged = match plan::stage(out, &files) {
             Ok(s) => s,
             Err(e) => {
@@ -264,12 +306,20 @@ fn cmd_plan(case_dir: &Path, out: &Path, args: &SolveArgs) -> ExitCode {
     };
     let warnings = diags.count(Severity::Warning);
     if warnings > 0 {
-        eprintln!("{warnings} warning(s); `exam-planner validate {}` lists them", case_dir.display());
+        eprintln!(
+            "{warnings} warning(s); `exam-planner validate {}` lists them",
+            case_dir.display()
+        );
     }
-    eprintln!("read {} registration(s) in {:.2} s; planning…", case.candidates().len().max(match &case.registrations {
-        exam_planner::case::Registrations::Demand(d) => d.iter().map(|r| r.candidates as usize).sum(),
-        _ => 0,
-    }), clock.elapsed().as_secs_f64());
+    eprintln!(
+        "read {} registration(s) in {:.2} s; planning…",
+        case.candidates().len().max(match &case.registrations {
+            exam_planner::case::Registrations::Demand(d) =>
+                d.iter().map(|r| r.candidates as usize).sum(),
+            _ => 0,
+        }),
+        clock.elapsed().as_secs_f64()
+    );
     let planned = match pool.install(|| planner::plan_case(&case, &settings, None)) {
         Ok(p) => p,
         Err(e) => {

@@ -91,7 +91,9 @@ pub struct Plan {
 }
 
 fn csv_bytes<T: Serialize>(rows: &[T], header: &[&str]) -> Vec<u8> {
-    let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
+    let mut w = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(Vec::new());
     w.write_record(header).expect("writing to memory");
     for r in rows {
         w.serialize(r).expect("writing to memory");
@@ -103,31 +105,131 @@ impl Plan {
     /// The plan's files as (name, bytes), in a fixed order.
     pub fn files(&self) -> Vec<(&'static str, Vec<u8>)> {
         let mut files = vec![
-            ("timetable.csv", csv_bytes(&self.timetable, &["occupation_code", "occupation", "work_type", "level", "date", "start", "end", "candidates", "institutions", "rooms"])),
-            ("allocation.csv", csv_bytes(&self.allocation, &["date", "start", "institution_id", "room_id", "occupation_code", "work_type", "level", "home_prefecture", "candidates"])),
+            (
+                "timetable.csv",
+                csv_bytes(
+                    &self.timetable,
+                    &[
+                        "occupation_code",
+                        "occupation",
+                        "work_type",
+                        "level",
+                        "date",
+                        "start",
+                        "end",
+                        "candidates",
+                        "institutions",
+                        "rooms",
+                    ],
+                ),
+            ),
+            (
+                "allocation.csv",
+                csv_bytes(
+                    &self.allocation,
+                    &[
+                        "date",
+                        "start",
+                        "institution_id",
+                        "room_id",
+                        "occupation_code",
+                        "work_type",
+                        "level",
+                        "home_prefecture",
+                        "candidates",
+                    ],
+                ),
+            ),
         ];
         if let Some(seats) = &self.seats {
-            files.push(("seats.csv", csv_bytes(seats, &[
-                "ticket_no", "candidate_id", "name", "id_number", "home_prefecture", "occupation_code", "occupation", "work_type",
-                "level", "date", "start", "end", "venue_prefecture", "institution_id", "institution", "room_id", "seat",
-            ])));
+            files.push((
+                "seats.csv",
+                csv_bytes(
+                    seats,
+                    &[
+                        "ticket_no",
+                        "candidate_id",
+                        "name",
+                        "id_number",
+                        "home_prefecture",
+                        "occupation_code",
+                        "occupation",
+                        "work_type",
+                        "level",
+                        "date",
+                        "start",
+                        "end",
+                        "venue_prefecture",
+                        "institution_id",
+                        "institution",
+                        "room_id",
+                        "seat",
+                    ],
+                ),
+            ));
         }
         let mut w = csv::Writer::from_writer(Vec::new());
         if self.seats.is_some() {
-            w.write_record(["candidate_id", "home_prefecture", "occupation_code", "work_type", "level", "reason"]).expect("memory");
+            w.write_record([
+                "candidate_id",
+                "home_prefecture",
+                "occupation_code",
+                "work_type",
+                "level",
+                "reason",
+            ])
+            .expect("memory");
             for d in &self.deferred {
                 let level = d.level.to_string();
-                w.write_record([d.candidate_id.as_deref().unwrap_or(""), &d.home_prefecture, &d.occupation_code, &d.work_type, &level, &d.reason]).expect("memory");
+                w.write_record([
+                    d.candidate_id.as_deref().unwrap_or(""),
+                    &d.home_prefecture,
+                    &d.occupation_code,
+                    &d.work_type,
+                    &level,
+                    &d.reason,
+                ])
+                .expect("memory");
             }
         } else {
-            w.write_record(["home_prefecture", "occupation_code", "work_type", "level", "candidates", "reason"]).expect("memory");
+            w.write_record([
+                "home_prefecture",
+                "occupation_code",
+                "work_type",
+                "level",
+                "candidates",
+                "reason",
+            ])
+            .expect("memory");
             for d in &self.deferred {
                 let (level, n) = (d.level.to_string(), d.candidates.to_string());
-                w.write_record([&d.home_prefecture, &d.occupation_code, &d.work_type, &level, &n, &d.reason]).expect("memory");
+                w.write_record([
+                    &d.home_prefecture,
+                    &d.occupation_code,
+                    &d.work_type,
+                    &level,
+                    &n,
+                    &d.reason,
+                ])
+                .expect("memory");
             }
         }
         files.push(("deferred.csv", w.into_inner().expect("memory")));
-        files.push(("rooms.csv", csv_bytes(&self.rooms, &["date", "start", "institution_id", "room_id", "seats", "seated", "invigilators"])));
+        files.push((
+            "rooms.csv",
+            csv_bytes(
+                &self.rooms,
+                &[
+                    "date",
+                    "start",
+                    "institution_id",
+                    "room_id",
+                    "seats",
+                    "seated",
+                    "invigilators",
+                ],
+            ),
+        ));
         let mut json = serde_json::to_vec_pretty(&self.summary).expect("json");
         json.push(b'\n');
         files.push(("summary.json", json));
@@ -136,7 +238,14 @@ impl Plan {
 }
 
 /// Every file name a plan folder may hold (stale ones are removed when a plan replaces another).
-pub const PLAN_FILES: [&str; 6] = ["timetable.csv", "allocation.csv", "seats.csv", "deferred.csv", "rooms.csv", "summary.json"];
+pub const PLAN_FILES: [&str; 6] = [
+    "timetable.csv",
+    "allocation.csv",
+    "seats.csv",
+    "deferred.csv",
+    "rooms.csv",
+    "summary.json",
+];
 
 /// A staging folder beside `out` holding complete files, not yet in place.
 pub struct Staged {
@@ -152,13 +261,20 @@ pub fn stage(out: &Path, files: &[(&str, Vec<u8>)]) -> std::io::Result<Staged> {
         _ => PathBuf::from("."),
     };
     std::fs::create_dir_all(&parent)?;
-    let base = out.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "plan".into());
+    let base = out
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "plan".into());
     let dir = parent.join(format!(".{base}.staging-{}", std::process::id()));
     if dir.exists() {
         std::fs::remove_dir_all(&dir)?;
     }
     std::fs::create_dir(&dir)?;
-    let staged = Staged { dir, out: out.to_path_buf(), names: files.iter().map(|f| f.0.to_string()).collect() };
+    let staged = Staged {
+        dir,
+        out: out.to_path_buf(),
+        names: files.iter().map(|f| f.0.to_string()).collect(),
+    };
     for (name, bytes) in files {
         std::fs::write(staged.dir.join(name), bytes)?;
     }

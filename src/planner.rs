@@ -15,7 +15,11 @@ pub struct Planned {
 }
 
 /// Plans a case that validated without errors.
-pub fn plan_case(case: &Case, settings: &Settings, warm: Option<&Timetable>) -> Result<Planned, SolveError> {
+pub fn plan_case(
+    case: &Case,
+    settings: &Settings,
+    warm: Option<&Timetable>,
+) -> Result<Planned, SolveError> {
     let clock = Instant::now();
     let eligible = vet::eligible(case);
     let problem = solve::problem::build(case, &eligible);
@@ -24,7 +28,9 @@ pub fn plan_case(case: &Case, settings: &Settings, warm: Option<&Timetable>) -> 
     solution.timings.insert(0, ("groups", prepare));
     let clock = Instant::now();
     let mut plan = seat::deal(case, &solution);
-    solution.timings.push(("seat", clock.elapsed().as_secs_f64()));
+    solution
+        .timings
+        .push(("seat", clock.elapsed().as_secs_f64()));
     plan.summary = summary(case, &solution, &plan, settings);
     Ok(Planned { solution, plan })
 }
@@ -69,10 +75,22 @@ fn summary(case: &Case, sol: &Solution, plan: &Plan, settings: &Settings) -> ser
         .filter(|f| case.institutions[f.institution].prefecture != sol.problem.groups[f.group].home)
         .map(|f| u64::from(f.count))
         .sum();
-    let slots_used: BTreeSet<(&str, &str)> = plan.rooms.iter().map(|r| (r.date.as_str(), r.start.as_str())).collect();
-    let fixed = sol.problem.fixed.iter().map(|d| u64::from(d.count)).sum::<u64>();
+    let slots_used: BTreeSet<(&str, &str)> = plan
+        .rooms
+        .iter()
+        .map(|r| (r.date.as_str(), r.start.as_str()))
+        .collect();
+    let fixed = sol
+        .problem
+        .fixed
+        .iter()
+        .map(|d| u64::from(d.count))
+        .sum::<u64>();
     let deferred_bound = fixed as f64 + sol.deferred_stage.bound;
-    let deferred_stage = StageResult { bound: deferred_bound, ..sol.deferred_stage };
+    let deferred_stage = StageResult {
+        bound: deferred_bound,
+        ..sol.deferred_stage
+    };
     let mut by_reason: BTreeMap<&str, u64> = BTreeMap::new();
     for d in sol.problem.fixed.iter().chain(&sol.deferred) {
         let key = match d.reason {
@@ -140,7 +158,11 @@ fn summary(case: &Case, sol: &Solution, plan: &Plan, settings: &Settings) -> ser
 /// One paragraph for humans from a summary.json value.
 pub fn describe(s: &serde_json::Value) -> String {
     let num = |k: &str| s[k].as_f64().unwrap_or(0.0);
-    let proven = |k: &str| s["objectives"][k]["proven_optimal"].as_bool().unwrap_or(false);
+    let proven = |k: &str| {
+        s["objectives"][k]["proven_optimal"]
+            .as_bool()
+            .unwrap_or(false)
+    };
     format!(
         "{} ({}): {} of {} registrations seated, {} deferred{} ; {} papers in {} of {} slots; {} room sittings with {} invigilators; travel {:.0} km ({} candidates cross a prefecture line){}.",
         s["case"].as_str().unwrap_or(""),

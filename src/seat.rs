@@ -13,7 +13,13 @@ use std::collections::{BTreeMap, BTreeSet};
 /// The ticket number: quarter (5) · venue prefecture (4) · institution (4) · slot (2) ·
 /// room (2) · seat (3) — 20 digits. Institution is the 1-based position in institutions.csv,
 /// room the 1-based position of the room among its institution's rows in rooms.csv.
-pub fn ticket_no(case: &Case, institution: usize, slot: usize, room_position: usize, seat: u32) -> String {
+pub fn ticket_no(
+    case: &Case,
+    institution: usize,
+    slot: usize,
+    room_position: usize,
+    seat: u32,
+) -> String {
     format!(
         "{}{}{:04}{:02}{:02}{:03}",
         case.quarter.digits(),
@@ -39,7 +45,8 @@ pub fn deal(case: &Case, sol: &Solution) -> Plan {
     let mut seats = Vec::new();
     let mut allocation: BTreeMap<(usize, usize, usize, usize, usize), u32> = BTreeMap::new();
     let mut rooms = Vec::new();
-    let mut sittings: BTreeMap<(usize, usize), (u32, BTreeSet<usize>, BTreeSet<usize>)> = BTreeMap::new();
+    let mut sittings: BTreeMap<(usize, usize), (u32, BTreeSet<usize>, BTreeSet<usize>)> =
+        BTreeMap::new();
     let mut room_pos: Vec<usize> = vec![0; case.rooms.len()];
     let mut counts = vec![0usize; case.institutions.len()];
     for (r, room) in case.rooms.iter().enumerate() {
@@ -56,7 +63,10 @@ pub fn deal(case: &Case, sol: &Solution) -> Plan {
         let layout = pb.venues[inst]
             .layout(case, load)
             .expect("routing never exceeds an institution's capacity");
-        let mut open = layout.iter().map(|&(room, n, _)| (room, n, 0u32)).collect::<Vec<_>>();
+        let mut open = layout
+            .iter()
+            .map(|&(room, n, _)| (room, n, 0u32))
+            .collect::<Vec<_>>();
         let mut current = 0;
         for &k in &flows {
             let flow = sol.routing.flows[k];
@@ -69,7 +79,9 @@ pub fn deal(case: &Case, sol: &Solution) -> Plan {
                 let (room, _, ref mut used) = open[current];
                 *used += 1;
                 let seat = *used;
-                *allocation.entry((slot, inst, room, group.paper, group.home)).or_default() += 1;
+                *allocation
+                    .entry((slot, inst, room, group.paper, group.home))
+                    .or_default() += 1;
                 let s = sittings.entry((group.paper, slot)).or_default();
                 s.0 += 1;
                 s.1.insert(inst);
@@ -90,7 +102,9 @@ pub fn deal(case: &Case, sol: &Solution) -> Plan {
                         date: case.sessions[slot].date.to_string(),
                         start: case.sessions[slot].start.format("%H:%M").to_string(),
                         end: case.sessions[slot].end.format("%H:%M").to_string(),
-                        venue_prefecture: case.prefectures[case.institutions[inst].prefecture].name.clone(),
+                        venue_prefecture: case.prefectures[case.institutions[inst].prefecture]
+                            .name
+                            .clone(),
                         institution_id: case.institutions[inst].id.clone(),
                         institution: case.institutions[inst].name.clone(),
                         room_id: case.rooms[room].room_id.clone(),
@@ -113,7 +127,11 @@ pub fn deal(case: &Case, sol: &Solution) -> Plan {
     }
     let session = |slot: usize| {
         let s = &case.sessions[slot];
-        (s.date.to_string(), s.start.format("%H:%M").to_string(), s.end.format("%H:%M").to_string())
+        (
+            s.date.to_string(),
+            s.start.format("%H:%M").to_string(),
+            s.end.format("%H:%M").to_string(),
+        )
     };
     let timetable = sittings
         .into_iter()
@@ -169,7 +187,9 @@ fn deferred_rows<'a>(case: &Case, all: impl Iterator<Item = &'a Deferral>) -> Ve
         .map(|d| {
             let occ = &case.occupations[d.paper.occupation];
             DeferredRow {
-                candidate_id: d.candidate.map(|c| case.candidates()[c].candidate_id.clone()),
+                candidate_id: d
+                    .candidate
+                    .map(|c| case.candidates()[c].candidate_id.clone()),
                 home_prefecture: case.prefectures[d.home].name.clone(),
                 occupation_code: occ.code.clone(),
                 work_type: occ.work_type.clone(),
@@ -180,8 +200,22 @@ fn deferred_rows<'a>(case: &Case, all: impl Iterator<Item = &'a Deferral>) -> Ve
         })
         .collect();
     rows.sort_by(|a, b| {
-        (&a.candidate_id, &a.occupation_code, &a.work_type, a.level, &a.home_prefecture, &a.reason)
-            .cmp(&(&b.candidate_id, &b.occupation_code, &b.work_type, b.level, &b.home_prefecture, &b.reason))
+        (
+            &a.candidate_id,
+            &a.occupation_code,
+            &a.work_type,
+            a.level,
+            &a.home_prefecture,
+            &a.reason,
+        )
+            .cmp(&(
+                &b.candidate_id,
+                &b.occupation_code,
+                &b.work_type,
+                b.level,
+                &b.home_prefecture,
+                &b.reason,
+            ))
     });
     if !case.has_candidates() {
         // one row per (home, paper, reason)

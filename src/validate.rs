@@ -44,7 +44,10 @@ fn papers_with_demand(case: &Case) -> BTreeMap<Paper, Option<u64>> {
         Registrations::Demand(d) => {
             for row in d.iter().filter(|r| r.candidates > 0) {
                 papers
-                    .entry(Paper { occupation: row.occupation, level: row.level })
+                    .entry(Paper {
+                        occupation: row.occupation,
+                        level: row.level,
+                    })
                     .or_insert(None);
             }
         }
@@ -63,12 +66,20 @@ fn registrations_file(case: &Case) -> &'static str {
 fn sessions_on_holidays(case: &Case, diags: &mut Diagnostics) {
     for s in &case.sessions {
         if let Some(h) = case.holidays.iter().find(|h| h.date == s.date) {
-            let what = if h.off { "a public holiday" } else { "a make-up workday" };
+            let what = if h.off {
+                "a public holiday"
+            } else {
+                "a make-up workday"
+            };
             diags.warning(
                 "sessions.csv",
                 None,
                 Some("date"),
-                format!("the slot {} {} falls on {what} (holidays.csv)", s.date, s.start.format("%H:%M")),
+                format!(
+                    "the slot {} {} falls on {what} (holidays.csv)",
+                    s.date,
+                    s.start.format("%H:%M")
+                ),
             );
         }
     }
@@ -87,7 +98,11 @@ fn institutions_without_rooms(case: &Case, diags: &mut Diagnostics) {
     }
 }
 
-fn papers_longer_than_every_session(case: &Case, papers: &BTreeMap<Paper, Option<u64>>, diags: &mut Diagnostics) {
+fn papers_longer_than_every_session(
+    case: &Case,
+    papers: &BTreeMap<Paper, Option<u64>>,
+    diags: &mut Diagnostics,
+) {
     let longest = case.sessions.iter().map(|s| s.minutes()).max().unwrap_or(0);
     for (&paper, line) in papers {
         let need = case.occupations[paper.occupation].exam_minutes();
@@ -112,7 +127,8 @@ fn occupations_without_filed_institution(
     diags: &mut Diagnostics,
 ) {
     for (&paper, line) in papers {
-        let filed = (0..case.institutions.len()).any(|i| eligible[i] && case.is_filed_for(i, paper));
+        let filed =
+            (0..case.institutions.len()).any(|i| eligible[i] && case.is_filed_for(i, paper));
         if !filed {
             diags.warning(
                 registrations_file(case),

@@ -24,7 +24,11 @@ pub struct Violation {
 impl fmt::Display for Violation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.line {
-            Some(l) => write!(f, "rule {}: {}:{}: {}", self.rule, self.file, l, self.message),
+            Some(l) => write!(
+                f,
+                "rule {}: {}:{}: {}",
+                self.rule, self.file, l, self.message
+            ),
             None => write!(f, "rule {}: {}: {}", self.rule, self.file, self.message),
         }
     }
@@ -105,16 +109,30 @@ struct Checker<'a> {
 
 impl Checker<'_> {
     fn flag(&mut self, rule: u8, file: &str, line: Option<u64>, message: String) {
-        self.violations.push(Violation { rule, file: file.to_string(), line, message });
+        self.violations.push(Violation {
+            rule,
+            file: file.to_string(),
+            line,
+            message,
+        });
     }
 }
 
-fn read_rows<T: for<'de> Deserialize<'de>>(dir: &Path, file: &str, out: &mut Vec<Violation>) -> Option<Vec<(u64, T)>> {
+fn read_rows<T: for<'de> Deserialize<'de>>(
+    dir: &Path,
+    file: &str,
+    out: &mut Vec<Violation>,
+) -> Option<Vec<(u64, T)>> {
     let path = dir.join(file);
     let mut reader = match csv::Reader::from_path(&path) {
         Ok(r) => r,
         Err(e) => {
-            out.push(Violation { rule: 0, file: file.into(), line: None, message: format!("cannot read: {e}") });
+            out.push(Violation {
+                rule: 0,
+                file: file.into(),
+                line: None,
+                message: format!("cannot read: {e}"),
+            });
             return None;
         }
     };
@@ -124,7 +142,12 @@ fn read_rows<T: for<'de> Deserialize<'de>>(dir: &Path, file: &str, out: &mut Vec
             Ok(row) => rows.push((rows.len() as u64 + 2, row)),
             Err(e) => {
                 let line = e.position().map(|p| p.line());
-                out.push(Violation { rule: 0, file: file.into(), line, message: format!("cannot parse: {e}") });
+                out.push(Violation {
+                    rule: 0,
+                    file: file.into(),
+                    line,
+                    message: format!("cannot parse: {e}"),
+                });
             }
         }
     }
@@ -137,7 +160,11 @@ pub fn verify_dirs(case_dir: &Path, plan_dir: &Path) -> Result<Vec<Violation>, S
     let case = match case {
         Some(c) if !diags.has_errors() => c,
         _ => {
-            let first = diags.errors().next().map(|d| d.to_string()).unwrap_or_default();
+            let first = diags
+                .errors()
+                .next()
+                .map(|d| d.to_string())
+                .unwrap_or_default();
             return Err(format!("the case has errors; run validate first ({first})"));
         }
     };
@@ -146,7 +173,11 @@ pub fn verify_dirs(case_dir: &Path, plan_dir: &Path) -> Result<Vec<Violation>, S
 
 /// Checks a plan folder against an already loaded case.
 pub fn verify(case: &Case, dir: &Path) -> Vec<Violation> {
-    let mut ck = Checker { case, eligible: vet::eligible(case), violations: Vec::new() };
+    let mut ck = Checker {
+        case,
+        eligible: vet::eligible(case),
+        violations: Vec::new(),
+    };
     let mut io = Vec::new();
     let rooms = read_rows::<RoomUse>(dir, "rooms.csv", &mut io).unwrap_or_default();
     let deferred = read_rows::<Deferred>(dir, "deferred.csv", &mut io).unwrap_or_default();
@@ -183,7 +214,9 @@ fn slot_of(case: &Case, date: &str, start: &str) -> Option<usize> {
 }
 
 fn room_of(case: &Case, institution: usize, room_id: &str) -> Option<usize> {
-    case.rooms.iter().position(|r| r.institution == institution && r.room_id == room_id)
+    case.rooms
+        .iter()
+        .position(|r| r.institution == institution && r.room_id == room_id)
 }
 
 fn institution_of(case: &Case, id: &str) -> Option<usize> {
@@ -191,9 +224,22 @@ fn institution_of(case: &Case, id: &str) -> Option<usize> {
 }
 
 /// Resolves slot, institution and room of a row, flagging what the case does not know.
-fn place(ck: &mut Checker, file: &'static str, line: u64, date: &str, start: &str, inst: &str, room: &str) -> Option<(usize, usize, usize)> {
+fn place(
+    ck: &mut Checker,
+    file: &'static str,
+    line: u64,
+    date: &str,
+    start: &str,
+    inst: &str,
+    room: &str,
+) -> Option<(usize, usize, usize)> {
     let Some(slot) = slot_of(ck.case, date, start) else {
-        ck.flag(8, file, Some(line), format!("{date} {start} is not a slot in sessions.csv"));
+        ck.flag(
+            8,
+            file,
+            Some(line),
+            format!("{date} {start} is not a slot in sessions.csv"),
+        );
         return None;
     };
     let Some(i) = institution_of(ck.case, inst) else {
@@ -201,25 +247,60 @@ fn place(ck: &mut Checker, file: &'static str, line: u64, date: &str, start: &st
         return None;
     };
     let Some(r) = room_of(ck.case, i, room) else {
-        ck.flag(5, file, Some(line), format!("institution {inst} has no room {room}"));
+        ck.flag(
+            5,
+            file,
+            Some(line),
+            format!("institution {inst} has no room {room}"),
+        );
         return None;
     };
     Some((slot, i, r))
 }
 
 fn resolve_seats(ck: &mut Checker, seats: &[(u64, Seat)]) -> Vec<Sitting> {
-    let index: HashMap<&str, usize> = ck.case.candidates().iter().enumerate().map(|(i, c)| (c.candidate_id.as_str(), i)).collect();
+    let index: HashMap<&str, usize> = ck
+        .case
+        .candidates()
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.candidate_id.as_str(), i))
+        .collect();
     let mut out = Vec::new();
     for (line, s) in seats {
         let Some(&c) = index.get(s.candidate_id.as_str()) else {
-            ck.flag(1, "seats.csv", Some(*line), format!("candidate {} is not in candidates.csv", s.candidate_id));
+            ck.flag(
+                1,
+                "seats.csv",
+                Some(*line),
+                format!("candidate {} is not in candidates.csv", s.candidate_id),
+            );
             continue;
         };
-        let Some((slot, institution, room)) = place(ck, "seats.csv", *line, &s.date, &s.start, &s.institution_id, &s.room_id) else {
+        let Some((slot, institution, room)) = place(
+            ck,
+            "seats.csv",
+            *line,
+            &s.date,
+            &s.start,
+            &s.institution_id,
+            &s.room_id,
+        ) else {
             continue;
         };
         let cand = &ck.case.candidates()[c];
-        out.push(Sitting { file: "seats.csv", line: *line, home: cand.prefecture, paper: cand.paper(), slot, institution, room, count: 1, candidate: Some(c), seat: s.seat });
+        out.push(Sitting {
+            file: "seats.csv",
+            line: *line,
+            home: cand.prefecture,
+            paper: cand.paper(),
+            slot,
+            institution,
+            room,
+            count: 1,
+            candidate: Some(c),
+            seat: s.seat,
+        });
     }
     out
 }
@@ -227,16 +308,54 @@ fn resolve_seats(ck: &mut Checker, seats: &[(u64, Seat)]) -> Vec<Sitting> {
 fn resolve_allocation(ck: &mut Checker, rows: &[(u64, Allocation)]) -> Vec<Sitting> {
     let mut out = Vec::new();
     for (line, a) in rows {
-        let home = ck.case.prefectures.iter().position(|p| p.name == a.home_prefecture || p.code == a.home_prefecture);
-        let occ = ck.case.occupations.iter().position(|o| o.code == a.occupation_code && o.work_type == a.work_type);
+        let home = ck
+            .case
+            .prefectures
+            .iter()
+            .position(|p| p.name == a.home_prefecture || p.code == a.home_prefecture);
+        let occ = ck
+            .case
+            .occupations
+            .iter()
+            .position(|o| o.code == a.occupation_code && o.work_type == a.work_type);
         let (Some(home), Some(occupation)) = (home, occ) else {
-            ck.flag(1, "allocation.csv", Some(*line), format!("unknown prefecture {} or occupation {} {}", a.home_prefecture, a.occupation_code, a.work_type));
+            ck.flag(
+                1,
+                "allocation.csv",
+                Some(*line),
+                format!(
+                    "unknown prefecture {} or occupation {} {}",
+                    a.home_prefecture, a.occupation_code, a.work_type
+                ),
+            );
             continue;
         };
-        let Some((slot, institution, room)) = place(ck, "allocation.csv", *line, &a.date, &a.start, &a.institution_id, &a.room_id) else {
+        let Some((slot, institution, room)) = place(
+            ck,
+            "allocation.csv",
+            *line,
+            &a.date,
+            &a.start,
+            &a.institution_id,
+            &a.room_id,
+        ) else {
             continue;
         };
-        out.push(Sitting { file: "allocation.csv", line: *line, home, paper: Paper { occupation, level: a.level }, slot, institution, room, count: a.candidates, candidate: None, seat: 0 });
+        out.push(Sitting {
+            file: "allocation.csv",
+            line: *line,
+            home,
+            paper: Paper {
+                occupation,
+                level: a.level,
+            },
+            slot,
+            institution,
+            room,
+            count: a.candidates,
+            candidate: None,
+            seat: 0,
+        });
     }
     out
 }
@@ -246,78 +365,173 @@ fn ticket_numbers(ck: &mut Checker, seats: &[(u64, Seat)]) {
     let len = seats.first().map_or(0, |s| s.1.ticket_no.len());
     for (line, s) in seats {
         if s.ticket_no.len() != len || !s.ticket_no.bytes().all(|b| b.is_ascii_digit()) {
-            ck.flag(5, "seats.csv", Some(*line), format!("ticket_no {} is not {len} digits", s.ticket_no));
+            ck.flag(
+                5,
+                "seats.csv",
+                Some(*line),
+                format!("ticket_no {} is not {len} digits", s.ticket_no),
+            );
         }
         if let Some(first) = seen.insert(s.ticket_no.as_str(), *line) {
-            ck.flag(5, "seats.csv", Some(*line), format!("ticket_no {} repeats line {first}", s.ticket_no));
+            ck.flag(
+                5,
+                "seats.csv",
+                Some(*line),
+                format!("ticket_no {} repeats line {first}", s.ticket_no),
+            );
         }
     }
 }
 
 /// Rule 1: every registration is seated exactly once or deferred with a reason.
-fn every_registration_seated_once_or_deferred(ck: &mut Checker, sittings: &[Sitting], deferred: &[(u64, Deferred)]) {
+fn every_registration_seated_once_or_deferred(
+    ck: &mut Checker,
+    sittings: &[Sitting],
+    deferred: &[(u64, Deferred)],
+) {
     let cands = ck.case.candidates();
     let mut seated: HashMap<usize, u64> = HashMap::new();
     for s in sittings {
         if let Some(first) = s.candidate.and_then(|c| seated.insert(c, s.line)) {
-            ck.flag(1, s.file, Some(s.line), format!("{} is seated twice (also line {first})", cands[s.candidate.unwrap()].candidate_id));
+            ck.flag(
+                1,
+                s.file,
+                Some(s.line),
+                format!(
+                    "{} is seated twice (also line {first})",
+                    cands[s.candidate.unwrap()].candidate_id
+                ),
+            );
         }
     }
-    let index: HashMap<&str, usize> = cands.iter().enumerate().map(|(i, c)| (c.candidate_id.as_str(), i)).collect();
+    let index: HashMap<&str, usize> = cands
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.candidate_id.as_str(), i))
+        .collect();
     let mut put_off: HashSet<usize> = HashSet::new();
     for (line, d) in deferred {
         let Some(&c) = index.get(d.candidate_id.as_str()) else {
-            ck.flag(1, "deferred.csv", Some(*line), format!("candidate {:?} is not in candidates.csv", d.candidate_id));
+            ck.flag(
+                1,
+                "deferred.csv",
+                Some(*line),
+                format!("candidate {:?} is not in candidates.csv", d.candidate_id),
+            );
             continue;
         };
         if d.reason.trim().is_empty() {
-            ck.flag(1, "deferred.csv", Some(*line), format!("{} is deferred without a reason", d.candidate_id));
+            ck.flag(
+                1,
+                "deferred.csv",
+                Some(*line),
+                format!("{} is deferred without a reason", d.candidate_id),
+            );
         }
         if seated.contains_key(&c) {
-            ck.flag(1, "deferred.csv", Some(*line), format!("{} is both seated and deferred", d.candidate_id));
+            ck.flag(
+                1,
+                "deferred.csv",
+                Some(*line),
+                format!("{} is both seated and deferred", d.candidate_id),
+            );
         }
         if !put_off.insert(c) {
-            ck.flag(1, "deferred.csv", Some(*line), format!("{} is deferred twice", d.candidate_id));
+            ck.flag(
+                1,
+                "deferred.csv",
+                Some(*line),
+                format!("{} is deferred twice", d.candidate_id),
+            );
         }
     }
     for (c, cand) in cands.iter().enumerate() {
         if !seated.contains_key(&c) && !put_off.contains(&c) {
-            ck.flag(1, "candidates.csv", Some(cand.line), format!("{} is neither seated nor deferred", cand.candidate_id));
+            ck.flag(
+                1,
+                "candidates.csv",
+                Some(cand.line),
+                format!("{} is neither seated nor deferred", cand.candidate_id),
+            );
         }
     }
 }
 
 /// Rule 1 for a forecast: per home and paper, seated plus deferred equals the demand.
-fn demand_is_seated_or_deferred(ck: &mut Checker, sittings: &[Sitting], deferred: &[(u64, Deferred)]) {
+fn demand_is_seated_or_deferred(
+    ck: &mut Checker,
+    sittings: &[Sitting],
+    deferred: &[(u64, Deferred)],
+) {
     let mut want: BTreeMap<(usize, Paper), i64> = BTreeMap::new();
     if let case::Registrations::Demand(rows) = &ck.case.registrations {
         for r in rows {
-            *want.entry((r.prefecture, Paper { occupation: r.occupation, level: r.level })).or_default() += i64::from(r.candidates);
+            *want
+                .entry((
+                    r.prefecture,
+                    Paper {
+                        occupation: r.occupation,
+                        level: r.level,
+                    },
+                ))
+                .or_default() += i64::from(r.candidates);
         }
     }
     for s in sittings {
         *want.entry((s.home, s.paper)).or_default() -= i64::from(s.count);
     }
     for (line, d) in deferred {
-        let home = ck.case.prefectures.iter().position(|p| p.name == d.home_prefecture || p.code == d.home_prefecture);
-        let occ = ck.case.occupations.iter().position(|o| o.code == d.occupation_code && o.work_type == d.work_type);
+        let home = ck
+            .case
+            .prefectures
+            .iter()
+            .position(|p| p.name == d.home_prefecture || p.code == d.home_prefecture);
+        let occ = ck
+            .case
+            .occupations
+            .iter()
+            .position(|o| o.code == d.occupation_code && o.work_type == d.work_type);
         let level = case::parse_level(&d.level);
         match (home, occ, level) {
             (Some(h), Some(o), Some(l)) => {
                 if d.reason.trim().is_empty() {
-                    ck.flag(1, "deferred.csv", Some(*line), "deferred without a reason".into());
+                    ck.flag(
+                        1,
+                        "deferred.csv",
+                        Some(*line),
+                        "deferred without a reason".into(),
+                    );
                 }
-                *want.entry((h, Paper { occupation: o, level: l })).or_default() -= i64::from(d.candidates.unwrap_or(0));
+                *want
+                    .entry((
+                        h,
+                        Paper {
+                            occupation: o,
+                            level: l,
+                        },
+                    ))
+                    .or_default() -= i64::from(d.candidates.unwrap_or(0));
             }
-            _ => ck.flag(1, "deferred.csv", Some(*line), "unknown prefecture, occupation or level".into()),
+            _ => ck.flag(
+                1,
+                "deferred.csv",
+                Some(*line),
+                "unknown prefecture, occupation or level".into(),
+            ),
         }
     }
     for ((home, paper), left) in want {
         if left != 0 {
-            ck.flag(1, "demand.csv", None, format!(
-                "{} from {}: seated + deferred differs from the demand by {left}",
-                ck.case.paper_label(paper), ck.case.prefectures[home].name
-            ));
+            ck.flag(
+                1,
+                "demand.csv",
+                None,
+                format!(
+                    "{} from {}: seated + deferred differs from the demand by {left}",
+                    ck.case.paper_label(paper),
+                    ck.case.prefectures[home].name
+                ),
+            );
         }
     }
 }
@@ -326,14 +540,29 @@ fn demand_is_seated_or_deferred(ck: &mut Checker, sittings: &[Sitting], deferred
 fn paper_sits_at_few_enough_slots(ck: &mut Checker, sittings: &[Sitting]) {
     let mut slots: BTreeMap<Paper, (HashSet<usize>, u64)> = BTreeMap::new();
     for s in sittings {
-        let e = slots.entry(s.paper).or_insert_with(|| (HashSet::new(), s.line));
+        let e = slots
+            .entry(s.paper)
+            .or_insert_with(|| (HashSet::new(), s.line));
         e.0.insert(s.slot);
     }
     let limit = ck.case.policy.sittings_per_paper as usize;
     for (paper, (set, line)) in slots {
         if set.len() > limit {
-            let file = if ck.case.has_candidates() { "seats.csv" } else { "allocation.csv" };
-            ck.flag(2, file, Some(line), format!("{} sits at {} slots (at most {limit})", ck.case.paper_label(paper), set.len()));
+            let file = if ck.case.has_candidates() {
+                "seats.csv"
+            } else {
+                "allocation.csv"
+            };
+            ck.flag(
+                2,
+                file,
+                Some(line),
+                format!(
+                    "{} sits at {} slots (at most {limit})",
+                    ck.case.paper_label(paper),
+                    set.len()
+                ),
+            );
         }
     }
 }
@@ -342,9 +571,15 @@ fn paper_sits_at_few_enough_slots(ck: &mut Checker, sittings: &[Sitting]) {
 fn institution_is_filed_and_eligible(ck: &mut Checker, sittings: &[Sitting]) {
     let mut cache: HashMap<(usize, Paper), bool> = HashMap::new();
     for s in sittings {
-        let ok = *cache.entry((s.institution, s.paper)).or_insert_with(|| ck.eligible[s.institution] && ck.case.is_filed_for(s.institution, s.paper));
+        let ok = *cache.entry((s.institution, s.paper)).or_insert_with(|| {
+            ck.eligible[s.institution] && ck.case.is_filed_for(s.institution, s.paper)
+        });
         if !ok {
-            let msg = format!("{} is not an eligible institution filed for {}", ck.case.institutions[s.institution].id, ck.case.paper_label(s.paper));
+            let msg = format!(
+                "{} is not an eligible institution filed for {}",
+                ck.case.institutions[s.institution].id,
+                ck.case.paper_label(s.paper)
+            );
             ck.flag(3, s.file, Some(s.line), msg);
         }
     }
@@ -355,7 +590,15 @@ fn travel_within_limit(ck: &mut Checker, sittings: &[Sitting]) {
     for s in sittings {
         let km = ck.case.road_km[s.home][ck.case.institutions[s.institution].prefecture];
         if km > ck.case.policy.max_travel_km {
-            ck.flag(4, s.file, Some(s.line), format!("travel of {km} km exceeds {} km", ck.case.policy.max_travel_km));
+            ck.flag(
+                4,
+                s.file,
+                Some(s.line),
+                format!(
+                    "travel of {km} km exceeds {} km",
+                    ck.case.policy.max_travel_km
+                ),
+            );
         }
     }
 }
@@ -368,12 +611,20 @@ fn registered_candidates_sit_at_their_institution(ck: &mut Checker, sittings: &[
     }
     for s in sittings {
         let cand = &ck.case.candidates()[s.candidate.unwrap()];
-        let Some(reg) = cand.institution else { continue };
+        let Some(reg) = cand.institution else {
+            continue;
+        };
         let binding = ck.eligible[reg]
             && ck.case.is_filed_for(reg, s.paper)
-            && ck.case.road_km[cand.prefecture][ck.case.institutions[reg].prefecture] <= ck.case.policy.max_travel_km;
+            && ck.case.road_km[cand.prefecture][ck.case.institutions[reg].prefecture]
+                <= ck.case.policy.max_travel_km;
         if binding && reg != s.institution {
-            let msg = format!("{} registered at {} but sits at {}", cand.candidate_id, ck.case.institutions[reg].id, ck.case.institutions[s.institution].id);
+            let msg = format!(
+                "{} registered at {} but sits at {}",
+                cand.candidate_id,
+                ck.case.institutions[reg].id,
+                ck.case.institutions[s.institution].id
+            );
             ck.flag(4, s.file, Some(s.line), msg);
         }
     }
@@ -389,29 +640,73 @@ fn rooms_within_seats(ck: &mut Checker, sittings: &[Sitting], rooms: &[(u64, Roo
         if s.candidate.is_some() {
             let seats = ck.case.rooms[s.room].seats;
             if s.seat == 0 || s.seat > seats {
-                ck.flag(5, s.file, Some(s.line), format!("seat {} outside 1..={seats}", s.seat));
+                ck.flag(
+                    5,
+                    s.file,
+                    Some(s.line),
+                    format!("seat {} outside 1..={seats}", s.seat),
+                );
             }
             if let Some(first) = seat_taken.insert((s.slot, s.room, s.seat), s.line) {
-                ck.flag(5, s.file, Some(s.line), format!("seat {} of room {} is also given at line {first}", s.seat, ck.case.rooms[s.room].room_id));
+                ck.flag(
+                    5,
+                    s.file,
+                    Some(s.line),
+                    format!(
+                        "seat {} of room {} is also given at line {first}",
+                        s.seat, ck.case.rooms[s.room].room_id
+                    ),
+                );
             }
         }
     }
     for (&(slot, room), &(n, line)) in &load {
         let seats = ck.case.rooms[room].seats;
         if n > seats {
-            let file = if ck.case.has_candidates() { "seats.csv" } else { "allocation.csv" };
-            ck.flag(5, file, Some(line), format!("room {} holds {n} at slot {} but has {seats} seats", ck.case.rooms[room].room_id, slot + 1));
+            let file = if ck.case.has_candidates() {
+                "seats.csv"
+            } else {
+                "allocation.csv"
+            };
+            ck.flag(
+                5,
+                file,
+                Some(line),
+                format!(
+                    "room {} holds {n} at slot {} but has {seats} seats",
+                    ck.case.rooms[room].room_id,
+                    slot + 1
+                ),
+            );
         }
     }
     for (line, r) in rooms {
-        let Some(i) = institution_of(ck.case, &r.institution_id) else { continue };
-        let (Some(slot), Some(room)) = (slot_of(ck.case, &r.date, &r.start), room_of(ck.case, i, &r.room_id)) else {
-            ck.flag(5, "rooms.csv", Some(*line), format!("unknown slot or room {} {} {}", r.date, r.start, r.room_id));
+        let Some(i) = institution_of(ck.case, &r.institution_id) else {
+            continue;
+        };
+        let (Some(slot), Some(room)) = (
+            slot_of(ck.case, &r.date, &r.start),
+            room_of(ck.case, i, &r.room_id),
+        ) else {
+            ck.flag(
+                5,
+                "rooms.csv",
+                Some(*line),
+                format!("unknown slot or room {} {} {}", r.date, r.start, r.room_id),
+            );
             continue;
         };
         let actual = load.get(&(slot, room)).map_or(0, |e| e.0);
         if actual != r.seated {
-            ck.flag(5, "rooms.csv", Some(*line), format!("room {} lists {} seated but the plan seats {actual}", r.room_id, r.seated));
+            ck.flag(
+                5,
+                "rooms.csv",
+                Some(*line),
+                format!(
+                    "room {} lists {} seated but the plan seats {actual}",
+                    r.room_id, r.seated
+                ),
+            );
         }
     }
 }
@@ -422,11 +717,26 @@ fn invigilators_suffice(ck: &mut Checker, sittings: &[Sitting], rooms: &[(u64, R
     let mut listed: HashMap<(usize, usize), u32> = HashMap::new();
     let mut per_inst: BTreeMap<(usize, usize), u32> = BTreeMap::new();
     for (line, r) in rooms {
-        let Some(i) = institution_of(ck.case, &r.institution_id) else { continue };
-        let (Some(slot), Some(room)) = (slot_of(ck.case, &r.date, &r.start), room_of(ck.case, i, &r.room_id)) else { continue };
+        let Some(i) = institution_of(ck.case, &r.institution_id) else {
+            continue;
+        };
+        let (Some(slot), Some(room)) = (
+            slot_of(ck.case, &r.date, &r.start),
+            room_of(ck.case, i, &r.room_id),
+        ) else {
+            continue;
+        };
         let need = policy.invigilators_for(r.seated);
         if r.invigilators < need {
-            ck.flag(6, "rooms.csv", Some(*line), format!("room {} seats {} with {} invigilators; needs {need}", r.room_id, r.seated, r.invigilators));
+            ck.flag(
+                6,
+                "rooms.csv",
+                Some(*line),
+                format!(
+                    "room {} seats {} with {} invigilators; needs {need}",
+                    r.room_id, r.seated, r.invigilators
+                ),
+            );
         }
         listed.insert((slot, room), r.invigilators);
         *per_inst.entry((i, slot)).or_default() += r.invigilators;
@@ -434,13 +744,30 @@ fn invigilators_suffice(ck: &mut Checker, sittings: &[Sitting], rooms: &[(u64, R
     let mut used: HashSet<(usize, usize)> = HashSet::new();
     for s in sittings {
         if used.insert((s.slot, s.room)) && !listed.contains_key(&(s.slot, s.room)) {
-            ck.flag(6, s.file, Some(s.line), format!("room {} is used but rooms.csv lists no invigilators for it", ck.case.rooms[s.room].room_id));
+            ck.flag(
+                6,
+                s.file,
+                Some(s.line),
+                format!(
+                    "room {} is used but rooms.csv lists no invigilators for it",
+                    ck.case.rooms[s.room].room_id
+                ),
+            );
         }
     }
     for ((i, slot), n) in per_inst {
         let staff = ck.case.institutions[i].staff;
         if n > staff {
-            ck.flag(6, "rooms.csv", None, format!("{} needs {n} invigilators at slot {} but has {staff} staff", ck.case.institutions[i].id, slot + 1));
+            ck.flag(
+                6,
+                "rooms.csv",
+                None,
+                format!(
+                    "{} needs {n} invigilators at slot {} but has {staff} staff",
+                    ck.case.institutions[i].id,
+                    slot + 1
+                ),
+            );
         }
     }
 }
@@ -449,9 +776,16 @@ fn invigilators_suffice(ck: &mut Checker, sittings: &[Sitting], rooms: &[(u64, R
 fn same_person_never_shares_a_slot(ck: &mut Checker, sittings: &[Sitting]) {
     let mut seen: HashMap<(&str, usize), u64> = HashMap::new();
     for s in sittings {
-        let id = ck.case.candidates()[s.candidate.unwrap()].id_number.as_str();
+        let id = ck.case.candidates()[s.candidate.unwrap()]
+            .id_number
+            .as_str();
         if let Some(first) = seen.insert((id, s.slot), s.line) {
-            ck.violations.push(Violation { rule: 7, file: s.file.into(), line: Some(s.line), message: format!("the same person also sits at this slot (line {first})") });
+            ck.violations.push(Violation {
+                rule: 7,
+                file: s.file.into(),
+                line: Some(s.line),
+                message: format!("the same person also sits at this slot (line {first})"),
+            });
         }
     }
 }
@@ -461,7 +795,9 @@ fn duplicates_seat_the_first(ck: &mut Checker, sittings: &[Sitting]) {
     let cands = ck.case.candidates();
     let mut first: HashMap<(&str, Paper), &str> = HashMap::new();
     for c in cands {
-        let e = first.entry((c.id_number.as_str(), c.paper())).or_insert(c.candidate_id.as_str());
+        let e = first
+            .entry((c.id_number.as_str(), c.paper()))
+            .or_insert(c.candidate_id.as_str());
         if c.candidate_id.as_str() < *e {
             *e = c.candidate_id.as_str();
         }
@@ -470,7 +806,15 @@ fn duplicates_seat_the_first(ck: &mut Checker, sittings: &[Sitting]) {
         let c = &cands[s.candidate.unwrap()];
         let keep = first[&(c.id_number.as_str(), c.paper())];
         if keep != c.candidate_id {
-            ck.flag(1, s.file, Some(s.line), format!("{} duplicates {keep} for the same paper and must be deferred", c.candidate_id));
+            ck.flag(
+                1,
+                s.file,
+                Some(s.line),
+                format!(
+                    "{} duplicates {keep} for the same paper and must be deferred",
+                    c.candidate_id
+                ),
+            );
         }
     }
 }
@@ -485,7 +829,15 @@ fn slot_long_enough(ck: &mut Checker, sittings: &[Sitting]) {
         let need = ck.case.occupations[s.paper.occupation].exam_minutes();
         let have = ck.case.sessions[s.slot].minutes();
         if have < need {
-            ck.flag(8, s.file, Some(s.line), format!("{} needs {need} minutes; the slot lasts {have}", ck.case.paper_label(s.paper)));
+            ck.flag(
+                8,
+                s.file,
+                Some(s.line),
+                format!(
+                    "{} needs {need} minutes; the slot lasts {have}",
+                    ck.case.paper_label(s.paper)
+                ),
+            );
         }
     }
 }

@@ -10,7 +10,14 @@ use chrono::{Months, NaiveDate};
 
 /// The names of the conditions, in the order of vetting.csv's columns.
 pub const CONDITIONS: [&str; 8] = [
-    "entity", "premises", "office", "seats", "cameras", "staff", "records", "assessment",
+    "entity",
+    "premises",
+    "office",
+    "seats",
+    "cameras",
+    "staff",
+    "records",
+    "assessment",
 ];
 
 /// The outcome of vetting one institution.
@@ -54,7 +61,10 @@ fn premises(inst: &Institution) -> Result<(), String> {
 
 fn office(inst: &Institution) -> Result<(), String> {
     if inst.office_area_m2 < 100.0 {
-        Err(format!("office and technical rooms {} m² < 100 m²", inst.office_area_m2))
+        Err(format!(
+            "office and technical rooms {} m² < 100 m²",
+            inst.office_area_m2
+        ))
     } else {
         Ok(())
     }
@@ -206,13 +216,157 @@ pub fn coverage(case: &Case, eligible: &[bool]) -> Vec<Vec<Vec<usize>>> {
             && f.filed_on.is_none_or(|d| d <= first_day)
             && eligible[f.institution]
         {
-            let list: &mut Vec<usize> = &mut cov[case.institutions[f.institution].prefecture][f.occupation];
+            let list: &mut Vec<usize> =
+                &mut cov[case.institutions[f.institution].prefecture][f.occupation];
             if !list.contains(&f.institution) {
                 list.push(f.institution);
             }
         }
     }
     cov
+}
+
+/// What `vet` prints and writes.
+pub struct Report {
+    pub table: String,
+    pub vetting_csv: Vec<u8>,
+    pub coverage_csv: Vec<u8>,
+}
+
+/// The vetting table, vetting.csv and coverage.csv for a case.
+pub fn report(case: &Case) -> Report {
+    use std::fmt::Write as _;
+    let vettings = vet(case);
+    let eligible: Vec<bool> = vettings.iter().map(Vetting::eligible).collect();
+    let mut table = String::new();
+    let _ = writeln!(
+        table,
+        "{:<8} {:<10} {:>6} {:>6} {:<9} {:<6} reasons",
+        "id", "prefecture", "seats", "staff", "人员", "result"
+    );
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header = vec![
+        "institution_id",
+        "name",
+        "prefecture",
+        "total_seats",
+        "staff",
+        "qualified_staff",
+    ];
+    header.extend(CONDITIONS);
+    header.extend([
+        "assessment_grade",
+        "suggested_staff_grade",
+        "eligible",
+        "reasons",
+    ]);
+    w.write_record(&header).expect("memory");
+    for v in &vettings {
+        let inst = &case.institutions[v.institution];
+        let pref = &case.prefectures[inst.prefecture].name;
+        let result = if v.eligible() { "eligible" } else { "NOT" };
+        let _ = writeln!(
+            table,
+            "{:<8} {:<10} {:>6} {:>6} {:<9} {:<6} {}",
+            inst.id,
+            pref,
+            v.total_seats,
+            inst.staff,
+            v.suggested_staff_grade.label(),
+            result,
+            v.reasons().join("; ")
+        );
+        let mut row = vec![
+            inst.id.clone(),
+            inst.name.clone(),
+            pref.clone(),
+            v.total_seats.to_string(),
+            inst.staff.to_string(),
+            inst.qualified_staff.to_string(),
+        ];
+        row.extend(v.failures.iter().map(|f| {
+            if f.is_none() {
+                "ok".to_string()
+            } else {
+                "fail".to_string()
+            }
+        }));
+        row.push(
+            v.assessment
+                .map(|g| g.label().to_string())
+                .unwrap_or_default(),
+        );
+        row.push(v.suggested_staff_grade.label().to_string());
+        row.push(v.eligible().to_string());
+        row.push(v.reasons().join("; "));
+        w.write_record(&row).expect("memory");
+    }
+    let ok = eligible.iter().filter(|e| **e).count();
+    let _ = writeln!(table, "{ok} of {} institutions eligible", vettings.len());
+
+    let cov = coverage(case, &eligible);
+    let mut c = csv::Writer::from_writer(Vec::new());
+    c.write_record([
+        "prefecture",
+        "occupation_code",
+        "occupation",
+        "work_type",
+        "institutions",
+        "flag",
+    ])
+    .expect("memory");
+    let mut gaps = 0;
+    let mut several = 0;
+    for (p, per) in cov.iter().enumerate() {
+        for (o, list) in per.iter().enumerate() {
+            let occ = &case.occupations[o];
+            let flag = match list.len() {
+                0 => {
+                    gaps += 1;
+                    "gap: candidates travel to another prefecture"
+                }
+                1 => "",
+                _ => {
+                    several += 1;
+                    "several: allowed only where demand is large"
+                }
+            };
+            c.write_record([
+                case.prefectures[p].name.as_str(),
+                occ.code.as_str(),
+                occ.name.as_str(),
+                occ.work_type.as_str(),
+                &list.len().to_string(),
+                flag,
+            ])
+            .expect("memory");
+        }
+    }
+    let _ = writeln!(
+        table,
+        "coverage (prefecture × occupation): {gaps} gap(s) with no filed eligible institution, {several} with more than one"
+    );
+    for (p, per) in cov.iter().enumerate() {
+        let missing: Vec<String> = per
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.is_empty())
+            .map(|(o, _)| case.occupations[o].label())
+            .collect();
+        let _ = writeln!(
+            table,
+            "  {:<10} {:>2} gap(s){}{}",
+            case.prefectures[p].name,
+            missing.len(),
+            if missing.is_empty() { "" } else { ": " },
+            missing.join("、")
+        );
+    }
+    Report {
+        table,
+        vetting_csv: w.into_inner().expect("memory"),
+        coverage_csv: c.into_inner().expect("memory"),
+    }
 }
 
 #[cfg(test)]
@@ -263,107 +417,5 @@ mod tests {
         i.qualified_staff = 4;
         assert_eq!(suggested_staff_grade(&i), Grade::Fail);
         assert!(staff(&i).is_err());
-    }
-}
-
-/// What `vet` prints and writes.
-pub struct Report {
-    pub table: String,
-    pub vetting_csv: Vec<u8>,
-    pub coverage_csv: Vec<u8>,
-}
-
-/// The vetting table, vetting.csv and coverage.csv for a case.
-pub fn report(case: &Case) -> Report {
-    use std::fmt::Write as _;
-    let vettings = vet(case);
-    let eligible: Vec<bool> = vettings.iter().map(Vetting::eligible).collect();
-    let mut table = String::new();
-    let _ = writeln!(table, "{:<8} {:<10} {:>6} {:>6} {:<9} {:<6} reasons", "id", "prefecture", "seats", "staff", "人员", "result");
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let mut header = vec!["institution_id", "name", "prefecture", "total_seats", "staff", "qualified_staff"];
-    header.extend(CONDITIONS);
-    header.extend(["assessment_grade", "suggested_staff_grade", "eligible", "reasons"]);
-    w.write_record(&header).expect("memory");
-    for v in &vettings {
-        let inst = &case.institutions[v.institution];
-        let pref = &case.prefectures[inst.prefecture].name;
-        let result = if v.eligible() { "eligible" } else { "NOT" };
-        let _ = writeln!(
-            table,
-            "{:<8} {:<10} {:>6} {:>6} {:<9} {:<6} {}",
-            inst.id,
-            pref,
-            v.total_seats,
-            inst.staff,
-            v.suggested_staff_grade.label(),
-            result,
-            v.reasons().join("; ")
-        );
-        let mut row = vec![
-            inst.id.clone(),
-            inst.name.clone(),
-            pref.clone(),
-            v.total_seats.to_string(),
-            inst.staff.to_string(),
-            inst.qualified_staff.to_string(),
-        ];
-        row.extend(v.failures.iter().map(|f| if f.is_none() { "ok".to_string() } else { "fail".to_string() }));
-        row.push(v.assessment.map(|g| g.label().to_string()).unwrap_or_default());
-        row.push(v.suggested_staff_grade.label().to_string());
-        row.push(v.eligible().to_string());
-        row.push(v.reasons().join("; "));
-        w.write_record(&row).expect("memory");
-    }
-    let ok = eligible.iter().filter(|e| **e).count();
-    let _ = writeln!(table, "{ok} of {} institutions eligible", vettings.len());
-
-    let cov = coverage(case, &eligible);
-    let mut c = csv::Writer::from_writer(Vec::new());
-    c.write_record(["prefecture", "occupation_code", "occupation", "work_type", "institutions", "flag"]).expect("memory");
-    let mut gaps = 0;
-    let mut several = 0;
-    for (p, per) in cov.iter().enumerate() {
-        for (o, list) in per.iter().enumerate() {
-            let occ = &case.occupations[o];
-            let flag = match list.len() {
-                0 => {
-                    gaps += 1;
-                    "gap: candidates travel to another prefecture"
-                }
-                1 => "",
-                _ => {
-                    several += 1;
-                    "several: allowed only where demand is large"
-                }
-            };
-            c.write_record([
-                case.prefectures[p].name.as_str(),
-                occ.code.as_str(),
-                occ.name.as_str(),
-                occ.work_type.as_str(),
-                &list.len().to_string(),
-                flag,
-            ])
-            .expect("memory");
-        }
-    }
-    let _ = writeln!(
-        table,
-        "coverage (prefecture × occupation): {gaps} gap(s) with no filed eligible institution, {several} with more than one"
-    );
-    for (p, per) in cov.iter().enumerate() {
-        let missing: Vec<String> = per
-            .iter()
-            .enumerate()
-            .filter(|(_, l)| l.is_empty())
-            .map(|(o, _)| case.occupations[o].label())
-            .collect();
-        let _ = writeln!(table, "  {:<10} {:>2} gap(s){}{}", case.prefectures[p].name, missing.len(), if missing.is_empty() { "" } else { ": " }, missing.join("、"));
-    }
-    Report {
-        table,
-        vetting_csv: w.into_inner().expect("memory"),
-        coverage_csv: c.into_inner().expect("memory"),
     }
 }

@@ -4,11 +4,17 @@ mod common;
 use common::*;
 
 fn deferred_reasons(plan: &std::path::Path) -> Vec<String> {
-    csv_rows(&plan.join("deferred.csv")).iter().map(|r| r[5].to_string()).collect()
+    csv_rows(&plan.join("deferred.csv"))
+        .iter()
+        .map(|r| r[5].to_string())
+        .collect()
 }
 
 fn slot_of(plan: &std::path::Path, candidate: &str) -> Option<(String, String)> {
-    csv_rows(&plan.join("seats.csv")).iter().find(|r| &r[1] == candidate).map(|r| (r[9].to_string(), r[10].to_string()))
+    csv_rows(&plan.join("seats.csv"))
+        .iter()
+        .find(|r| &r[1] == candidate)
+        .map(|r| (r[9].to_string(), r[10].to_string()))
 }
 
 #[test]
@@ -18,7 +24,15 @@ fn a_conflict_forces_two_slots() {
     t.add(1, 5, "长沙市", "甲职业", 3, "I1");
     t.add(10, 5, "长沙市", "乙职业", 3, "I1");
     // person of C00001 also takes 乙职业
-    let same = t.candidates.lines().nth(1).unwrap().split(',').nth(2).unwrap().to_string();
+    let same = t
+        .candidates
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .nth(2)
+        .unwrap()
+        .to_string();
     t.candidates += &format!("C00099,考生,{same},长沙市,乙职业,,3,I1\n");
     let plan = plan_ok(&t.write(&dir.path().join("case")), dir.path());
     let s = summary(&plan);
@@ -31,7 +45,11 @@ fn a_conflict_forces_two_slots() {
 fn three_papers_pairwise_shared_with_two_slots_defer_one_registration() {
     let dir = tempfile::tempdir().unwrap();
     let mut t = Tiny::default();
-    let (p, q, r) = (id("43010219800101001"), id("43010219800101002"), id("43010219800101003"));
+    let (p, q, r) = (
+        id("43010219800101001"),
+        id("43010219800101002"),
+        id("43010219800101003"),
+    );
     t.candidates += &format!(
         "C1,甲,{p},长沙市,甲职业,,3,I1\nC2,甲,{p},长沙市,乙职业,,3,I1\n\
          C3,乙,{q},长沙市,乙职业,,3,I1\nC4,乙,{q},长沙市,丙职业,,3,I1\n\
@@ -41,7 +59,11 @@ fn three_papers_pairwise_shared_with_two_slots_defer_one_registration() {
     let s = summary(&plan);
     assert_eq!(s["deferred"], 1, "{s}");
     assert_eq!(s["objectives"]["deferred"]["proven_optimal"], true);
-    assert!(deferred_reasons(&plan)[0].starts_with("conflicting registration"), "{:?}", deferred_reasons(&plan));
+    assert!(
+        deferred_reasons(&plan)[0].starts_with("conflicting registration"),
+        "{:?}",
+        deferred_reasons(&plan)
+    );
 }
 
 #[test]
@@ -55,9 +77,17 @@ fn registrants_beyond_the_registered_institutions_seats_are_deferred() {
     assert_eq!(s["deferred"], 20);
     let reasons = deferred_reasons(&plan);
     assert_eq!(reasons.len(), 20);
-    assert!(reasons.iter().all(|r| r == "registered institution I1 is full at the paper's slot"), "{reasons:?}");
+    assert!(
+        reasons
+            .iter()
+            .all(|r| r == "registered institution I1 is full at the paper's slot"),
+        "{reasons:?}"
+    );
     // the 20 deferred are the last by candidate_id
-    let ids: Vec<String> = csv_rows(&plan.join("deferred.csv")).iter().map(|r| r[0].to_string()).collect();
+    let ids: Vec<String> = csv_rows(&plan.join("deferred.csv"))
+        .iter()
+        .map(|r| r[0].to_string())
+        .collect();
     assert_eq!(ids.first().unwrap(), "C00241");
 }
 
@@ -66,7 +96,8 @@ fn a_prefecture_without_a_filed_institution_travels_to_the_nearest() {
     let dir = tempfile::tempdir().unwrap();
     let mut t = Tiny::default();
     // a far institution in 湘西 (313 km straight ⇒ beyond 250 road km) and a near one in 长沙
-    t.institutions += &format!("I2,二号（虚构）,{CREDIT_OK},湘西土家族苗族自治州,企业,40,8,1500,200,\n");
+    t.institutions +=
+        &format!("I2,二号（虚构）,{CREDIT_OK},湘西土家族苗族自治州,企业,40,8,1500,200,\n");
     t.rooms += "I2,R1,240,1080\n";
     t.add(1, 30, "株洲市", "甲职业", 3, "");
     let plan = plan_ok(&t.write(&dir.path().join("case")), dir.path());
@@ -88,7 +119,9 @@ fn beyond_reach_is_deferred_with_its_reason() {
     t.add(1, 4, "湘西土家族苗族自治州", "甲职业", 3, "");
     let plan = plan_ok(&t.write(&dir.path().join("case")), dir.path());
     assert_eq!(summary(&plan)["deferred"], 4);
-    assert!(deferred_reasons(&plan).iter().all(|r| r.contains("within 250 km")));
+    assert!(deferred_reasons(&plan)
+        .iter()
+        .all(|r| r.contains("within 250 km")));
 }
 
 #[test]
@@ -124,21 +157,31 @@ fn duplicates_seat_the_first_registration() {
 fn a_paper_longer_than_every_slot_is_deferred() {
     let dir = tempfile::tempdir().unwrap();
     let mut t = Tiny::default();
-    t.occupations = t.occupations.replace("1-02,乙职业,,4|3,,90,120", "1-02,乙职业,,4|3,,90,200");
+    t.occupations = t
+        .occupations
+        .replace("1-02,乙职业,,4|3,,90,120", "1-02,乙职业,,4|3,,90,200");
     t.add(1, 3, "长沙市", "乙职业", 3, "I1");
     t.add(10, 3, "长沙市", "甲职业", 3, "I1");
     let plan = plan_ok(&t.write(&dir.path().join("case")), dir.path());
     let s = summary(&plan);
     assert_eq!(s["deferred"], 3);
-    assert!(deferred_reasons(&plan).iter().all(|r| r.starts_with("no slot is long enough")));
-    assert_eq!(csv_rows(&plan.join("timetable.csv")).len(), 1, "a paper with nobody seated has no sitting");
+    assert!(deferred_reasons(&plan)
+        .iter()
+        .all(|r| r.starts_with("no slot is long enough")));
+    assert_eq!(
+        csv_rows(&plan.join("timetable.csv")).len(),
+        1,
+        "a paper with nobody seated has no sitting"
+    );
 }
 
 #[test]
 fn rooms_fill_largest_first_and_seats_are_unique() {
     let dir = tempfile::tempdir().unwrap();
     let mut t = Tiny::default();
-    t.rooms = "institution_id,room_id,seats,camera_p\nI1,R1,100,1080\nI1,R2,150,1080\nI1,R3,60,1080\n".into();
+    t.rooms =
+        "institution_id,room_id,seats,camera_p\nI1,R1,100,1080\nI1,R2,150,1080\nI1,R3,60,1080\n"
+            .into();
     t.add(1, 180, "长沙市", "甲职业", 3, "I1");
     let plan = plan_ok(&t.write(&dir.path().join("case")), dir.path());
     let rooms = csv_rows(&plan.join("rooms.csv"));
@@ -146,23 +189,38 @@ fn rooms_fill_largest_first_and_seats_are_unique() {
     assert_eq!(&rooms[0][3], "R2");
     assert_eq!(&rooms[0][5], "150");
     let seats = csv_rows(&plan.join("seats.csv"));
-    let tickets: std::collections::HashSet<&str> = seats.iter().map(|r| r.get(0).unwrap()).collect();
+    let tickets: std::collections::HashSet<&str> =
+        seats.iter().map(|r| r.get(0).unwrap()).collect();
     assert_eq!(tickets.len(), 180);
-    assert!(seats.iter().all(|r| r[0].len() == 20 && r[0].starts_with("202634301")));
+    assert!(seats
+        .iter()
+        .all(|r| r[0].len() == 20 && r[0].starts_with("202634301")));
 }
 
 #[test]
 fn demand_only_plans_without_seats() {
     let dir = tempfile::tempdir().unwrap();
     let case = dir.path().join("case");
-    let o = run(&["generate", "--out", case.to_str().unwrap(), "--seed", "5", "--candidates", "3000", "--demand-only"]);
+    let o = run(&[
+        "generate",
+        "--out",
+        case.to_str().unwrap(),
+        "--seed",
+        "5",
+        "--candidates",
+        "3000",
+        "--demand-only",
+    ]);
     assert!(o.status.success());
     let plan = plan_ok(&case, dir.path());
     assert!(!plan.join("seats.csv").exists());
     let header = std::fs::read_to_string(plan.join("deferred.csv")).unwrap();
     assert!(header.starts_with("home_prefecture,occupation_code,work_type,level,candidates,reason"));
     let s = summary(&plan);
-    assert_eq!(s["seated"].as_u64().unwrap() + s["deferred"].as_u64().unwrap(), s["candidates"].as_u64().unwrap());
+    assert_eq!(
+        s["seated"].as_u64().unwrap() + s["deferred"].as_u64().unwrap(),
+        s["candidates"].as_u64().unwrap()
+    );
 }
 
 #[test]
@@ -173,11 +231,20 @@ fn bad_input_writes_nothing_and_exits_1() {
     t.rooms = "institution_id,room_id,seats,camera_p\nI1,R1,many,1080\n".into();
     let case = t.write(&dir.path().join("case"));
     let out = dir.path().join("plan");
-    let o = run(&["plan", case.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let o = run(&[
+        "plan",
+        case.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stdout(&o).contains("rooms.csv:2: seats: error"));
     assert!(!out.exists());
-    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no staging folder left behind");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "no staging folder left behind"
+    );
 }
 
 #[test]
@@ -200,9 +267,18 @@ fn verify_catches_a_tampered_plan() {
     let o = run(&["verify", case.to_str().unwrap(), plan.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     let out = stdout(&o);
-    assert!(out.contains("rule 5: seats.csv:3: seat 1 of room R1 is also given at line 2"), "{out}");
-    assert!(out.contains("rule 1: candidates.csv:21: C00020 is neither seated nor deferred"), "{out}");
-    assert!(out.contains("rule 5: rooms.csv:2: room R1 lists 20 seated but the plan seats 19"), "{out}");
+    assert!(
+        out.contains("rule 5: seats.csv:3: seat 1 of room R1 is also given at line 2"),
+        "{out}"
+    );
+    assert!(
+        out.contains("rule 1: candidates.csv:21: C00020 is neither seated nor deferred"),
+        "{out}"
+    );
+    assert!(
+        out.contains("rule 5: rooms.csv:2: room R1 lists 20 seated but the plan seats 19"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -212,14 +288,31 @@ fn the_reference_case_plans_verifies_and_is_byte_identical_across_threads() {
     let mut outs = Vec::new();
     for threads in ["1", "2"] {
         let out = dir.path().join(format!("plan{threads}"));
-        let o = run(&["plan", case.to_str().unwrap(), "--out", out.to_str().unwrap(), "--threads", threads]);
+        let o = run(&[
+            "plan",
+            case.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--threads",
+            threads,
+        ]);
         assert!(o.status.success(), "{}", stderr(&o));
         outs.push(out);
     }
     let v = run(&["verify", case.to_str().unwrap(), outs[0].to_str().unwrap()]);
     assert!(v.status.success(), "{}", stdout(&v));
-    for f in ["timetable.csv", "allocation.csv", "seats.csv", "deferred.csv", "rooms.csv"] {
-        assert_eq!(std::fs::read(outs[0].join(f)).unwrap(), std::fs::read(outs[1].join(f)).unwrap(), "{f} differs");
+    for f in [
+        "timetable.csv",
+        "allocation.csv",
+        "seats.csv",
+        "deferred.csv",
+        "rooms.csv",
+    ] {
+        assert_eq!(
+            std::fs::read(outs[0].join(f)).unwrap(),
+            std::fs::read(outs[1].join(f)).unwrap(),
+            "{f} differs"
+        );
     }
     let s = summary(&outs[0]);
     assert_eq!(s["objectives"]["deferred"]["proven_optimal"], true);
@@ -228,6 +321,9 @@ fn the_reference_case_plans_verifies_and_is_byte_identical_across_threads() {
     let tt = csv_rows(&outs[0].join("timetable.csv"));
     let mut papers = std::collections::HashSet::new();
     for r in &tt {
-        assert!(papers.insert((r[0].to_string(), r[2].to_string(), r[3].to_string())), "paper at two slots: {r:?}");
+        assert!(
+            papers.insert((r[0].to_string(), r[2].to_string(), r[3].to_string())),
+            "paper at two slots: {r:?}"
+        );
     }
 }

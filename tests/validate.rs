@@ -30,7 +30,11 @@ fn missing_file_is_an_error() {
     std::fs::remove_file(case.join("rooms.csv")).unwrap();
     let o = run(&["validate", case.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stdout(&o).contains("rooms.csv: error: cannot read"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("rooms.csv: error: cannot read"),
+        "{}",
+        stdout(&o)
+    );
 }
 
 #[test]
@@ -39,37 +43,77 @@ fn missing_column_names_the_column_at_line_1() {
     t.rooms = "institution_id,room_id,camera_p\nI1,R1,1080\n".into();
     let (ok, out) = validate(&t);
     assert!(!ok);
-    assert!(out.contains("rooms.csv:1: seats: error: required column is missing"), "{out}");
+    assert!(
+        out.contains("rooms.csv:1: seats: error: required column is missing"),
+        "{out}"
+    );
 }
 
 #[test]
 fn bad_number_and_zero_seats() {
     let mut t = base();
-    t.rooms = "institution_id,room_id,seats,camera_p\nI1,R1,abc,1080\nI1,R2,0,1080\nI1,R3,-5,1080\n".into();
+    t.rooms =
+        "institution_id,room_id,seats,camera_p\nI1,R1,abc,1080\nI1,R2,0,1080\nI1,R3,-5,1080\n"
+            .into();
     let (ok, out) = validate(&t);
     assert!(!ok);
-    assert!(out.contains("rooms.csv:2: seats: error: expected a whole number of seats, found \"abc\""), "{out}");
-    assert!(out.contains("rooms.csv:3: seats: error: seats must be positive, found 0"), "{out}");
-    assert!(out.contains("rooms.csv:4: seats: error: seats must be positive, found -5"), "{out}");
+    assert!(
+        out.contains("rooms.csv:2: seats: error: expected a whole number of seats, found \"abc\""),
+        "{out}"
+    );
+    assert!(
+        out.contains("rooms.csv:3: seats: error: seats must be positive, found 0"),
+        "{out}"
+    );
+    assert!(
+        out.contains("rooms.csv:4: seats: error: seats must be positive, found -5"),
+        "{out}"
+    );
 }
 
 #[test]
 fn unknown_references() {
     let mut t = base();
     t.candidates += &format!("C90001,x,{},火星市,甲职业,,3,\n", id("43010219900101901"));
-    t.candidates += &format!("C90002,x,{},长沙市,不存在职业,,3,\n", id("43010219900101902"));
+    t.candidates += &format!(
+        "C90002,x,{},长沙市,不存在职业,,3,\n",
+        id("43010219900101902")
+    );
     t.candidates += &format!("C90003,x,{},长沙市,甲职业,,9,\n", id("43010219900101903"));
     t.candidates += &format!("C90004,x,{},长沙市,乙职业,,1,\n", id("43010219900101904"));
-    t.candidates += &format!("C90005,x,{},长沙市,甲职业,,3,I99\n", id("43010219900101905"));
+    t.candidates += &format!(
+        "C90005,x,{},长沙市,甲职业,,3,I99\n",
+        id("43010219900101905")
+    );
     t.rooms += "I77,R1,100,1080\n";
     let (ok, out) = validate(&t);
     assert!(!ok);
-    assert!(out.contains("candidates.csv:5: prefecture: error: unknown prefecture \"火星市\""), "{out}");
-    assert!(out.contains("candidates.csv:6: occupation: error: unknown occupation \"不存在职业\""), "{out}");
-    assert!(out.contains("candidates.csv:7: level: error: expected a level 1-5"), "{out}");
-    assert!(out.contains("candidates.csv:8: level: error: 乙职业 defines levels 4|3; level 1 is not one of them"), "{out}");
-    assert!(out.contains("candidates.csv:9: institution_id: error: unknown institution \"I99\""), "{out}");
-    assert!(out.contains("rooms.csv:3: institution_id: error: unknown institution \"I77\""), "{out}");
+    assert!(
+        out.contains("candidates.csv:5: prefecture: error: unknown prefecture \"火星市\""),
+        "{out}"
+    );
+    assert!(
+        out.contains("candidates.csv:6: occupation: error: unknown occupation \"不存在职业\""),
+        "{out}"
+    );
+    assert!(
+        out.contains("candidates.csv:7: level: error: expected a level 1-5"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "candidates.csv:8: level: error: 乙职业 defines levels 4|3; level 1 is not one of them"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("candidates.csv:9: institution_id: error: unknown institution \"I99\""),
+        "{out}"
+    );
+    assert!(
+        out.contains("rooms.csv:3: institution_id: error: unknown institution \"I77\""),
+        "{out}"
+    );
 }
 
 #[test]
@@ -80,20 +124,41 @@ fn duplicate_ids() {
     t.rooms += "I1,R1,100,1080\n";
     let (ok, out) = validate(&t);
     assert!(!ok);
-    assert!(out.contains("institutions.csv:3: id: error: duplicate institution id I1"), "{out}");
+    assert!(
+        out.contains("institutions.csv:3: id: error: duplicate institution id I1"),
+        "{out}"
+    );
     assert!(out.contains("candidates.csv:5: candidate_id: error: duplicate candidate_id C00001 (first at line 2)"), "{out}");
-    assert!(out.contains("rooms.csv:3: room_id: error: duplicate room R1"), "{out}");
+    assert!(
+        out.contains("rooms.csv:3: room_id: error: duplicate room R1"),
+        "{out}"
+    );
 }
 
 #[test]
 fn session_times() {
     let mut t = base();
-    t.sessions = "date,start,end\n2026-08-15,12:00,08:30\n2026-13-01,08:30,12:30\n2026-08-16,8h,12:30\n".into();
+    t.sessions =
+        "date,start,end\n2026-08-15,12:00,08:30\n2026-13-01,08:30,12:30\n2026-08-16,8h,12:30\n"
+            .into();
     let (ok, out) = validate(&t);
     assert!(!ok);
-    assert!(out.contains("sessions.csv:2: end: error: the session ends (08:30) before it starts (12:00)"), "{out}");
-    assert!(out.contains("sessions.csv:3: date: error: expected a date YYYY-MM-DD, found \"2026-13-01\""), "{out}");
-    assert!(out.contains("sessions.csv:4: start: error: expected a time HH:MM, found \"8h\""), "{out}");
+    assert!(
+        out.contains(
+            "sessions.csv:2: end: error: the session ends (08:30) before it starts (12:00)"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "sessions.csv:3: date: error: expected a date YYYY-MM-DD, found \"2026-13-01\""
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("sessions.csv:4: start: error: expected a time HH:MM, found \"8h\""),
+        "{out}"
+    );
 }
 
 #[test]
@@ -120,7 +185,10 @@ fn filing_status_outside_the_four() {
 fn bom_names_levels_and_renames_are_accepted() {
     let mut t = base();
     t.candidates = format!("\u{feff}{}", t.candidates);
-    t.candidates += &format!("C90001,x,{},长沙,旧甲职业,,高级工,I1\n", id("43010219900101901"));
+    t.candidates += &format!(
+        "C90001,x,{},长沙,旧甲职业,,高级工,I1\n",
+        id("43010219900101901")
+    );
     t.candidates += &format!("C90002,x,{},4301,1-01,,三级,I1\n", id("43010219900101902"));
     let (ok, out) = validate(&t);
     assert!(ok, "{out}");
@@ -130,16 +198,27 @@ fn bom_names_levels_and_renames_are_accepted() {
 #[test]
 fn warnings_for_holidays_unfiled_registrations_long_papers_and_unfiled_occupations() {
     let mut t = base();
-    t.extra.push(("holidays.csv".into(), "date,kind\n2026-08-15,off\n".into()));
+    t.extra
+        .push(("holidays.csv".into(), "date,kind\n2026-08-15,off\n".into()));
     t.filings = "institution_id,occupation,work_type,levels,status,filed_on\nI1,甲职业,,4-1,filed,2026-01-01\n".into();
     t.candidates += &format!("C90001,x,{},长沙市,乙职业,,3,I1\n", id("43010219900101901"));
-    t.occupations = t.occupations.replace("1-03,丙职业,,4|3,,90,120", "1-03,丙职业,,4|3,,90,200");
+    t.occupations = t
+        .occupations
+        .replace("1-03,丙职业,,4|3,,90,120", "1-03,丙职业,,4|3,,90,200");
     t.candidates += &format!("C90002,x,{},长沙市,丙职业,,3,\n", id("43010219900101902"));
     let (ok, out) = validate(&t);
     assert!(ok, "warnings only: {out}");
-    assert!(out.contains("sessions.csv: date: warning: the slot 2026-08-15 08:30 falls on a public holiday"), "{out}");
+    assert!(
+        out.contains(
+            "sessions.csv: date: warning: the slot 2026-08-15 08:30 falls on a public holiday"
+        ),
+        "{out}"
+    );
     assert!(out.contains("candidates.csv:5: institution_id: warning: 1 registration(s) at I1 which is not filed for 乙职业 三级"), "{out}");
-    assert!(out.contains("candidates.csv:6: occupation: warning: 丙职业 三级 needs 290 minutes"), "{out}");
+    assert!(
+        out.contains("candidates.csv:6: occupation: warning: 丙职业 三级 needs 290 minutes"),
+        "{out}"
+    );
     assert!(out.contains("candidates.csv:5: occupation: warning: no eligible institution in the province is filed for 乙职业 三级"), "{out}");
 }
 
@@ -147,7 +226,8 @@ fn warnings_for_holidays_unfiled_registrations_long_papers_and_unfiled_occupatio
 fn duplicate_registration_is_a_warning() {
     let mut t = base();
     let same = id("43010219900101901");
-    t.candidates += &format!("C90001,x,{same},长沙市,甲职业,,3,\nC90002,x,{same},长沙市,甲职业,,3,\n");
+    t.candidates +=
+        &format!("C90001,x,{same},长沙市,甲职业,,3,\nC90002,x,{same},长沙市,甲职业,,3,\n");
     let (ok, out) = validate(&t);
     assert!(ok, "{out}");
     assert!(out.contains("candidates.csv:6: id_number: warning: C90002 is registered twice for the same paper (also C90001 at line 5)"), "{out}");
@@ -157,7 +237,15 @@ fn duplicate_registration_is_a_warning() {
 fn generated_cases_validate() {
     let dir = tempfile::tempdir().unwrap();
     let case = dir.path().join("g");
-    let o = run(&["generate", "--out", case.to_str().unwrap(), "--seed", "7", "--candidates", "3000"]);
+    let o = run(&[
+        "generate",
+        "--out",
+        case.to_str().unwrap(),
+        "--seed",
+        "7",
+        "--candidates",
+        "3000",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let o = run(&["validate", case.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stdout(&o));
@@ -168,10 +256,30 @@ fn generate_is_byte_identical_for_the_same_seed() {
     let dir = tempfile::tempdir().unwrap();
     for name in ["a", "b"] {
         let out = dir.path().join(name);
-        assert!(run(&["generate", "--out", out.to_str().unwrap(), "--seed", "11", "--candidates", "2000"]).status.success());
+        assert!(run(&[
+            "generate",
+            "--out",
+            out.to_str().unwrap(),
+            "--seed",
+            "11",
+            "--candidates",
+            "2000"
+        ])
+        .status
+        .success());
     }
-    for f in ["candidates.csv", "institutions.csv", "filings.csv", "rooms.csv", "sessions.csv"] {
-        assert_eq!(std::fs::read(dir.path().join("a").join(f)).unwrap(), std::fs::read(dir.path().join("b").join(f)).unwrap(), "{f}");
+    for f in [
+        "candidates.csv",
+        "institutions.csv",
+        "filings.csv",
+        "rooms.csv",
+        "sessions.csv",
+    ] {
+        assert_eq!(
+            std::fs::read(dir.path().join("a").join(f)).unwrap(),
+            std::fs::read(dir.path().join("b").join(f)).unwrap(),
+            "{f}"
+        );
     }
 }
 
@@ -179,6 +287,14 @@ fn generate_is_byte_identical_for_the_same_seed() {
 fn bad_arguments_exit_2() {
     let o = run(&["plan"]);
     assert_eq!(o.status.code(), Some(2));
-    let o = run(&["generate", "--out", "/tmp/x", "--seed", "1", "--candidates", "0"]);
+    let o = run(&[
+        "generate",
+        "--out",
+        "/tmp/x",
+        "--seed",
+        "1",
+        "--candidates",
+        "0",
+    ]);
     assert_eq!(o.status.code(), Some(2));
 }

@@ -24,10 +24,14 @@ pub fn resident_id_check(first17: &str) -> Option<char> {
 /// Why an identifier was rejected; the text goes into the diagnostic.
 pub fn check_resident_id(id: &str) -> Result<(), String> {
     if id.chars().count() != 18 || !id.is_ascii() {
-        return Err(format!("expected an 18-character resident ID, found {id:?}"));
+        return Err(format!(
+            "expected an 18-character resident ID, found {id:?}"
+        ));
     }
     let Some(expected) = resident_id_check(&id[..17]) else {
-        return Err(format!("the first 17 characters of resident ID {id:?} must be digits"));
+        return Err(format!(
+            "the first 17 characters of resident ID {id:?} must be digits"
+        ));
     };
     let given = id.as_bytes()[17].to_ascii_uppercase() as char;
     if given != expected {
@@ -39,7 +43,9 @@ pub fn check_resident_id(id: &str) -> Result<(), String> {
 }
 
 const CREDIT_ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
-const CREDIT_WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+const CREDIT_WEIGHTS: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
 
 fn credit_value(c: u8) -> Option<u32> {
     CREDIT_ALPHABET

@@ -115,7 +115,10 @@ fn load_into(dir: &Path, diags: &mut Diagnostics) -> Option<(Case, Names)> {
     if prefectures.is_empty() || occupations.is_empty() {
         return None;
     }
-    let policy = header.as_ref().map(|h| h.policy.clone()).unwrap_or_default();
+    let policy = header
+        .as_ref()
+        .map(|h| h.policy.clone())
+        .unwrap_or_default();
     let road_km = read_distances(dir, diags, &names, &prefectures, &policy);
     let sessions = read_sessions(dir, diags);
     let quarter = header
@@ -156,7 +159,11 @@ fn load_into(dir: &Path, diags: &mut Diagnostics) -> Option<(Case, Names)> {
                 "sessions.csv",
                 None,
                 None,
-                format!("the slot {} {} is listed twice", s.date, s.start.format("%H:%M")),
+                format!(
+                    "the slot {} {} is listed twice",
+                    s.date,
+                    s.start.format("%H:%M")
+                ),
             );
         }
         if Quarter::containing(s.date) != quarter {
@@ -195,7 +202,12 @@ fn read_case_toml(dir: &Path, diags: &mut Diagnostics) -> Option<CaseToml> {
     let text = match std::fs::read_to_string(&path) {
         Ok(t) => t,
         Err(e) => {
-            diags.error("case.toml", None, None, format!("cannot read {}: {e}", path.display()));
+            diags.error(
+                "case.toml",
+                None,
+                None,
+                format!("cannot read {}: {e}", path.display()),
+            );
             return None;
         }
     };
@@ -210,7 +222,10 @@ fn read_case_toml(dir: &Path, diags: &mut Diagnostics) -> Option<CaseToml> {
                 bad("max_travel_km", "must be a positive number of km");
             }
             if !(p.road_factor >= 1.0) {
-                bad("road_factor", "must be at least 1 (roads are never shorter than the straight line)");
+                bad(
+                    "road_factor",
+                    "must be at least 1 (roads are never shorter than the straight line)",
+                );
             }
             if p.candidates_per_invigilator == 0 {
                 bad("candidates_per_invigilator", "must be at least 1");
@@ -244,57 +259,77 @@ fn read_case_toml(dir: &Path, diags: &mut Diagnostics) -> Option<CaseToml> {
 
 fn read_prefectures(dir: &Path, diags: &mut Diagnostics, names: &mut Names) -> Vec<Prefecture> {
     let mut out: Vec<Prefecture> = Vec::new();
-    read_table(dir, "prefectures.csv", &["code", "name", "lat", "lon"], diags, |row, diags| {
-        let code = row.required(diags, "code");
-        let name = row.required(diags, "name");
-        let lat = row.parse_f64(diags, "lat");
-        let lon = row.parse_f64(diags, "lon");
-        let (Some(code), Some(name), Some(lat), Some(lon)) = (code, name, lat, lon) else {
-            return;
-        };
-        if !(code.len() == 4 && code.bytes().all(|b| b.is_ascii_digit())) {
-            row.error(diags, "code", format!("expected a 4-digit division code, found {code:?}"));
-            return;
-        }
-        if names.prefectures.contains_key(code) {
-            row.error(diags, "code", format!("duplicate prefecture code {code}"));
-            return;
-        }
-        let index = out.len();
-        names.prefectures.insert(code.to_string(), index);
-        names.prefectures.insert(name.to_string(), index);
-        // 长沙市 → 长沙; 湘西土家族苗族自治州 → 湘西
-        for suffix in ["市", "土家族苗族自治州", "自治州", "州"] {
-            if let Some(short) = name.strip_suffix(suffix) {
-                if !short.is_empty() {
-                    names.prefectures.entry(short.to_string()).or_insert(index);
-                }
-                break;
+    read_table(
+        dir,
+        "prefectures.csv",
+        &["code", "name", "lat", "lon"],
+        diags,
+        |row, diags| {
+            let code = row.required(diags, "code");
+            let name = row.required(diags, "name");
+            let lat = row.parse_f64(diags, "lat");
+            let lon = row.parse_f64(diags, "lon");
+            let (Some(code), Some(name), Some(lat), Some(lon)) = (code, name, lat, lon) else {
+                return;
+            };
+            if !(code.len() == 4 && code.bytes().all(|b| b.is_ascii_digit())) {
+                row.error(
+                    diags,
+                    "code",
+                    format!("expected a 4-digit division code, found {code:?}"),
+                );
+                return;
             }
-        }
-        out.push(Prefecture {
-            code: code.to_string(),
-            name: name.to_string(),
-            lat,
-            lon,
-        });
-    });
+            if names.prefectures.contains_key(code) {
+                row.error(diags, "code", format!("duplicate prefecture code {code}"));
+                return;
+            }
+            let index = out.len();
+            names.prefectures.insert(code.to_string(), index);
+            names.prefectures.insert(name.to_string(), index);
+            // 长沙市 → 长沙; 湘西土家族苗族自治州 → 湘西
+            for suffix in ["市", "土家族苗族自治州", "自治州", "州"] {
+                if let Some(short) = name.strip_suffix(suffix) {
+                    if !short.is_empty() {
+                        names.prefectures.entry(short.to_string()).or_insert(index);
+                    }
+                    break;
+                }
+            }
+            out.push(Prefecture {
+                code: code.to_string(),
+                name: name.to_string(),
+                lat,
+                lon,
+            });
+        },
+    );
     out
 }
 
 fn read_occupations(dir: &Path, diags: &mut Diagnostics, names: &mut Names) -> Vec<Occupation> {
     let mut out: Vec<Occupation> = Vec::new();
-    let required = ["code", "name", "work_type", "levels", "aliases", "theory_minutes", "skill_minutes"];
+    let required = [
+        "code",
+        "name",
+        "work_type",
+        "levels",
+        "aliases",
+        "theory_minutes",
+        "skill_minutes",
+    ];
     read_table(dir, "occupations.csv", &required, diags, |row, diags| {
         let code = row.required(diags, "code");
         let name = row.required(diags, "name");
-        let levels = row.required(diags, "levels").and_then(|l| match parse_levels(l) {
-            Ok(l) => Some(l),
-            Err(m) => {
-                row.error(diags, "levels", m);
-                None
-            }
-        });
+        let levels = row
+            .required(diags, "levels")
+            .and_then(|l| match parse_levels(l) {
+                Ok(l) => Some(l),
+                Err(m) => {
+                    row.error(diags, "levels", m);
+                    None
+                }
+            });
         let theory = row.parse_u32(diags, "theory_minutes");
         let skill = row.parse_u32(diags, "skill_minutes");
         let (Some(code), Some(name), Some(levels), Some(theory), Some(skill)) =
@@ -314,24 +349,38 @@ fn read_occupations(dir: &Path, diags: &mut Diagnostics, names: &mut Names) -> V
         }
         let index = out.len();
         names.rows.insert(key, index);
-        names.rows_of_code.entry(code.to_string()).or_default().push(index);
+        names
+            .rows_of_code
+            .entry(code.to_string())
+            .or_default()
+            .push(index);
         let canonical = (code.to_string(), None, false);
-        names.occupations.entry(code.to_string()).or_insert(canonical.clone());
-        names.occupations.entry(name.to_string()).or_insert(canonical);
+        names
+            .occupations
+            .entry(code.to_string())
+            .or_insert(canonical.clone());
+        names
+            .occupations
+            .entry(name.to_string())
+            .or_insert(canonical);
         if !work_type.is_empty() {
-            names
-                .occupations
-                .entry(work_type.clone())
-                .or_insert((code.to_string(), Some(work_type.clone()), false));
+            names.occupations.entry(work_type.clone()).or_insert((
+                code.to_string(),
+                Some(work_type.clone()),
+                false,
+            ));
         }
-        let aliases: Vec<String> = split_list(row.text("aliases")).map(str::to_string).collect();
+        let aliases: Vec<String> = split_list(row.text("aliases"))
+            .map(str::to_string)
+            .collect();
         // an alias of a work-type row (视频创维员) names that work type
         let implied = (!work_type.is_empty()).then(|| work_type.clone());
         for alias in &aliases {
-            names
-                .occupations
-                .entry(alias.clone())
-                .or_insert((code.to_string(), implied.clone(), true));
+            names.occupations.entry(alias.clone()).or_insert((
+                code.to_string(),
+                implied.clone(),
+                true,
+            ));
         }
         out.push(Occupation {
             code: code.to_string(),
@@ -360,30 +409,45 @@ fn read_distances(
     for (a, pa) in prefectures.iter().enumerate() {
         for (b, pb) in prefectures.iter().enumerate() {
             if a != b {
-                km[a][b] = (haversine_km(pa.lat, pa.lon, pb.lat, pb.lon) * policy.road_factor)
-                    .round();
+                km[a][b] =
+                    (haversine_km(pa.lat, pa.lon, pb.lat, pb.lon) * policy.road_factor).round();
             }
         }
     }
     if dir.join("distances.csv").exists() {
-        read_table(dir, "distances.csv", &["from", "to", "km"], diags, |row, diags| {
-            let from = resolve_prefecture(row, diags, names, "from");
-            let to = resolve_prefecture(row, diags, names, "to");
-            let d = row.parse_f64(diags, "km");
-            if let (Some(a), Some(b), Some(d)) = (from, to, d) {
-                if d < 0.0 {
-                    row.error(diags, "km", format!("distance must not be negative, found {d}"));
-                    return;
+        read_table(
+            dir,
+            "distances.csv",
+            &["from", "to", "km"],
+            diags,
+            |row, diags| {
+                let from = resolve_prefecture(row, diags, names, "from");
+                let to = resolve_prefecture(row, diags, names, "to");
+                let d = row.parse_f64(diags, "km");
+                if let (Some(a), Some(b), Some(d)) = (from, to, d) {
+                    if d < 0.0 {
+                        row.error(
+                            diags,
+                            "km",
+                            format!("distance must not be negative, found {d}"),
+                        );
+                        return;
+                    }
+                    km[a][b] = d;
+                    km[b][a] = d;
                 }
-                km[a][b] = d;
-                km[b][a] = d;
-            }
-        });
+            },
+        );
     }
     km
 }
 
-fn resolve_prefecture(row: &Row, diags: &mut Diagnostics, names: &Names, column: &str) -> Option<usize> {
+fn resolve_prefecture(
+    row: &Row,
+    diags: &mut Diagnostics,
+    names: &Names,
+    column: &str,
+) -> Option<usize> {
     let text = row.required(diags, column)?;
     let found = names.prefecture(text);
     if found.is_none() {
@@ -394,22 +458,32 @@ fn resolve_prefecture(row: &Row, diags: &mut Diagnostics, names: &Names, column:
 
 fn read_sessions(dir: &Path, diags: &mut Diagnostics) -> Vec<Session> {
     let mut out = Vec::new();
-    read_table(dir, "sessions.csv", &["date", "start", "end"], diags, |row, diags| {
-        let date = row.parse_date(diags, "date");
-        let start = row.parse_time(diags, "start");
-        let end = row.parse_time(diags, "end");
-        if let (Some(date), Some(start), Some(end)) = (date, start, end) {
-            if end <= start {
-                row.error(
-                    diags,
-                    "end",
-                    format!("the session ends ({}) before it starts ({})", end.format("%H:%M"), start.format("%H:%M")),
-                );
-                return;
+    read_table(
+        dir,
+        "sessions.csv",
+        &["date", "start", "end"],
+        diags,
+        |row, diags| {
+            let date = row.parse_date(diags, "date");
+            let start = row.parse_time(diags, "start");
+            let end = row.parse_time(diags, "end");
+            if let (Some(date), Some(start), Some(end)) = (date, start, end) {
+                if end <= start {
+                    row.error(
+                        diags,
+                        "end",
+                        format!(
+                            "the session ends ({}) before it starts ({})",
+                            end.format("%H:%M"),
+                            start.format("%H:%M")
+                        ),
+                    );
+                    return;
+                }
+                out.push(Session { date, start, end });
             }
-            out.push(Session { date, start, end });
-        }
-    });
+        },
+    );
     out.sort();
     out
 }
@@ -419,25 +493,43 @@ fn read_holidays(dir: &Path, diags: &mut Diagnostics) -> Vec<Holiday> {
     if !dir.join("holidays.csv").exists() {
         return out;
     }
-    read_table(dir, "holidays.csv", &["date", "kind"], diags, |row, diags| {
-        let date = row.parse_date(diags, "date");
-        let kind = row.required(diags, "kind");
-        if let (Some(date), Some(kind)) = (date, kind) {
-            match kind {
-                "off" => out.push(Holiday { date, off: true }),
-                "workday" => out.push(Holiday { date, off: false }),
-                other => row.error(diags, "kind", format!("expected off or workday, found {other:?}")),
+    read_table(
+        dir,
+        "holidays.csv",
+        &["date", "kind"],
+        diags,
+        |row, diags| {
+            let date = row.parse_date(diags, "date");
+            let kind = row.required(diags, "kind");
+            if let (Some(date), Some(kind)) = (date, kind) {
+                match kind {
+                    "off" => out.push(Holiday { date, off: true }),
+                    "workday" => out.push(Holiday { date, off: false }),
+                    other => row.error(
+                        diags,
+                        "kind",
+                        format!("expected off or workday, found {other:?}"),
+                    ),
+                }
             }
-        }
-    });
+        },
+    );
     out
 }
 
 fn read_institutions(dir: &Path, diags: &mut Diagnostics, names: &mut Names) -> Vec<Institution> {
     let mut out: Vec<Institution> = Vec::new();
     let required = [
-        "id", "name", "credit_code", "prefecture", "entity_type", "staff", "qualified_staff",
-        "total_area_m2", "office_area_m2", "records",
+        "id",
+        "name",
+        "credit_code",
+        "prefecture",
+        "entity_type",
+        "staff",
+        "qualified_staff",
+        "total_area_m2",
+        "office_area_m2",
+        "records",
     ];
     read_table(dir, "institutions.csv", &required, diags, |row, diags| {
         let id = row.required(diags, "id");
@@ -455,7 +547,9 @@ fn read_institutions(dir: &Path, diags: &mut Diagnostics, names: &mut Names) -> 
                 row.error(
                     diags,
                     "entity_type",
-                    format!("expected 企业, 事业单位, 社会团体, 民办非企业 or 政府机关, found {t:?}"),
+                    format!(
+                        "expected 企业, 事业单位, 社会团体, 民办非企业 or 政府机关, found {t:?}"
+                    ),
                 );
             }
             e
@@ -490,8 +584,27 @@ fn read_institutions(dir: &Path, diags: &mut Diagnostics, names: &mut Names) -> 
                 );
             }
         }
-        let (Some(id), Some(name), Some(credit_code), Some(prefecture), Some(entity_type), Some(staff), Some(qualified), Some(total), Some(office)) =
-            (id, name, credit_code, prefecture, entity_type, staff, qualified, total, office)
+        let (
+            Some(id),
+            Some(name),
+            Some(credit_code),
+            Some(prefecture),
+            Some(entity_type),
+            Some(staff),
+            Some(qualified),
+            Some(total),
+            Some(office),
+        ) = (
+            id,
+            name,
+            credit_code,
+            prefecture,
+            entity_type,
+            staff,
+            qualified,
+            total,
+            office,
+        )
         else {
             return;
         };
@@ -516,48 +629,90 @@ fn read_institutions(dir: &Path, diags: &mut Diagnostics, names: &mut Names) -> 
     out
 }
 
-fn resolve_institution(row: &Row, diags: &mut Diagnostics, names: &Names, column: &str) -> Option<usize> {
+fn resolve_institution(
+    row: &Row,
+    diags: &mut Diagnostics,
+    names: &Names,
+    column: &str,
+) -> Option<usize> {
     let id = row.required(diags, column)?;
     let found = names.institution(id);
     if found.is_none() {
-        row.error(diags, column, format!("unknown institution {id:?} (not in institutions.csv)"));
+        row.error(
+            diags,
+            column,
+            format!("unknown institution {id:?} (not in institutions.csv)"),
+        );
     }
     found
 }
 
-fn read_rooms(dir: &Path, diags: &mut Diagnostics, names: &Names, institutions: &[Institution]) -> Vec<Room> {
+fn read_rooms(
+    dir: &Path,
+    diags: &mut Diagnostics,
+    names: &Names,
+    institutions: &[Institution],
+) -> Vec<Room> {
     let mut out: Vec<Room> = Vec::new();
     let mut seen = HashSet::new();
     let _ = institutions;
-    read_table(dir, "rooms.csv", &["institution_id", "room_id", "seats", "camera_p"], diags, |row, diags| {
-        let institution = resolve_institution(row, diags, names, "institution_id");
-        let room_id = row.required(diags, "room_id");
-        let seats_text = row.text("seats");
-        let seats = match seats_text.parse::<i64>() {
-            Ok(s) if s > 0 && s <= 999 => Some(s as u32),
-            Ok(s) if s > 999 => {
-                row.error(diags, "seats", format!("a room of {s} seats is not a computer exam room (at most 999)"));
-                None
+    read_table(
+        dir,
+        "rooms.csv",
+        &["institution_id", "room_id", "seats", "camera_p"],
+        diags,
+        |row, diags| {
+            let institution = resolve_institution(row, diags, names, "institution_id");
+            let room_id = row.required(diags, "room_id");
+            let seats_text = row.text("seats");
+            let seats = match seats_text.parse::<i64>() {
+                Ok(s) if s > 0 && s <= 999 => Some(s as u32),
+                Ok(s) if s > 999 => {
+                    row.error(
+                        diags,
+                        "seats",
+                        format!("a room of {s} seats is not a computer exam room (at most 999)"),
+                    );
+                    None
+                }
+                Ok(s) => {
+                    row.error(diags, "seats", format!("seats must be positive, found {s}"));
+                    None
+                }
+                Err(_) => {
+                    row.error(
+                        diags,
+                        "seats",
+                        format!("expected a whole number of seats, found {seats_text:?}"),
+                    );
+                    None
+                }
+            };
+            let camera = row.parse_u32(diags, "camera_p");
+            let (Some(institution), Some(room_id), Some(seats), Some(camera_p)) =
+                (institution, room_id, seats, camera)
+            else {
+                return;
+            };
+            if !seen.insert((institution, room_id.to_string())) {
+                row.error(
+                    diags,
+                    "room_id",
+                    format!(
+                        "duplicate room {room_id} of institution {}",
+                        row.text("institution_id")
+                    ),
+                );
+                return;
             }
-            Ok(s) => {
-                row.error(diags, "seats", format!("seats must be positive, found {s}"));
-                None
-            }
-            Err(_) => {
-                row.error(diags, "seats", format!("expected a whole number of seats, found {seats_text:?}"));
-                None
-            }
-        };
-        let camera = row.parse_u32(diags, "camera_p");
-        let (Some(institution), Some(room_id), Some(seats), Some(camera_p)) = (institution, room_id, seats, camera) else {
-            return;
-        };
-        if !seen.insert((institution, room_id.to_string())) {
-            row.error(diags, "room_id", format!("duplicate room {room_id} of institution {}", row.text("institution_id")));
-            return;
-        }
-        out.push(Room { institution, room_id: room_id.to_string(), seats, camera_p });
-    });
+            out.push(Room {
+                institution,
+                room_id: room_id.to_string(),
+                seats,
+                camera_p,
+            });
+        },
+    );
     out
 }
 
@@ -567,36 +722,78 @@ fn read_assessments(dir: &Path, diags: &mut Diagnostics, names: &Names) -> Vec<A
         return out;
     }
     let mut seen = HashSet::new();
-    read_table(dir, "assessment.csv", &["institution_id", "item", "grade"], diags, |row, diags| {
-        let institution = resolve_institution(row, diags, names, "institution_id");
-        let item = row.required(diags, "item").and_then(|t| {
-            let i = ASSESSMENT_ITEMS.iter().position(|x| *x == t || t.strip_suffix("要求") == Some(*x));
-            if i.is_none() {
-                row.error(diags, "item", format!("expected one of {}, found {t:?}", ASSESSMENT_ITEMS.join(", ")));
+    read_table(
+        dir,
+        "assessment.csv",
+        &["institution_id", "item", "grade"],
+        diags,
+        |row, diags| {
+            let institution = resolve_institution(row, diags, names, "institution_id");
+            let item = row.required(diags, "item").and_then(|t| {
+                let i = ASSESSMENT_ITEMS
+                    .iter()
+                    .position(|x| *x == t || t.strip_suffix("要求") == Some(*x));
+                if i.is_none() {
+                    row.error(
+                        diags,
+                        "item",
+                        format!(
+                            "expected one of {}, found {t:?}",
+                            ASSESSMENT_ITEMS.join(", ")
+                        ),
+                    );
+                }
+                i
+            });
+            let grade = row.required(diags, "grade").and_then(|t| {
+                let g = Grade::parse(t);
+                if g.is_none() {
+                    row.error(
+                        diags,
+                        "grade",
+                        format!("expected 优秀, 良好, 合格 or 不合格, found {t:?}"),
+                    );
+                }
+                g
+            });
+            if let (Some(institution), Some(item), Some(grade)) = (institution, item, grade) {
+                if !seen.insert((institution, item)) {
+                    row.error(
+                        diags,
+                        "item",
+                        format!(
+                            "item {} is graded twice for this institution",
+                            ASSESSMENT_ITEMS[item]
+                        ),
+                    );
+                    return;
+                }
+                out.push(Assessment {
+                    institution,
+                    item,
+                    grade,
+                });
             }
-            i
-        });
-        let grade = row.required(diags, "grade").and_then(|t| {
-            let g = Grade::parse(t);
-            if g.is_none() {
-                row.error(diags, "grade", format!("expected 优秀, 良好, 合格 or 不合格, found {t:?}"));
-            }
-            g
-        });
-        if let (Some(institution), Some(item), Some(grade)) = (institution, item, grade) {
-            if !seen.insert((institution, item)) {
-                row.error(diags, "item", format!("item {} is graded twice for this institution", ASSESSMENT_ITEMS[item]));
-                return;
-            }
-            out.push(Assessment { institution, item, grade });
-        }
-    });
+        },
+    );
     out
 }
 
-fn read_filings(dir: &Path, diags: &mut Diagnostics, names: &Names, occupations: &[Occupation]) -> Vec<Filing> {
+fn read_filings(
+    dir: &Path,
+    diags: &mut Diagnostics,
+    names: &Names,
+    occupations: &[Occupation],
+) -> Vec<Filing> {
     let mut out = Vec::new();
-    let required = ["institution_id", "occupation", "work_type", "levels", "status", "filed_on"];
+    let required = [
+        "institution_id",
+        "occupation",
+        "work_type",
+        "levels",
+        "status",
+        "filed_on",
+    ];
     read_table(dir, "filings.csv", &required, diags, |row, diags| {
         let institution = resolve_institution(row, diags, names, "institution_id");
         let occupation_text = row.required(diags, "occupation");
@@ -633,17 +830,23 @@ fn read_filings(dir: &Path, diags: &mut Diagnostics, names: &Names, occupations:
                 }
             }
         });
-        let levels = row.required(diags, "levels").and_then(|l| match parse_levels(l) {
-            Ok(l) => Some(l),
-            Err(m) => {
-                row.error(diags, "levels", m);
-                None
-            }
-        });
+        let levels = row
+            .required(diags, "levels")
+            .and_then(|l| match parse_levels(l) {
+                Ok(l) => Some(l),
+                Err(m) => {
+                    row.error(diags, "levels", m);
+                    None
+                }
+            });
         let status = row.required(diags, "status").and_then(|s| {
             let st = FilingStatus::parse(s);
             if st.is_none() {
-                row.error(diags, "status", format!("expected filed, pending, suspended or revoked, found {s:?}"));
+                row.error(
+                    diags,
+                    "status",
+                    format!("expected filed, pending, suspended or revoked, found {s:?}"),
+                );
             }
             st
         });
@@ -655,31 +858,58 @@ fn read_filings(dir: &Path, diags: &mut Diagnostics, names: &Names, occupations:
                 None => return,
             }
         };
-        let (Some(institution), Some(rows), Some(levels), Some(status)) = (institution, rows, levels, status) else {
+        let (Some(institution), Some(rows), Some(levels), Some(status)) =
+            (institution, rows, levels, status)
+        else {
             return;
         };
         for r in rows {
             let defined = &occupations[r].levels;
-            let outside: Vec<String> = levels.iter().filter(|l| !defined.contains(l)).map(|l| l.to_string()).collect();
+            let outside: Vec<String> = levels
+                .iter()
+                .filter(|l| !defined.contains(l))
+                .map(|l| l.to_string())
+                .collect();
             if !outside.is_empty() {
                 row.error(
                     diags,
                     "levels",
-                    format!("{} defines levels {}; level {} is outside them", occupations[r].label(), join_levels(defined), outside.join(", ")),
+                    format!(
+                        "{} defines levels {}; level {} is outside them",
+                        occupations[r].label(),
+                        join_levels(defined),
+                        outside.join(", ")
+                    ),
                 );
                 continue;
             }
-            out.push(Filing { institution, occupation: r, levels: levels.clone(), status, filed_on });
+            out.push(Filing {
+                institution,
+                occupation: r,
+                levels: levels.clone(),
+                status,
+                filed_on,
+            });
         }
     });
     out
 }
 
 fn join_levels(levels: &[u8]) -> String {
-    levels.iter().map(u8::to_string).collect::<Vec<_>>().join("|")
+    levels
+        .iter()
+        .map(u8::to_string)
+        .collect::<Vec<_>>()
+        .join("|")
 }
 
-fn note_alias(row: &Row, diags: &mut Diagnostics, alias: bool, given: &str, occupation: &Occupation) {
+fn note_alias(
+    row: &Row,
+    diags: &mut Diagnostics,
+    alias: bool,
+    given: &str,
+    occupation: &Occupation,
+) {
     if alias {
         row.warning(
             diags,
@@ -695,11 +925,25 @@ struct AliasUse {
     uses: BTreeMap<String, (usize, u64, usize)>,
 }
 
-fn read_candidates(dir: &Path, diags: &mut Diagnostics, names: &Names, occupations: &[Occupation]) -> Vec<Candidate> {
+fn read_candidates(
+    dir: &Path,
+    diags: &mut Diagnostics,
+    names: &Names,
+    occupations: &[Occupation],
+) -> Vec<Candidate> {
     let mut out: Vec<Candidate> = Vec::new();
     let mut ids: HashMap<String, u64> = HashMap::new();
     let mut aliases = AliasUse::default();
-    let required = ["candidate_id", "name", "id_number", "prefecture", "occupation", "work_type", "level", "institution_id"];
+    let required = [
+        "candidate_id",
+        "name",
+        "id_number",
+        "prefecture",
+        "occupation",
+        "work_type",
+        "level",
+        "institution_id",
+    ];
     read_table(dir, "candidates.csv", &required, diags, |row, diags| {
         let candidate_id = row.required(diags, "candidate_id");
         let name = row.required(diags, "name");
@@ -710,23 +954,32 @@ fn read_candidates(dir: &Path, diags: &mut Diagnostics, names: &Names, occupatio
             }
         }
         let prefecture = resolve_prefecture(row, diags, names, "prefecture");
-        let occupation = row.required(diags, "occupation").and_then(|o| match names.occupation(o, row.text("work_type")) {
-            Ok((r, alias)) => {
-                if alias {
-                    let e = aliases.uses.entry(o.to_string()).or_insert((r, row.line, 0));
-                    e.2 += 1;
+        let occupation = row.required(diags, "occupation").and_then(|o| {
+            match names.occupation(o, row.text("work_type")) {
+                Ok((r, alias)) => {
+                    if alias {
+                        let e = aliases
+                            .uses
+                            .entry(o.to_string())
+                            .or_insert((r, row.line, 0));
+                        e.2 += 1;
+                    }
+                    Some(r)
                 }
-                Some(r)
-            }
-            Err(m) => {
-                row.error(diags, "occupation", m);
-                None
+                Err(m) => {
+                    row.error(diags, "occupation", m);
+                    None
+                }
             }
         });
         let level = row.required(diags, "level").and_then(|l| {
             let level = parse_level(l);
             if level.is_none() {
-                row.error(diags, "level", format!("expected a level 1-5 or its name (三级, 高级工 …), found {l:?}"));
+                row.error(
+                    diags,
+                    "level",
+                    format!("expected a level 1-5 or its name (三级, 高级工 …), found {l:?}"),
+                );
             }
             level
         });
@@ -735,7 +988,11 @@ fn read_candidates(dir: &Path, diags: &mut Diagnostics, names: &Names, occupatio
                 row.error(
                     diags,
                     "level",
-                    format!("{} defines levels {}; level {level} is not one of them", occupations[occupation].label(), join_levels(&occupations[occupation].levels)),
+                    format!(
+                        "{} defines levels {}; level {level} is not one of them",
+                        occupations[occupation].label(),
+                        join_levels(&occupations[occupation].levels)
+                    ),
                 );
                 return;
             }
@@ -749,13 +1006,23 @@ fn read_candidates(dir: &Path, diags: &mut Diagnostics, names: &Names, occupatio
                 None => return,
             }
         };
-        let (Some(candidate_id), Some(name), Some(id_number), Some(prefecture), Some(occupation), Some(level)) =
-            (candidate_id, name, id_number, prefecture, occupation, level)
+        let (
+            Some(candidate_id),
+            Some(name),
+            Some(id_number),
+            Some(prefecture),
+            Some(occupation),
+            Some(level),
+        ) = (candidate_id, name, id_number, prefecture, occupation, level)
         else {
             return;
         };
         if let Some(first) = ids.insert(candidate_id.to_string(), row.line) {
-            row.error(diags, "candidate_id", format!("duplicate candidate_id {candidate_id} (first at line {first})"));
+            row.error(
+                diags,
+                "candidate_id",
+                format!("duplicate candidate_id {candidate_id} (first at line {first})"),
+            );
             return;
         }
         out.push(Candidate {
@@ -781,35 +1048,66 @@ fn read_candidates(dir: &Path, diags: &mut Diagnostics, names: &Names, occupatio
     out
 }
 
-fn read_demand(dir: &Path, diags: &mut Diagnostics, names: &Names, occupations: &[Occupation]) -> Vec<DemandRow> {
+fn read_demand(
+    dir: &Path,
+    diags: &mut Diagnostics,
+    names: &Names,
+    occupations: &[Occupation],
+) -> Vec<DemandRow> {
     let mut out = Vec::new();
-    let required = ["prefecture", "occupation", "work_type", "level", "candidates"];
+    let required = [
+        "prefecture",
+        "occupation",
+        "work_type",
+        "level",
+        "candidates",
+    ];
     read_table(dir, "demand.csv", &required, diags, |row, diags| {
         let prefecture = resolve_prefecture(row, diags, names, "prefecture");
-        let occupation = row.required(diags, "occupation").and_then(|o| match names.occupation(o, row.text("work_type")) {
-            Ok((r, alias)) => {
-                note_alias(row, diags, alias, o, &occupations[r]);
-                Some(r)
-            }
-            Err(m) => {
-                row.error(diags, "occupation", m);
-                None
+        let occupation = row.required(diags, "occupation").and_then(|o| {
+            match names.occupation(o, row.text("work_type")) {
+                Ok((r, alias)) => {
+                    note_alias(row, diags, alias, o, &occupations[r]);
+                    Some(r)
+                }
+                Err(m) => {
+                    row.error(diags, "occupation", m);
+                    None
+                }
             }
         });
         let level = row.required(diags, "level").and_then(|l| {
             let level = parse_level(l);
             if level.is_none() {
-                row.error(diags, "level", format!("expected a level 1-5 or its name, found {l:?}"));
+                row.error(
+                    diags,
+                    "level",
+                    format!("expected a level 1-5 or its name, found {l:?}"),
+                );
             }
             level
         });
         let count = row.parse_u32(diags, "candidates");
-        if let (Some(prefecture), Some(occupation), Some(level), Some(candidates)) = (prefecture, occupation, level, count) {
+        if let (Some(prefecture), Some(occupation), Some(level), Some(candidates)) =
+            (prefecture, occupation, level, count)
+        {
             if !occupations[occupation].levels.contains(&level) {
-                row.error(diags, "level", format!("{} does not define level {level}", occupations[occupation].label()));
+                row.error(
+                    diags,
+                    "level",
+                    format!(
+                        "{} does not define level {level}",
+                        occupations[occupation].label()
+                    ),
+                );
                 return;
             }
-            out.push(DemandRow { prefecture, occupation, level, candidates });
+            out.push(DemandRow {
+                prefecture,
+                occupation,
+                level,
+                candidates,
+            });
         }
     });
     out

@@ -141,7 +141,9 @@ impl EntityType {
             "企业" => EntityType::Enterprise,
             "事业单位" => EntityType::PublicInstitution,
             "社会团体" => EntityType::SocialGroup,
-            "民办非企业" | "民办非企业单位" | "民营非企业" => EntityType::PrivateNonEnterprise,
+            "民办非企业" | "民办非企业单位" | "民营非企业" => {
+                EntityType::PrivateNonEnterprise
+            }
             "政府机关" => EntityType::Government,
             _ => return None,
         })
@@ -232,7 +234,15 @@ pub struct Room {
 }
 
 /// The seven items of the filing assessment form (附件5), in the form's order.
-pub const ASSESSMENT_ITEMS: [&str; 7] = ["机构", "人员", "场所", "设备设施", "题库建设", "制度建设", "安全"];
+pub const ASSESSMENT_ITEMS: [&str; 7] = [
+    "机构",
+    "人员",
+    "场所",
+    "设备设施",
+    "题库建设",
+    "制度建设",
+    "安全",
+];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Grade {
@@ -401,7 +411,11 @@ impl Case {
 
     /// `企业人力资源管理师 三级` for messages.
     pub fn paper_label(&self, paper: Paper) -> String {
-        format!("{} {}", self.occupations[paper.occupation].label(), level_name(paper.level))
+        format!(
+            "{} {}",
+            self.occupations[paper.occupation].label(),
+            level_name(paper.level)
+        )
     }
 
     /// Is `institution` filed (status `filed`, dated by the quarter's first day) for `paper`?
@@ -452,7 +466,9 @@ pub fn parse_levels(text: &str) -> Result<Vec<u8>, String> {
     let mut levels = Vec::new();
     if let Some((a, b)) = text.split_once(['-', '–', '~']) {
         let (Some(a), Some(b)) = (parse_level(a), parse_level(b)) else {
-            return Err(format!("expected a level range such as 5-3, found {text:?}"));
+            return Err(format!(
+                "expected a level range such as 5-3, found {text:?}"
+            ));
         };
         let (lo, hi) = (a.min(b), a.max(b));
         levels.extend(lo..=hi);

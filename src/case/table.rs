@@ -92,7 +92,11 @@ impl<'a> Row<'a> {
     pub fn parse_time(&self, diags: &mut Diagnostics, column: &str) -> Option<NaiveTime> {
         let value = self.required(diags, column)?;
         parse_time(value).or_else(|| {
-            self.error(diags, column, format!("expected a time HH:MM, found {value:?}"));
+            self.error(
+                diags,
+                column,
+                format!("expected a time HH:MM, found {value:?}"),
+            );
             None
         })
     }
@@ -124,7 +128,12 @@ pub fn read_table(
     let bytes = match std::fs::read(&path) {
         Ok(b) => b,
         Err(e) => {
-            diags.error(file, None, None, format!("cannot read {}: {e}", path.display()));
+            diags.error(
+                file,
+                None,
+                None,
+                format!("cannot read {}: {e}", path.display()),
+            );
             return false;
         }
     };
@@ -147,7 +156,12 @@ pub fn read_table(
             continue;
         }
         if columns.insert(name.clone(), i).is_some() {
-            diags.error(file, Some(1), Some(&name), "column appears twice in the header".into());
+            diags.error(
+                file,
+                Some(1),
+                Some(&name),
+                "column appears twice in the header".into(),
+            );
         }
     }
     let missing: Vec<&str> = required
@@ -184,7 +198,10 @@ pub fn read_table(
                         file,
                         Some(line),
                         None,
-                        format!("expected {width} fields as in the header, found {}", record.len()),
+                        format!(
+                            "expected {width} fields as in the header, found {}",
+                            record.len()
+                        ),
                     );
                     continue;
                 }
@@ -199,7 +216,9 @@ pub fn read_table(
             Err(e) => {
                 let line = e.position().map(|p| p.line());
                 let message = match e.kind() {
-                    csv::ErrorKind::Utf8 { .. } => "the line is not valid UTF-8 (save the file as CSV UTF-8)".to_string(),
+                    csv::ErrorKind::Utf8 { .. } => {
+                        "the line is not valid UTF-8 (save the file as CSV UTF-8)".to_string()
+                    }
                     _ => format!("cannot parse the line: {e}"),
                 };
                 diags.error(file, line, None, message);

@@ -53,7 +53,10 @@ impl Venue {
     /// and then the fewest invigilators: `(room index, seated, invigilators)`.
     pub fn layout(&self, case: &Case, load: u32) -> Option<Vec<(usize, u32, u32)>> {
         let k = self.rooms_needed(load)?;
-        let seats: Vec<u32> = self.rooms[..k].iter().map(|&r| case.rooms[r].seats).collect();
+        let seats: Vec<u32> = self.rooms[..k]
+            .iter()
+            .map(|&r| case.rooms[r].seats)
+            .collect();
         let policy = &case.policy;
         // the fewest invigilators that still seat `load` in these k rooms
         let mut staff = self.staff;

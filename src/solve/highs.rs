@@ -6,7 +6,9 @@
 //! models on rayon workers, and the same input then gives the same answer at any thread count.
 
 use good_lp::solvers::highs::highs;
-use good_lp::{Constraint, Expression, ProblemVariables, SolverModel, Variable, VariableDefinition};
+use good_lp::{
+    Constraint, Expression, ProblemVariables, SolverModel, Variable, VariableDefinition,
+};
 use highs::HighsModelStatus;
 
 /// Limits for one model.
@@ -70,10 +72,21 @@ impl Model {
     }
 
     /// Solves `min objective`. `start`, when given, must hold one value per column and be feasible.
-    pub fn minimise(self, objective: Expression, limits: Limits, start: Option<&[f64]>) -> Result<Solved, SolveError> {
+    pub fn minimise(
+        self,
+        objective: Expression,
+        limits: Limits,
+        start: Option<&[f64]>,
+    ) -> Result<Solved, SolveError> {
         if self.count == 0 {
             // HiGHS reports no solution status for an empty model
-            return Ok(Solved { reached: Reached::Optimal, objective: 0.0, bound: 0.0, values: Vec::new(), row_duals: vec![0.0; self.constraints.len()] });
+            return Ok(Solved {
+                reached: Reached::Optimal,
+                objective: 0.0,
+                bound: 0.0,
+                values: Vec::new(),
+                row_duals: vec![0.0; self.constraints.len()],
+            });
         }
         let mut problem = self.vars.minimise(objective).using(highs);
         for c in self.constraints {
@@ -131,7 +144,11 @@ impl Model {
     }
 }
 
-fn set<V: highs::HighsOptionValue + Copy>(model: &mut highs::Model, key: &str, value: V) -> Result<(), SolveError> {
+fn set<V: highs::HighsOptionValue + Copy>(
+    model: &mut highs::Model,
+    key: &str,
+    value: V,
+) -> Result<(), SolveError> {
     model
         .try_set_option(key, value)
         .map_err(|e| SolveError::Solver(format!("option {key}: {e:?}")))

@@ -30,7 +30,10 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { time_limit: Some(120.0), gap: 1e-4 }
+        Settings {
+            time_limit: Some(120.0),
+            gap: 1e-4,
+        }
     }
 }
 
@@ -66,7 +69,11 @@ impl Solution {
             .iter()
             .map(|f| {
                 let g = &self.problem.groups[f.group];
-                let km = g.targets.iter().find(|t| t.0 == f.institution).map_or(0.0, |t| t.1);
+                let km = g
+                    .targets
+                    .iter()
+                    .find(|t| t.0 == f.institution)
+                    .map_or(0.0, |t| t.1);
                 km * f64::from(f.count)
             })
             .sum()
@@ -74,10 +81,18 @@ impl Solution {
 }
 
 /// Plans a problem built from `case`. `warm` is an earlier timetable to try as a start.
-pub fn solve(case: &Case, problem: Problem, settings: &Settings, warm: Option<&Timetable>) -> Result<Solution, SolveError> {
+pub fn solve(
+    case: &Case,
+    problem: Problem,
+    settings: &Settings,
+    warm: Option<&Timetable>,
+) -> Result<Solution, SolveError> {
     let mut timings = Vec::new();
     let clock = Instant::now();
-    let tt_settings = timetable::Settings { time_limit: settings.time_limit, rel_gap: settings.gap };
+    let tt_settings = timetable::Settings {
+        time_limit: settings.time_limit,
+        rel_gap: settings.gap,
+    };
     let outcome = timetable::solve(&problem, case, &tt_settings, warm)?;
     timings.push(("timetable", clock.elapsed().as_secs_f64()));
 
@@ -93,16 +108,30 @@ pub fn solve(case: &Case, problem: Problem, settings: &Settings, warm: Option<&T
         }
         let group = &problem.groups[g];
         let reason = match group.registered {
-            Some(i) => Reason::RegisteredFull { institution: case.institutions[i].id.clone() },
+            Some(i) => Reason::RegisteredFull {
+                institution: case.institutions[i].id.clone(),
+            },
             None => Reason::CapacityExhausted,
         };
         let paper = problem.papers[group.paper];
         if group.members.is_empty() {
-            deferred.push(Deferral { candidate: None, home: group.home, paper, count: left, reason });
+            deferred.push(Deferral {
+                candidate: None,
+                home: group.home,
+                paper,
+                count: left,
+                reason,
+            });
         } else {
             let keep = group.members.len() - left as usize;
             for &c in &group.members[keep..] {
-                deferred.push(Deferral { candidate: Some(c), home: group.home, paper, count: 1, reason: reason.clone() });
+                deferred.push(Deferral {
+                    candidate: Some(c),
+                    home: group.home,
+                    paper,
+                    count: 1,
+                    reason: reason.clone(),
+                });
             }
             problem.groups[g].members.truncate(keep);
         }
@@ -122,11 +151,22 @@ pub fn solve(case: &Case, problem: Problem, settings: &Settings, warm: Option<&T
 /// A person never sits two papers at one slot: keep each person's registrations in
 /// candidate_id order while their slots are free, defer the rest. In count mode (no persons),
 /// the conflicting persons counted per home are taken from the second paper's groups.
-fn defer_conflicts(case: &Case, mut problem: Problem, tt: &Timetable) -> (Vec<u32>, Vec<Deferral>, Problem) {
+fn defer_conflicts(
+    case: &Case,
+    mut problem: Problem,
+    tt: &Timetable,
+) -> (Vec<u32>, Vec<Deferral>, Problem) {
     let mut deferred = Vec::new();
     let cands = case.candidates();
-    let labels: Vec<String> = problem.papers.iter().map(|&p| case.paper_label(p)).collect();
-    let counted = problem.groups.iter().any(|g| g.members.is_empty() && g.n > 0);
+    let labels: Vec<String> = problem
+        .papers
+        .iter()
+        .map(|&p| case.paper_label(p))
+        .collect();
+    let counted = problem
+        .groups
+        .iter()
+        .any(|g| g.members.is_empty() && g.n > 0);
     if !counted {
         // registration → group
         let mut regs: Vec<(usize, usize)> = Vec::new();
@@ -147,7 +187,9 @@ fn defer_conflicts(case: &Case, mut problem: Problem, tt: &Timetable) -> (Vec<u3
                     home: problem.groups[g].home,
                     paper: problem.papers[p],
                     count: 1,
-                    reason: Reason::Conflict { other: labels[other].clone() },
+                    reason: Reason::Conflict {
+                        other: labels[other].clone(),
+                    },
                 });
                 drop[g].push(c);
             } else {
@@ -167,7 +209,11 @@ fn defer_conflicts(case: &Case, mut problem: Problem, tt: &Timetable) -> (Vec<u3
             }
             for &(home, persons) in &c.homes {
                 let mut left = persons;
-                for group in problem.groups.iter_mut().filter(|g| g.paper == c.b && g.home == home) {
+                for group in problem
+                    .groups
+                    .iter_mut()
+                    .filter(|g| g.paper == c.b && g.home == home)
+                {
                     let take = left.min(group.n);
                     group.n -= take;
                     left -= take;
@@ -179,7 +225,9 @@ fn defer_conflicts(case: &Case, mut problem: Problem, tt: &Timetable) -> (Vec<u3
                         home,
                         paper: problem.papers[c.b],
                         count: taken,
-                        reason: Reason::Conflict { other: labels[c.a].clone() },
+                        reason: Reason::Conflict {
+                            other: labels[c.a].clone(),
+                        },
                     });
                 }
             }

@@ -33,8 +33,12 @@ impl Reason {
     pub fn text(&self, case: &Case, paper: Paper) -> String {
         let label = case.paper_label(paper);
         match self {
-            Reason::Duplicate { kept } => format!("duplicate registration (same person and paper as {kept}, which is kept)"),
-            Reason::NotFiled => format!("no eligible institution is filed for {label} (成熟一个，实施一个)"),
+            Reason::Duplicate { kept } => {
+                format!("duplicate registration (same person and paper as {kept}, which is kept)")
+            }
+            Reason::NotFiled => {
+                format!("no eligible institution is filed for {label} (成熟一个，实施一个)")
+            }
             Reason::NoneWithinReach => format!(
                 "no filed institution for {label} within {} km of home",
                 case.policy.max_travel_km
@@ -43,9 +47,15 @@ impl Reason {
                 "no slot is long enough for {label} ({} minutes)",
                 case.occupations[paper.occupation].exam_minutes()
             ),
-            Reason::Conflict { other } => format!("conflicting registration: the same person sits {other} at the same slot"),
-            Reason::RegisteredFull { institution } => format!("registered institution {institution} is full at the paper's slot"),
-            Reason::CapacityExhausted => "capacity exhausted within reach at the paper's slot".to_string(),
+            Reason::Conflict { other } => {
+                format!("conflicting registration: the same person sits {other} at the same slot")
+            }
+            Reason::RegisteredFull { institution } => {
+                format!("registered institution {institution} is full at the paper's slot")
+            }
+            Reason::CapacityExhausted => {
+                "capacity exhausted within reach at the paper's slot".to_string()
+            }
         }
     }
 }
@@ -85,7 +95,6 @@ pub struct Conflict {
     /// The persons by home prefecture.
     pub homes: Vec<(usize, u32)>,
 }
-
 
 /// The planning problem derived from a case.
 #[derive(Debug, Clone)]
@@ -138,7 +147,13 @@ pub fn filed_papers(case: &Case, eligible: &[bool]) -> HashSet<(usize, Paper)> {
             && eligible[f.institution]
         {
             for &level in &f.levels {
-                filed.insert((f.institution, Paper { occupation: f.occupation, level }));
+                filed.insert((
+                    f.institution,
+                    Paper {
+                        occupation: f.occupation,
+                        level,
+                    },
+                ));
             }
         }
     }
@@ -176,19 +191,26 @@ pub fn build(case: &Case, eligible: &[bool]) -> Problem {
                         home: cand.prefecture,
                         paper: cand.paper(),
                         count: 1,
-                        reason: Reason::Duplicate { kept: cands[kept].candidate_id.clone() },
+                        reason: Reason::Duplicate {
+                            kept: cands[kept].candidate_id.clone(),
+                        },
                     });
                     continue;
                 }
                 first.insert((cand.id_number.as_str(), cand.paper()), c);
-                let e = raw.entry((cand.paper(), cand.prefecture, cand.institution)).or_default();
+                let e = raw
+                    .entry((cand.paper(), cand.prefecture, cand.institution))
+                    .or_default();
                 e.0.push(c);
                 e.1 += 1;
             }
         }
         Registrations::Demand(rows) => {
             for r in rows.iter().filter(|r| r.candidates > 0) {
-                let paper = Paper { occupation: r.occupation, level: r.level };
+                let paper = Paper {
+                    occupation: r.occupation,
+                    level: r.level,
+                };
                 raw.entry((paper, r.prefecture, None)).or_default().1 += r.candidates;
             }
         }
@@ -200,10 +222,22 @@ pub fn build(case: &Case, eligible: &[bool]) -> Problem {
     for ((paper, home, registered), (members, n)) in raw {
         let defer = |fixed: &mut Vec<Deferral>, reason: Reason| {
             if members.is_empty() {
-                fixed.push(Deferral { candidate: None, home, paper, count: n, reason });
+                fixed.push(Deferral {
+                    candidate: None,
+                    home,
+                    paper,
+                    count: n,
+                    reason,
+                });
             } else {
                 for &c in &members {
-                    fixed.push(Deferral { candidate: Some(c), home, paper, count: 1, reason: reason.clone() });
+                    fixed.push(Deferral {
+                        candidate: Some(c),
+                        home,
+                        paper,
+                        count: 1,
+                        reason: reason.clone(),
+                    });
                 }
             }
         };
@@ -256,9 +290,19 @@ pub fn build(case: &Case, eligible: &[bool]) -> Problem {
     }
     let mut groups: Vec<Group> = merged.into_values().collect();
     for g in &mut groups {
-        g.members.sort_by(|&a, &b| case.candidates()[a].candidate_id.cmp(&case.candidates()[b].candidate_id));
+        g.members.sort_by(|&a, &b| {
+            case.candidates()[a]
+                .candidate_id
+                .cmp(&case.candidates()[b].candidate_id)
+        });
     }
-    let mut papers = vec![Paper { occupation: 0, level: 0 }; paper_index.len()];
+    let mut papers = vec![
+        Paper {
+            occupation: 0,
+            level: 0
+        };
+        paper_index.len()
+    ];
     for (paper, &p) in &paper_index {
         papers[p] = *paper;
     }
@@ -266,12 +310,22 @@ pub fn build(case: &Case, eligible: &[bool]) -> Problem {
         .iter()
         .map(|paper| {
             let minutes = case.occupations[paper.occupation].exam_minutes();
-            (0..case.sessions.len()).filter(|&t| case.sessions[t].minutes() >= minutes).collect()
+            (0..case.sessions.len())
+                .filter(|&t| case.sessions[t].minutes() >= minutes)
+                .collect()
         })
         .collect();
     let conflicts = conflicts(case, &groups, &paper_index);
-    fixed.sort_by(|a, b| (a.paper, a.home, a.candidate).cmp(&(b.paper, b.home, b.candidate)));
-    Problem { papers, paper_slots, groups, conflicts, fixed, venues, eligible: eligible.to_vec() }
+    fixed.sort_by_key(|d| (d.paper, d.home, d.candidate));
+    Problem {
+        papers,
+        paper_slots,
+        groups,
+        conflicts,
+        fixed,
+        venues,
+        eligible: eligible.to_vec(),
+    }
 }
 
 /// Pairs of planned papers that share registered persons, with how many.
@@ -280,7 +334,9 @@ fn conflicts(case: &Case, groups: &[Group], paper_index: &BTreeMap<Paper, usize>
     let mut papers_of: HashMap<&str, (usize, Vec<usize>)> = HashMap::new();
     for g in groups {
         for &c in &g.members {
-            let e = papers_of.entry(cands[c].id_number.as_str()).or_insert((g.home, Vec::new()));
+            let e = papers_of
+                .entry(cands[c].id_number.as_str())
+                .or_insert((g.home, Vec::new()));
             e.1.push(g.paper);
         }
     }

@@ -42,7 +42,12 @@ pub struct Routing {
 }
 
 /// Routes `sizes[g]` registrations of every group given the timetable.
-pub fn route(pb: &Problem, case: &Case, tt: &Timetable, sizes: &[u32]) -> Result<Routing, SolveError> {
+pub fn route(
+    pb: &Problem,
+    case: &Case,
+    tt: &Timetable,
+    sizes: &[u32],
+) -> Result<Routing, SolveError> {
     let max_km = pb
         .groups
         .iter()
@@ -72,11 +77,19 @@ pub fn route(pb: &Problem, case: &Case, tt: &Timetable, sizes: &[u32]) -> Result
         routing.flows.extend(r.flows);
         routing.seat_values.extend(r.seat_values);
     }
-    routing.flows.sort_by_key(|f| (f.slot, f.institution, f.group));
+    routing
+        .flows
+        .sort_by_key(|f| (f.slot, f.institution, f.group));
     Ok(routing)
 }
 
-fn route_block(pb: &Problem, tt: &Timetable, sizes: &[u32], block: &[usize], weight: f64) -> Result<Routing, SolveError> {
+fn route_block(
+    pb: &Problem,
+    tt: &Timetable,
+    sizes: &[u32],
+    block: &[usize],
+    weight: f64,
+) -> Result<Routing, SolveError> {
     let mut m = Model::default();
     let mut objective = Expression::default();
     let mut arcs = Vec::new(); // (group, institution, slot, column)
@@ -85,7 +98,11 @@ fn route_block(pb: &Problem, tt: &Timetable, sizes: &[u32], block: &[usize], wei
         if sizes[g] == 0 {
             continue;
         }
-        let slots: Vec<usize> = tt[group.paper].iter().copied().filter(|t| block.contains(t)).collect();
+        let slots: Vec<usize> = tt[group.paper]
+            .iter()
+            .copied()
+            .filter(|t| block.contains(t))
+            .collect();
         if slots.is_empty() {
             continue;
         }
@@ -111,13 +128,26 @@ fn route_block(pb: &Problem, tt: &Timetable, sizes: &[u32], block: &[usize], wei
         let row = m.constrain(e.leq(f64::from(pb.capacity(i))));
         capacity_rows.push((i, t, row));
     }
-    let solved = m.minimise(objective, Limits { time_limit: None, rel_gap: 0.0, abs_gap: 0.0 }, None)?;
+    let solved = m.minimise(
+        objective,
+        Limits {
+            time_limit: None,
+            rel_gap: 0.0,
+            abs_gap: 0.0,
+        },
+        None,
+    )?;
     let mut flows = Vec::new();
     for (g, i, t, col) in arcs {
         // a basic solution of a transportation LP is integral; flooring guards against noise
         let count = (solved.values[col] + 1e-6).floor().max(0.0) as u32;
         if count > 0 {
-            flows.push(Flow { group: g, institution: i, slot: t, count });
+            flows.push(Flow {
+                group: g,
+                institution: i,
+                slot: t,
+                count,
+            });
         }
     }
     let seat_values = capacity_rows
@@ -128,5 +158,10 @@ fn route_block(pb: &Problem, tt: &Timetable, sizes: &[u32], block: &[usize], wei
             value: (-solved.row_duals.get(row).copied().unwrap_or(0.0)).max(0.0),
         })
         .collect();
-    Ok(Routing { flows, unseated: Vec::new(), seat_values, deferred_weight: weight })
+    Ok(Routing {
+        flows,
+        unseated: Vec::new(),
+        seat_values,
+        deferred_weight: weight,
+    })
 }

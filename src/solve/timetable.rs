@@ -65,7 +65,9 @@ struct Cols {
 fn slot_classes(pb: &Problem, slots: usize) -> Vec<Vec<usize>> {
     let mut classes: BTreeMap<Vec<usize>, Vec<usize>> = BTreeMap::new();
     for t in 0..slots {
-        let admits: Vec<usize> = (0..pb.papers.len()).filter(|&p| pb.paper_slots[p].contains(&t)).collect();
+        let admits: Vec<usize> = (0..pb.papers.len())
+            .filter(|&p| pb.paper_slots[p].contains(&t))
+            .collect();
         classes.entry(admits).or_default().push(t);
     }
     classes.into_values().collect()
@@ -96,7 +98,9 @@ fn allowed_slots(pb: &Problem, case: &Case) -> Vec<Vec<usize>> {
                 continue;
             }
             rank += 1;
-            allowed[p].retain(|t| !class.contains(t) || class.iter().position(|c| c == t).unwrap() < rank);
+            allowed[p].retain(|t| {
+                !class.contains(t) || class.iter().position(|c| c == t).unwrap() < rank
+            });
         }
     }
     allowed
@@ -120,10 +124,18 @@ pub fn canonical(pb: &Problem, case: &Case, tt: &Timetable) -> Timetable {
             }
         }
     }
-    tt.iter().map(|slots| slots.iter().map(|t| *map.get(t).unwrap_or(t)).collect()).collect()
+    tt.iter()
+        .map(|slots| slots.iter().map(|t| *map.get(t).unwrap_or(t)).collect())
+        .collect()
 }
 
-fn build(pb: &Problem, case: &Case, allowed: &[Vec<usize>], fixed: Option<&Timetable>, objective: Objective) -> (Model, Expression, Cols) {
+fn build(
+    pb: &Problem,
+    case: &Case,
+    allowed: &[Vec<usize>],
+    fixed: Option<&Timetable>,
+    objective: Objective,
+) -> (Model, Expression, Cols) {
     let mut m = Model::default();
     let sittings = case.policy.sittings_per_paper as f64;
     let x: Vec<Vec<(usize, Variable, usize)>> = (0..pb.papers.len())
@@ -147,9 +159,18 @@ fn build(pb: &Problem, case: &Case, allowed: &[Vec<usize>], fixed: Option<&Timet
     let f: Vec<Vec<(Variable, usize)>> = pb
         .groups
         .iter()
-        .map(|g| g.targets.iter().map(|_| m.add(variable().min(0).max(g.n))).collect())
+        .map(|g| {
+            g.targets
+                .iter()
+                .map(|_| m.add(variable().min(0).max(g.n)))
+                .collect()
+        })
         .collect();
-    let u: Vec<(Variable, usize)> = pb.groups.iter().map(|g| m.add(variable().min(0).max(g.n))).collect();
+    let u: Vec<(Variable, usize)> = pb
+        .groups
+        .iter()
+        .map(|g| m.add(variable().min(0).max(g.n)))
+        .collect();
     // D[p][i]: registrations of paper p that may sit at institution i
     let mut reach: Vec<BTreeMap<usize, f64>> = vec![BTreeMap::new(); pb.papers.len()];
     for g in &pb.groups {
@@ -161,7 +182,10 @@ fn build(pb: &Problem, case: &Case, allowed: &[Vec<usize>], fixed: Option<&Timet
     let mut flow_in: Vec<BTreeMap<usize, Expression>> = vec![BTreeMap::new(); pb.papers.len()];
     for (g, group) in pb.groups.iter().enumerate() {
         for (k, &(i, _)) in group.targets.iter().enumerate() {
-            flow_in[group.paper].entry(i).or_default().add_mul(1.0, f[g][k].0);
+            flow_in[group.paper]
+                .entry(i)
+                .or_default()
+                .add_mul(1.0, f[g][k].0);
         }
     }
     for p in 0..pb.papers.len() {
@@ -255,7 +279,12 @@ fn measure(pb: &Problem, cols: &Cols, values: &[f64]) -> (f64, f64) {
 fn read_timetable(cols: &Cols, values: &[f64]) -> Timetable {
     cols.x
         .iter()
-        .map(|xs| xs.iter().filter(|e| values[e.2] > 0.5).map(|e| e.0).collect())
+        .map(|xs| {
+            xs.iter()
+                .filter(|e| values[e.2] > 0.5)
+                .map(|e| e.0)
+                .collect()
+        })
         .collect()
 }
 
@@ -268,10 +297,19 @@ pub fn greedy(pb: &Problem, case: &Case) -> Timetable {
     let mut expected: Vec<BTreeMap<usize, f64>> = vec![BTreeMap::new(); pb.papers.len()];
     for g in &pb.groups {
         let nearest = g.targets[0].1;
-        let tier: Vec<usize> = g.targets.iter().filter(|t| t.1 <= nearest).map(|t| t.0).collect();
-        let total: f64 = tier.iter().map(|&i| f64::from(pb.capacity(i)).max(1.0)).sum();
+        let tier: Vec<usize> = g
+            .targets
+            .iter()
+            .filter(|t| t.1 <= nearest)
+            .map(|t| t.0)
+            .collect();
+        let total: f64 = tier
+            .iter()
+            .map(|&i| f64::from(pb.capacity(i)).max(1.0))
+            .sum();
         for &i in &tier {
-            *expected[g.paper].entry(i).or_default() += f64::from(g.n) * f64::from(pb.capacity(i)).max(1.0) / total;
+            *expected[g.paper].entry(i).or_default() +=
+                f64::from(g.n) * f64::from(pb.capacity(i)).max(1.0) / total;
         }
     }
     for p in paper_order(pb) {
@@ -280,7 +318,9 @@ pub fn greedy(pb: &Problem, case: &Case) -> Timetable {
             let clash: f64 = pb
                 .conflicts
                 .iter()
-                .filter(|c| (c.a == p && tt[c.b].contains(&t)) || (c.b == p && tt[c.a].contains(&t)))
+                .filter(|c| {
+                    (c.a == p && tt[c.b].contains(&t)) || (c.b == p && tt[c.a].contains(&t))
+                })
                 .map(|c| f64::from(c.persons))
                 .sum();
             let mut overflow = 0.0;
@@ -320,12 +360,29 @@ struct Start {
     values: Vec<f64>,
 }
 
-fn evaluate(pb: &Problem, case: &Case, allowed: &[Vec<usize>], tt: &Timetable) -> Result<Start, SolveError> {
+fn evaluate(
+    pb: &Problem,
+    case: &Case,
+    allowed: &[Vec<usize>],
+    tt: &Timetable,
+) -> Result<Start, SolveError> {
     let (m, obj, cols) = build(pb, case, allowed, Some(tt), Objective::Weighted);
-    let solved = m.minimise(obj, Limits { time_limit: None, rel_gap: 0.0, abs_gap: 0.0 }, None)?;
+    let solved = m.minimise(
+        obj,
+        Limits {
+            time_limit: None,
+            rel_gap: 0.0,
+            abs_gap: 0.0,
+        },
+        None,
+    )?;
     let values = round_near_integers(solved.values);
     let (deferred, travel) = measure(pb, &cols, &values);
-    Ok(Start { deferred, travel, values })
+    Ok(Start {
+        deferred,
+        travel,
+        values,
+    })
 }
 
 fn round_near_integers(mut values: Vec<f64>) -> Vec<f64> {
@@ -358,17 +415,26 @@ fn travel_floor(pb: &Problem, deferred: f64) -> f64 {
 }
 
 fn integral_km(pb: &Problem) -> bool {
-    pb.groups.iter().all(|g| g.targets.iter().all(|t| t.1.fract() == 0.0))
+    pb.groups
+        .iter()
+        .all(|g| g.targets.iter().all(|t| t.1.fract() == 0.0))
 }
 
 /// Solves the timetable: deferred first, then travel. `warm` is an earlier timetable (the
 /// baseline of a what-if) tried as a start beside the greedy one.
-pub fn solve(pb: &Problem, case: &Case, settings: &Settings, warm: Option<&Timetable>) -> Result<Outcome, SolveError> {
+pub fn solve(
+    pb: &Problem,
+    case: &Case,
+    settings: &Settings,
+    warm: Option<&Timetable>,
+) -> Result<Outcome, SolveError> {
     let allowed = allowed_slots(pb, case);
     let mut starts = vec![canonical(pb, case, &greedy(pb, case))];
     if let Some(w) = warm {
         let admissible = w.len() == pb.papers.len()
-            && w.iter().enumerate().all(|(p, s)| !s.is_empty() && s.iter().all(|t| pb.paper_slots[p].contains(t)));
+            && w.iter()
+                .enumerate()
+                .all(|(p, s)| !s.is_empty() && s.iter().all(|t| pb.paper_slots[p].contains(t)));
         if admissible {
             starts.push(canonical(pb, case, w));
         }
@@ -376,25 +442,44 @@ pub fn solve(pb: &Problem, case: &Case, settings: &Settings, warm: Option<&Timet
     let mut best: Option<Start> = None;
     for tt in &starts {
         let s = evaluate(pb, case, &allowed, tt)?;
-        if best.as_ref().is_none_or(|b| (s.deferred, s.travel) < (b.deferred, b.travel)) {
+        if best
+            .as_ref()
+            .is_none_or(|b| (s.deferred, s.travel) < (b.deferred, b.travel))
+        {
             best = Some(s);
         }
     }
     let start = best.expect("at least the greedy start");
     if std::env::var_os("EXAM_PLANNER_DEBUG").is_some() {
-        eprintln!("start: deferred {} travel {} (of {} starts)", start.deferred, start.travel, starts.len());
+        eprintln!(
+            "start: deferred {} travel {} (of {} starts)",
+            start.deferred,
+            start.travel,
+            starts.len()
+        );
     }
 
     // Stage 1: fewest deferred.
     let clock = std::time::Instant::now();
     let (deferred, stage1_values) = if start.deferred < 0.5 {
-        let r = StageResult { value: 0.0, bound: 0.0, proven: true, mip: false, seconds: 0.0 };
+        let r = StageResult {
+            value: 0.0,
+            bound: 0.0,
+            proven: true,
+            mip: false,
+            seconds: 0.0,
+        };
         (r, start.values.clone())
     } else {
         let (m, obj, _) = build(pb, case, &allowed, None, Objective::Deferred);
         let solved = m.minimise(obj, limits(settings, true), Some(&start.values))?;
         if std::env::var_os("EXAM_PLANNER_DEBUG").is_some() {
-            eprintln!("deferred stage: objective {} bound {} in {:.2} s", solved.objective, solved.bound, clock.elapsed().as_secs_f64());
+            eprintln!(
+                "deferred stage: objective {} bound {} in {:.2} s",
+                solved.objective,
+                solved.bound,
+                clock.elapsed().as_secs_f64()
+            );
         }
         let value = solved.objective.round();
         let r = StageResult {
@@ -410,15 +495,30 @@ pub fn solve(pb: &Problem, case: &Case, settings: &Settings, warm: Option<&Timet
     // Stage 2: least travel with deferred held at its stage-1 value.
     let clock = std::time::Instant::now();
     let floor = travel_floor(pb, deferred.value);
-    let (m, obj, cols) = build(pb, case, &allowed, None, Objective::Travel { max_deferred: deferred.value + 1e-6 });
+    let (m, obj, cols) = build(
+        pb,
+        case,
+        &allowed,
+        None,
+        Objective::Travel {
+            max_deferred: deferred.value + 1e-6,
+        },
+    );
     // the stage-1 timetable re-routed for least travel is usually a far better start than the
     // stage-1 solution itself (which had no reason to care about travel)
-    let mut first = if start.deferred <= deferred.value + 1e-6 { start.values.clone() } else { stage1_values.clone() };
+    let mut first = if start.deferred <= deferred.value + 1e-6 {
+        start.values.clone()
+    } else {
+        stage1_values.clone()
+    };
     if deferred.mip {
         let routed = evaluate(pb, case, &allowed, &read_timetable(&cols, &stage1_values))?;
         let (_, travel_now) = measure(pb, &cols, &first);
         if std::env::var_os("EXAM_PLANNER_DEBUG").is_some() {
-            eprintln!("stage-1 timetable re-routed: deferred {} travel {} (start had {travel_now})", routed.deferred, routed.travel);
+            eprintln!(
+                "stage-1 timetable re-routed: deferred {} travel {} (start had {travel_now})",
+                routed.deferred, routed.travel
+            );
         }
         if routed.deferred <= deferred.value + 1e-6 && routed.travel < travel_now {
             first = routed.values;
@@ -426,8 +526,16 @@ pub fn solve(pb: &Problem, case: &Case, settings: &Settings, warm: Option<&Timet
     }
     let first = &first;
     let (_, first_travel) = measure(pb, &cols, first);
-    let (travel, values) = if first_travel <= floor + 0.5 || first_travel - floor <= settings.rel_gap * first_travel {
-        let r = StageResult { value: first_travel, bound: floor, proven: true, mip: false, seconds: 0.0 };
+    let (travel, values) = if first_travel <= floor + 0.5
+        || first_travel - floor <= settings.rel_gap * first_travel
+    {
+        let r = StageResult {
+            value: first_travel,
+            bound: floor,
+            proven: true,
+            mip: false,
+            seconds: 0.0,
+        };
         (r, first.clone())
     } else {
         let solved = m.minimise(obj, limits(settings, integral_km(pb)), Some(first))?;
@@ -444,5 +552,9 @@ pub fn solve(pb: &Problem, case: &Case, settings: &Settings, warm: Option<&Timet
         }
         (r, round_near_integers(solved.values))
     };
-    Ok(Outcome { timetable: read_timetable(&cols, &values), deferred, travel })
+    Ok(Outcome {
+        timetable: read_timetable(&cols, &values),
+        deferred,
+        travel,
+    })
 }

@@ -66,11 +66,22 @@ impl Default for Tiny {
 
 impl Tiny {
     /// Adds `n` registrations of distinct persons for (occupation, level) from `prefecture`.
-    pub fn add(&mut self, first: usize, n: usize, prefecture: &str, occupation: &str, level: u8, institution: &str) {
+    pub fn add(
+        &mut self,
+        first: usize,
+        n: usize,
+        prefecture: &str,
+        occupation: &str,
+        level: u8,
+        institution: &str,
+    ) {
         for k in first..first + n {
             let body = format!("43010219900101{:03}", k % 1000);
             let body = format!("{}{}", &body[..11], &format!("{:06}", k)[..6]);
-            self.candidates += &format!("C{k:05},考生{k},{},{prefecture},{occupation},,{level},{institution}\n", id(&body));
+            self.candidates += &format!(
+                "C{k:05},考生{k},{},{prefecture},{occupation},,{level},{institution}\n",
+                id(&body)
+            );
         }
     }
 
@@ -98,8 +109,18 @@ impl Tiny {
 /// Plans `case` into `dir/plan`, asserts success, verify, and returns the plan folder.
 pub fn plan_ok(case: &Path, dir: &Path) -> PathBuf {
     let out = dir.join("plan");
-    let o = run(&["plan", case.to_str().unwrap(), "--out", out.to_str().unwrap()]);
-    assert!(o.status.success(), "plan failed: {}\n{}", stdout(&o), stderr(&o));
+    let o = run(&[
+        "plan",
+        case.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(
+        o.status.success(),
+        "plan failed: {}\n{}",
+        stdout(&o),
+        stderr(&o)
+    );
     let v = run(&["verify", case.to_str().unwrap(), out.to_str().unwrap()]);
     assert!(v.status.success(), "verify failed: {}", stdout(&v));
     out

@@ -1,0 +1,198 @@
+//! What-if scenarios: each edit kind, invalid scenarios, determinism across threads and seeds.
+
+mod common;
+use common::*;
+use std::path::Path;
+
+fn tiny_case(dir: &Path) -> std::path::PathBuf {
+    let mut t = Tiny::default();
+    t.institutions += &format!("I2,二号（虚构）,{CREDIT_OK},株洲市,企业,20,8,1500,200,\n");
+    t.rooms += "I2,R1,200,1080\n";
+    t.filings += "I2,甲职业,,4-1,filed,2026-01-01\n";
+    t.sessions = "date,start,end\n2026-08-15,08:30,12:30\n".into();
+    t.add(1, 300, "长沙市", "甲职业", 3, "");
+    t.add(400, 150, "株洲市", "甲职业", 3, "");
+    t.write(&dir.join("case"))
+}
+
+/// scenarios.csv rows without the timing column, keyed by scenario name.
+fn results(out: &Path) -> Vec<Vec<String>> {
+    csv_rows(&out.join("scenarios.csv"))
+        .iter()
+        .map(|r| {
+            r.iter()
+                .enumerate()
+                .filter(|(i, _)| *i != 11)
+                .map(|(_, v)| v.to_string())
+                .collect()
+        })
+        .collect()
+}
+
+fn whatif(case: &Path, out: &Path, extra: &[&str]) -> Vec<Vec<String>> {
+    let mut args = vec![
+        "whatif",
+        case.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let o = run(&args);
+    assert!(o.status.success(), "{}\n{}", stdout(&o), stderr(&o));
+    results(out)
+}
+
+#[test]
+fn each_edit_changes_the_case_as_it_should() {
+    let dir = tempfile::tempdir().unwrap();
+    let case = tiny_case(dir.path());
+    let file = dir.path().join("s.toml");
+    std::fs::write(
+        &file,
+        r#"
+[[scenario]]
+name = "I1 adds a 240-seat room"
+add_room = [{ institution_id = "I1", room_id = "R9", seats = 240, camera_p = 1080 }]
+
+[[scenario]]
+name = "both revoked"
+remove_institution = ["I1", "I2"]
+
+[[scenario]]
+name = "unknown institution"
+remove_institution = ["NOPE"]
+
+[[scenario]]
+name = "长沙 demand doubles"
+scale_demand = [{ prefecture = "长沙市", factor = 2.0 }]
+
+[[scenario]]
+name = "a new institution in 长沙"
+add_institution = [{ id = "NEW1", prefecture = "长沙", staff = 30,
+                     rooms = [150, 150], filings = [{ occupation = "甲职业", levels = "3" }] }]
+
+[[scenario]]
+name = "a second slot"
+add_session = [{ date = "2026-08-16", start = "08:30", end = "12:30" }]
+"#,
+    )
+    .unwrap();
+    let rows = whatif(
+        &case,
+        &dir.path().join("out"),
+        &["--scenarios", file.to_str().unwrap()],
+    );
+    let by = |name: &str| {
+        rows.iter()
+            .find(|r| r[0] == name)
+            .unwrap_or_else(|| panic!("{name} missing: {rows:?}"))
+            .clone()
+    };
+    let base = by("baseline");
+    assert_eq!(rows[0][0], "baseline", "baseline first");
+    // capacity per slot: I1 240 seats (40 staff), I2 200 seats (20 staff ⇒ 200): 450 demand, 440 seats
+    assert_eq!(base[4], "10");
+    assert_eq!(
+        by("I1 adds a 240-seat room")[4],
+        "0",
+        "an added room seats the shortfall"
+    );
+    assert_eq!(
+        by("both revoked")[3],
+        "0",
+        "revoked institutions seat nobody"
+    );
+    assert_eq!(by("both revoked")[4], "450");
+    assert_eq!(by("unknown institution")[1], "invalid");
+    assert!(by("unknown institution")[11].contains("NOPE"));
+    assert_eq!(
+        by("长沙 demand doubles")[2],
+        "750",
+        "scaled demand scales the groups"
+    );
+    assert_eq!(by("a new institution in 长沙")[4], "0");
+    // one sitting per paper: a second slot cannot split the paper, so nothing changes
+    assert_eq!(by("a second slot")[4], "10");
+}
+
+#[test]
+fn an_added_room_never_increases_deferred_and_sweeps_do_not_depend_on_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    let case = dir.path().join("g");
+    assert!(run(&[
+        "generate",
+        "--out",
+        case.to_str().unwrap(),
+        "--seed",
+        "3",
+        "--candidates",
+        "3000",
+        "--weekends",
+        "1"
+    ])
+    .status
+    .success());
+    let one = whatif(
+        &case,
+        &dir.path().join("t1"),
+        &["--sweep", "add-room:240", "--threads", "1"],
+    );
+    let two = whatif(
+        &case,
+        &dir.path().join("t2"),
+        &["--sweep", "add-room:240", "--threads", "2"],
+    );
+    assert_eq!(one, two);
+    let base: i64 = one[0][4].parse().unwrap();
+    assert!(one.len() > 10);
+    for r in &one[1..] {
+        assert!(r[4].parse::<i64>().unwrap() <= base, "{r:?}");
+    }
+    assert_eq!(
+        std::fs::read(dir.path().join("t1/capacity_value.csv")).unwrap(),
+        std::fs::read(dir.path().join("t2/capacity_value.csv")).unwrap()
+    );
+}
+
+#[test]
+fn monte_carlo_with_the_same_seed_gives_the_same_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let case = tiny_case(dir.path());
+    for name in ["a", "b"] {
+        whatif(
+            &case,
+            &dir.path().join(name),
+            &["--monte-carlo", "6", "--cv", "0.3", "--seed", "9"],
+        );
+    }
+    let a = std::fs::read_to_string(dir.path().join("a/monte_carlo.csv")).unwrap();
+    assert_eq!(
+        a,
+        std::fs::read_to_string(dir.path().join("b/monte_carlo.csv")).unwrap()
+    );
+    assert!(a.starts_with("prefecture,draws,p_any_deferred,mean_deferred,p95_deferred\n"));
+    assert!(a.contains("长沙市,6,"), "{a}");
+}
+
+#[test]
+fn whatif_needs_something_to_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let case = tiny_case(dir.path());
+    let o = run(&[
+        "whatif",
+        case.to_str().unwrap(),
+        "--out",
+        dir.path().join("o").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = run(&[
+        "whatif",
+        case.to_str().unwrap(),
+        "--out",
+        dir.path().join("o").to_str().unwrap(),
+        "--sweep",
+        "add-room:x",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(!dir.path().join("o").exists());
+}
