@@ -1,1 +1,56 @@
-fn main() {}
+//! Criterion benchmarks of the planner's stages on a generated 3,000-registration case.
+//! Run with `cargo bench`; BENCHMARKS.md records end-to-end figures from the command line.
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use exam_planner::{case, generate, planner, seat, solve, vet};
+
+fn small_case() -> case::Case {
+    let dir = std::env::temp_dir().join(format!("exam-planner-bench-{}", std::process::id()));
+    let spec = generate::Spec {
+        seed: 1,
+        candidates: 3000,
+        institution_scale: None,
+        weekends: Some(1),
+        quarter: (2026, 3),
+        demand_only: false,
+    };
+    generate::generate(&spec, &dir).expect("generate");
+    let (case, diags) = case::load(&dir);
+    assert!(!diags.has_errors());
+    let _ = std::fs::remove_dir_all(&dir);
+    case.expect("case")
+}
+
+fn benches(c: &mut Criterion) {
+    let case = small_case();
+    let settings = solve::Settings::default();
+    let mut g = c.benchmark_group("3000 registrations, 4 slots");
+    g.sample_size(10);
+    g.bench_function("plan (vet, solve, seat)", |b| {
+        b.iter(|| planner::plan_case(&case, &settings, None).expect("plan"))
+    });
+    let eligible = vet::eligible(&case);
+    let solution = solve::solve(
+        &case,
+        solve::problem::build(&case, &eligible),
+        &settings,
+        None,
+    )
+    .expect("solve");
+    g.bench_function("one what-if scenario, warm-started", |b| {
+        b.iter(|| {
+            solve::solve(
+                &case,
+                solve::problem::build(&case, &eligible),
+                &settings,
+                Some(&solution.timetable),
+            )
+            .expect("solve")
+        })
+    });
+    g.bench_function("seat dealing", |b| b.iter(|| seat::deal(&case, &solution)));
+    g.finish();
+}
+
+criterion_group!(planner_benches, benches);
+criterion_main!(planner_benches);

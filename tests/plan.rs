@@ -1,4 +1,5 @@
 //! Small cases with known optima, planned end to end through the command line and verified.
+#![allow(clippy::field_reassign_with_default)]
 
 mod common;
 use common::*;

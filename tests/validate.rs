@@ -1,4 +1,5 @@
 //! Each validation rule, fed a bad file: the message and the line it names.
+#![allow(clippy::field_reassign_with_default)]
 
 mod common;
 use common::*;

@@ -1,4 +1,5 @@
 //! What-if scenarios: each edit kind, invalid scenarios, determinism across threads and seeds.
+#![allow(clippy::field_reassign_with_default)]
 
 mod common;
 use common::*;
