@@ -135,18 +135,13 @@ fn weekend_days(year: i32, q: u32) -> Vec<NaiveDate> {
     let first = NaiveDate::from_ymd_opt(year, (q - 1) * 3 + 1, 1).unwrap();
     let mut days = Vec::new();
     let mut d = first;
-    while Quarter0(d) == (year, q) {
+    while (d.year(), d.month0() / 3 + 1) == (year, q) {
         if matches!(d.weekday(), Weekday::Sat | Weekday::Sun) && !blocked.contains(&d) {
             days.push(d);
         }
         d += Duration::days(1);
     }
     days
-}
-
-#[allow(non_snake_case)]
-fn Quarter0(d: NaiveDate) -> (i32, u32) {
-    (d.year(), d.month0() / 3 + 1)
 }
 
 /// Writes the case into `out` (created if needed). Returns the number of registrations written.
@@ -166,7 +161,6 @@ pub fn generate(spec: &Spec, out: &Path) -> std::io::Result<usize> {
     struct Inst {
         id: String,
         pref: usize,
-        staff: u32,
     }
     let mut institutions: Vec<Inst> = Vec::new();
     let mut inst_csv = String::from("id,name,credit_code,prefecture,entity_type,staff,qualified_staff,total_area_m2,office_area_m2,records\n");
@@ -239,14 +233,9 @@ pub fn generate(spec: &Spec, out: &Path) -> std::io::Result<usize> {
                 };
                 let _ = writeln!(assess_csv, "{id},{name},{grade}");
             }
-            institutions.push(Inst {
-                id,
-                pref: pi,
-                staff,
-            });
+            institutions.push(Inst { id, pref: pi });
         }
     }
-    let _ = institutions.iter().map(|i| i.staff).sum::<u32>();
 
     // filings: per prefecture and occupation row, one institution (two in big prefectures)
     let mut filings_csv =

@@ -3,7 +3,6 @@
 use clap::{Args, Parser, Subcommand};
 use exam_planner::diag::Severity;
 use exam_planner::{generate, plan, planner, solve, validate, verify, vet, whatif};
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -291,7 +290,6 @@ fn cmd_plan(case_dir: &Path, out: &Path, args: &SolveArgs) -> ExitCode {
         Ok(p) => p,
         Err(e) => return usage(&e),
     };
-    let tty = std::io::stderr().is_terminal();
     let clock = std::time::Instant::now();
     let (case, diags) = validate::validate_dir(case_dir);
     let case = match case {
@@ -313,11 +311,7 @@ fn cmd_plan(case_dir: &Path, out: &Path, args: &SolveArgs) -> ExitCode {
     }
     eprintln!(
         "read {} registration(s) in {:.2} s; planning…",
-        case.candidates().len().max(match &case.registrations {
-            exam_planner::case::Registrations::Demand(d) =>
-                d.iter().map(|r| r.candidates as usize).sum(),
-            _ => 0,
-        }),
+        case.registration_count(),
         clock.elapsed().as_secs_f64()
     );
     let planned = match pool.install(|| planner::plan_case(&case, &settings, None)) {
@@ -351,7 +345,6 @@ fn cmd_plan(case_dir: &Path, out: &Path, args: &SolveArgs) -> ExitCode {
     for (stage, secs) in &planned.solution.timings {
         eprintln!("  {stage:<10} {secs:>8.2} s");
     }
-    let _ = tty;
     eprintln!("  total      {:>8.2} s", clock.elapsed().as_secs_f64());
     println!("{}", planner::describe(&planned.plan.summary));
     println!("plan written to {} and verified", out.display());

@@ -219,6 +219,20 @@ fn room_of(case: &Case, institution: usize, room_id: &str) -> Option<usize> {
         .position(|r| r.institution == institution && r.room_id == room_id)
 }
 
+/// A prefecture as the plan files write it (name) or by code.
+fn prefecture_of(case: &Case, text: &str) -> Option<usize> {
+    case.prefectures
+        .iter()
+        .position(|p| p.name == text || p.code == text)
+}
+
+/// An occupation row by code and work type, as the plan files write it.
+fn occupation_of(case: &Case, code: &str, work_type: &str) -> Option<usize> {
+    case.occupations
+        .iter()
+        .position(|o| o.code == code && o.work_type == work_type)
+}
+
 fn institution_of(case: &Case, id: &str) -> Option<usize> {
     case.institutions.iter().position(|i| i.id == id)
 }
@@ -308,16 +322,8 @@ fn resolve_seats(ck: &mut Checker, seats: &[(u64, Seat)]) -> Vec<Sitting> {
 fn resolve_allocation(ck: &mut Checker, rows: &[(u64, Allocation)]) -> Vec<Sitting> {
     let mut out = Vec::new();
     for (line, a) in rows {
-        let home = ck
-            .case
-            .prefectures
-            .iter()
-            .position(|p| p.name == a.home_prefecture || p.code == a.home_prefecture);
-        let occ = ck
-            .case
-            .occupations
-            .iter()
-            .position(|o| o.code == a.occupation_code && o.work_type == a.work_type);
+        let home = prefecture_of(ck.case, &a.home_prefecture);
+        let occ = occupation_of(ck.case, &a.occupation_code, &a.work_type);
         let (Some(home), Some(occupation)) = (home, occ) else {
             ck.flag(
                 1,
@@ -481,16 +487,8 @@ fn demand_is_seated_or_deferred(
         *want.entry((s.home, s.paper)).or_default() -= i64::from(s.count);
     }
     for (line, d) in deferred {
-        let home = ck
-            .case
-            .prefectures
-            .iter()
-            .position(|p| p.name == d.home_prefecture || p.code == d.home_prefecture);
-        let occ = ck
-            .case
-            .occupations
-            .iter()
-            .position(|o| o.code == d.occupation_code && o.work_type == d.work_type);
+        let home = prefecture_of(ck.case, &d.home_prefecture);
+        let occ = occupation_of(ck.case, &d.occupation_code, &d.work_type);
         let level = case::parse_level(&d.level);
         match (home, occ, level) {
             (Some(h), Some(o), Some(l)) => {

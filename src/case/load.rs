@@ -128,7 +128,7 @@ fn load_into(dir: &Path, diags: &mut Diagnostics) -> Option<(Case, Names)> {
         .or_else(|| sessions.first().map(|s| Quarter::containing(s.date)))
         .unwrap_or(Quarter { year: 2026, q: 1 });
     let institutions = read_institutions(dir, diags, &mut names);
-    let rooms = read_rooms(dir, diags, &names, &institutions);
+    let rooms = read_rooms(dir, diags, &names);
     let assessments = read_assessments(dir, diags, &names);
     let filings = read_filings(dir, diags, &names, &occupations);
     let holidays = read_holidays(dir, diags);
@@ -321,15 +321,7 @@ fn read_occupations(dir: &Path, diags: &mut Diagnostics, names: &mut Names) -> V
     read_table(dir, "occupations.csv", &required, diags, |row, diags| {
         let code = row.required(diags, "code");
         let name = row.required(diags, "name");
-        let levels = row
-            .required(diags, "levels")
-            .and_then(|l| match parse_levels(l) {
-                Ok(l) => Some(l),
-                Err(m) => {
-                    row.error(diags, "levels", m);
-                    None
-                }
-            });
+        let levels = row.parse_levels(diags, "levels");
         let theory = row.parse_u32(diags, "theory_minutes");
         let skill = row.parse_u32(diags, "skill_minutes");
         let (Some(code), Some(name), Some(levels), Some(theory), Some(skill)) =
@@ -647,15 +639,9 @@ fn resolve_institution(
     found
 }
 
-fn read_rooms(
-    dir: &Path,
-    diags: &mut Diagnostics,
-    names: &Names,
-    institutions: &[Institution],
-) -> Vec<Room> {
+fn read_rooms(dir: &Path, diags: &mut Diagnostics, names: &Names) -> Vec<Room> {
     let mut out: Vec<Room> = Vec::new();
     let mut seen = HashSet::new();
-    let _ = institutions;
     read_table(
         dir,
         "rooms.csv",
@@ -830,15 +816,7 @@ fn read_filings(
                 }
             }
         });
-        let levels = row
-            .required(diags, "levels")
-            .and_then(|l| match parse_levels(l) {
-                Ok(l) => Some(l),
-                Err(m) => {
-                    row.error(diags, "levels", m);
-                    None
-                }
-            });
+        let levels = row.parse_levels(diags, "levels");
         let status = row.required(diags, "status").and_then(|s| {
             let st = FilingStatus::parse(s);
             if st.is_none() {

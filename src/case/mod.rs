@@ -402,6 +402,14 @@ impl Case {
         matches!(self.registrations, Registrations::Candidates(_))
     }
 
+    /// Registrations, or forecast candidates with only a demand.csv.
+    pub fn registration_count(&self) -> u64 {
+        match &self.registrations {
+            Registrations::Candidates(c) => c.len() as u64,
+            Registrations::Demand(d) => d.iter().map(|r| u64::from(r.candidates)).sum(),
+        }
+    }
+
     pub fn candidates(&self) -> &[Candidate] {
         match &self.registrations {
             Registrations::Candidates(c) => c,

@@ -77,6 +77,14 @@ impl<'a> Row<'a> {
         }
     }
 
+    /// A level list or range (`5|4|3`, `5-3`).
+    pub fn parse_levels(&self, diags: &mut Diagnostics, column: &str) -> Option<Vec<u8>> {
+        let value = self.required(diags, column)?;
+        super::parse_levels(value)
+            .map_err(|m| self.error(diags, column, m))
+            .ok()
+    }
+
     pub fn parse_date(&self, diags: &mut Diagnostics, column: &str) -> Option<NaiveDate> {
         let value = self.required(diags, column)?;
         parse_date(value).or_else(|| {

@@ -20,6 +20,15 @@ pub struct Limits {
     pub abs_gap: f64,
 }
 
+impl Limits {
+    /// For LPs: no time limit, no gap.
+    pub const EXACT: Limits = Limits {
+        time_limit: None,
+        rel_gap: 0.0,
+        abs_gap: 0.0,
+    };
+}
+
 /// What HiGHS reached.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reached {

@@ -19,6 +19,13 @@ use crate::case::Case;
 use std::collections::HashMap;
 use std::time::Instant;
 
+/// Prints a line about the solver's progress on stderr when `EXAM_PLANNER_DEBUG` is set.
+pub(crate) fn trace(line: impl FnOnce() -> String) {
+    if std::env::var_os("EXAM_PLANNER_DEBUG").is_some() {
+        eprintln!("{}", line());
+    }
+}
+
 /// Solver settings from the command line.
 #[derive(Debug, Clone, Copy)]
 pub struct Settings {

@@ -315,7 +315,7 @@ pub fn build(case: &Case, eligible: &[bool]) -> Problem {
                 .collect()
         })
         .collect();
-    let conflicts = conflicts(case, &groups, &paper_index);
+    let conflicts = conflicts(case, &groups);
     fixed.sort_by_key(|d| (d.paper, d.home, d.candidate));
     Problem {
         papers,
@@ -329,7 +329,7 @@ pub fn build(case: &Case, eligible: &[bool]) -> Problem {
 }
 
 /// Pairs of planned papers that share registered persons, with how many.
-fn conflicts(case: &Case, groups: &[Group], paper_index: &BTreeMap<Paper, usize>) -> Vec<Conflict> {
+fn conflicts(case: &Case, groups: &[Group]) -> Vec<Conflict> {
     let cands = case.candidates();
     let mut papers_of: HashMap<&str, (usize, Vec<usize>)> = HashMap::new();
     for g in groups {
@@ -340,7 +340,6 @@ fn conflicts(case: &Case, groups: &[Group], paper_index: &BTreeMap<Paper, usize>
             e.1.push(g.paper);
         }
     }
-    let _ = paper_index;
     let mut pairs: BTreeMap<(usize, usize), BTreeMap<usize, u32>> = BTreeMap::new();
     for (home, list) in papers_of.values_mut().filter(|l| l.1.len() > 1) {
         list.sort_unstable();

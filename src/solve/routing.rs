@@ -128,15 +128,7 @@ fn route_block(
         let row = m.constrain(e.leq(f64::from(pb.capacity(i))));
         capacity_rows.push((i, t, row));
     }
-    let solved = m.minimise(
-        objective,
-        Limits {
-            time_limit: None,
-            rel_gap: 0.0,
-            abs_gap: 0.0,
-        },
-        None,
-    )?;
+    let solved = m.minimise(objective, Limits::EXACT, None)?;
     let mut flows = Vec::new();
     for (g, i, t, col) in arcs {
         // a basic solution of a transportation LP is integral; flooring guards against noise

@@ -367,15 +367,7 @@ fn evaluate(
     tt: &Timetable,
 ) -> Result<Start, SolveError> {
     let (m, obj, cols) = build(pb, case, allowed, Some(tt), Objective::Weighted);
-    let solved = m.minimise(
-        obj,
-        Limits {
-            time_limit: None,
-            rel_gap: 0.0,
-            abs_gap: 0.0,
-        },
-        None,
-    )?;
+    let solved = m.minimise(obj, Limits::EXACT, None)?;
     let values = round_near_integers(solved.values);
     let (deferred, travel) = measure(pb, &cols, &values);
     Ok(Start {
@@ -450,14 +442,14 @@ pub fn solve(
         }
     }
     let start = best.expect("at least the greedy start");
-    if std::env::var_os("EXAM_PLANNER_DEBUG").is_some() {
-        eprintln!(
+    super::trace(|| {
+        format!(
             "start: deferred {} travel {} (of {} starts)",
             start.deferred,
             start.travel,
             starts.len()
-        );
-    }
+        )
+    });
 
     // Stage 1: fewest deferred.
     let clock = std::time::Instant::now();
@@ -473,14 +465,14 @@ pub fn solve(
     } else {
         let (m, obj, _) = build(pb, case, &allowed, None, Objective::Deferred);
         let solved = m.minimise(obj, limits(settings, true), Some(&start.values))?;
-        if std::env::var_os("EXAM_PLANNER_DEBUG").is_some() {
-            eprintln!(
+        super::trace(|| {
+            format!(
                 "deferred stage: objective {} bound {} in {:.2} s",
                 solved.objective,
                 solved.bound,
                 clock.elapsed().as_secs_f64()
-            );
-        }
+            )
+        });
         let value = solved.objective.round();
         let r = StageResult {
             value,
@@ -514,12 +506,12 @@ pub fn solve(
     if deferred.mip {
         let routed = evaluate(pb, case, &allowed, &read_timetable(&cols, &stage1_values))?;
         let (_, travel_now) = measure(pb, &cols, &first);
-        if std::env::var_os("EXAM_PLANNER_DEBUG").is_some() {
-            eprintln!(
+        super::trace(|| {
+            format!(
                 "stage-1 timetable re-routed: deferred {} travel {} (start had {travel_now})",
                 routed.deferred, routed.travel
-            );
-        }
+            )
+        });
         if routed.deferred <= deferred.value + 1e-6 && routed.travel < travel_now {
             first = routed.values;
         }
@@ -546,10 +538,13 @@ pub fn solve(
             mip: true,
             seconds: clock.elapsed().as_secs_f64(),
         };
-        if std::env::var_os("EXAM_PLANNER_DEBUG").is_some() {
+        super::trace(|| {
             let (d, t) = measure(pb, &cols, &solved.values);
-            eprintln!("travel stage: objective {} bound {} measured deferred {d} travel {t} floor {floor}", solved.objective, solved.bound);
-        }
+            format!(
+                "travel stage: objective {} bound {} measured deferred {d} travel {t} floor {floor}",
+                solved.objective, solved.bound
+            )
+        });
         (r, round_near_integers(solved.values))
     };
     Ok(Outcome {
