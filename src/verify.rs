@@ -108,6 +108,15 @@ struct Checker<'a> {
 }
 
 impl Checker<'_> {
+    /// The file that lists who sits where: seats.csv, or allocation.csv for a forecast.
+    fn plan_file(&self) -> &'static str {
+        if self.case.has_candidates() {
+            "seats.csv"
+        } else {
+            "allocation.csv"
+        }
+    }
+
     fn flag(&mut self, rule: u8, file: &str, line: Option<u64>, message: String) {
         self.violations.push(Violation {
             rule,
@@ -546,11 +555,7 @@ fn paper_sits_at_few_enough_slots(ck: &mut Checker, sittings: &[Sitting]) {
     let limit = ck.case.policy.sittings_per_paper as usize;
     for (paper, (set, line)) in slots {
         if set.len() > limit {
-            let file = if ck.case.has_candidates() {
-                "seats.csv"
-            } else {
-                "allocation.csv"
-            };
+            let file = ck.plan_file();
             ck.flag(
                 2,
                 file,
@@ -661,11 +666,7 @@ fn rooms_within_seats(ck: &mut Checker, sittings: &[Sitting], rooms: &[(u64, Roo
     for (&(slot, room), &(n, line)) in &load {
         let seats = ck.case.rooms[room].seats;
         if n > seats {
-            let file = if ck.case.has_candidates() {
-                "seats.csv"
-            } else {
-                "allocation.csv"
-            };
+            let file = ck.plan_file();
             ck.flag(
                 5,
                 file,
