@@ -122,7 +122,7 @@ fn summary(case: &Case, sol: &Solution, plan: &Plan, settings: &Settings) -> ser
         "bound": round2(sol.travel_stage.bound.min(travel)),
         "gap": round6(travel_gap),
         "objective_meaning": "travel_km, with deferred held at its optimum (see objectives)",
-        "candidates": sol.problem.registrations(),
+        "candidates": sol.registrations,
         "seated": seated,
         "deferred": deferred,
         "travel_km": round2(travel),

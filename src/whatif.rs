@@ -415,7 +415,7 @@ fn outcome_of(case: &Case, sol: &Solution, name: &str, seconds: f64) -> Outcome 
         name: name.to_string(),
         status: if proven { "optimal" } else { "time_limit" }.to_string(),
         reason: String::new(),
-        candidates: sol.problem.registrations(),
+        candidates: sol.registrations,
         seated,
         deferred: sol.deferred_total(),
         travel_km: travel,

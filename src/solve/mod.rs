@@ -54,6 +54,8 @@ pub struct Solution {
     pub sizes: Vec<u32>,
     /// Registrations (or counts) deferred for conflicts and capacity; fixed ones are in `problem`.
     pub deferred: Vec<Deferral>,
+    /// Registrations (or forecast candidates) the plan started from, before any deferral.
+    pub registrations: u64,
     pub deferred_stage: StageResult,
     pub travel_stage: StageResult,
     /// (stage, seconds) in pipeline order.
@@ -104,6 +106,7 @@ pub fn solve(
     timings.push(("timetable", clock.elapsed().as_secs_f64()));
 
     let clock = Instant::now();
+    let registrations = problem.registrations();
     let (sizes, mut deferred, problem) = defer_conflicts(case, problem, &outcome.timetable);
     let routing = routing::route(&problem, case, &outcome.timetable, &sizes)?;
     timings.push(("routing", clock.elapsed().as_secs_f64()));
@@ -149,6 +152,7 @@ pub fn solve(
         routing,
         sizes,
         deferred,
+        registrations,
         deferred_stage: outcome.deferred,
         travel_stage: outcome.travel,
         timings,
