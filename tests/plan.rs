@@ -59,7 +59,10 @@ fn three_papers_pairwise_shared_with_two_slots_defer_one_registration() {
     let plan = plan_ok(&t.write(&dir.path().join("case")), dir.path());
     let s = summary(&plan);
     assert_eq!(s["deferred"], 1, "{s}");
-    assert_eq!(s["candidates"], 6, "a conflict deferral is still a registration");
+    assert_eq!(
+        s["candidates"], 6,
+        "a conflict deferral is still a registration"
+    );
     assert_eq!(s["seated"], 5);
     assert_eq!(s["objectives"]["deferred"]["proven_optimal"], true);
     assert!(

@@ -18,6 +18,10 @@ pub struct Limits {
     pub rel_gap: f64,
     /// Stop when the incumbent is within this much of the bound (use < 1 for integral objectives).
     pub abs_gap: f64,
+    /// Run HiGHS presolve. Off for the timetable MIPs: on a 100,000-registration case MIP
+    /// presolve took 39.6 s (ignoring the time limit) to remove 4 % of the rows, while the
+    /// root LP without it solved in 4.5 s.
+    pub presolve: bool,
 }
 
 impl Limits {
@@ -26,6 +30,7 @@ impl Limits {
         time_limit: None,
         rel_gap: 0.0,
         abs_gap: 0.0,
+        presolve: true,
     };
 }
 
@@ -104,11 +109,19 @@ impl Model {
         let mut model = problem
             .try_into_inner()
             .map_err(|e| SolveError::Solver(e.to_string()))?;
-        model.make_quiet();
+        if std::env::var("EXAM_PLANNER_DEBUG").as_deref() == Ok("highs") {
+            set(&mut model, "output_flag", true)?;
+            set(&mut model, "log_to_console", true)?;
+        } else {
+            model.make_quiet();
+        }
         set(&mut model, "threads", 1)?;
         set(&mut model, "random_seed", 0)?;
         set(&mut model, "mip_rel_gap", limits.rel_gap)?;
         set(&mut model, "mip_abs_gap", limits.abs_gap)?;
+        if !limits.presolve {
+            set(&mut model, "presolve", "off")?;
+        }
         if let Some(t) = limits.time_limit {
             set(&mut model, "time_limit", t.max(0.01))?;
         }

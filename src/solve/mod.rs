@@ -19,7 +19,8 @@ use crate::case::Case;
 use std::collections::HashMap;
 use std::time::Instant;
 
-/// Prints a line about the solver's progress on stderr when `EXAM_PLANNER_DEBUG` is set.
+/// Prints a line about the solver's progress on stderr when `EXAM_PLANNER_DEBUG` is set
+/// (`EXAM_PLANNER_DEBUG=highs` also shows HiGHS's own log).
 pub(crate) fn trace(line: impl FnOnce() -> String) {
     if std::env::var_os("EXAM_PLANNER_DEBUG").is_some() {
         eprintln!("{}", line());
