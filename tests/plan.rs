@@ -333,3 +333,25 @@ fn the_reference_case_plans_verifies_and_is_byte_identical_across_threads() {
         );
     }
 }
+
+#[test]
+fn conflicts_and_shortage_together_reach_the_hand_computed_optimum() {
+    // 200 seats per slot, 2 slots; 甲, 乙, 丙 have 210 registrations each, 20 persons take 甲 and 乙.
+    // 甲+乙 together: 20 conflicts + (230 + 210 − 200) + (210 − 200) = 270;
+    // 甲+丙 together: (230 + 210 − 200) + (230 − 200) = 270; 乙+丙 likewise 270.
+    let dir = tempfile::tempdir().unwrap();
+    let mut t = Tiny::default();
+    t.rooms = "institution_id,room_id,seats,camera_p\nI1,R1,200,1080\n".into();
+    t.add(1, 210, "长沙市", "甲职业", 3, "");
+    t.add(300, 210, "长沙市", "乙职业", 3, "");
+    t.add(600, 210, "长沙市", "丙职业", 3, "");
+    for k in 0..20 {
+        let person = id(&format!("4301021975{k:07}"));
+        t.candidates += &format!("D{k:04}a,双{k},{person},长沙市,甲职业,,3,\nD{k:04}b,双{k},{person},长沙市,乙职业,,3,\n");
+    }
+    let plan = plan_ok(&t.write(&dir.path().join("case")), dir.path());
+    let s = summary(&plan);
+    assert_eq!(s["deferred"], 270, "{s}");
+    assert_eq!(s["seated"], 400);
+    assert_eq!(s["objectives"]["deferred"]["proven_optimal"], true);
+}

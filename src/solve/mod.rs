@@ -219,26 +219,19 @@ fn defer_conflicts(
             if !tt[c.a].iter().any(|t| tt[c.b].contains(t)) {
                 continue;
             }
-            for &(home, persons) in &c.homes {
-                let mut left = persons;
-                for group in problem
-                    .groups
-                    .iter_mut()
-                    .filter(|g| g.paper == c.b && g.home == home)
-                {
-                    let take = left.min(group.n);
-                    group.n -= take;
-                    left -= take;
-                }
-                let taken = persons - left;
+            for &(g, persons) in &c.losers {
+                let group = &mut problem.groups[g];
+                let taken = persons.min(group.n);
+                group.n -= taken;
+                let other = if group.paper == c.a { c.b } else { c.a };
                 if taken > 0 {
                     deferred.push(Deferral {
                         candidate: None,
-                        home,
-                        paper: problem.papers[c.b],
+                        home: group.home,
+                        paper: problem.papers[group.paper],
                         count: taken,
                         reason: Reason::Conflict {
-                            other: labels[c.a].clone(),
+                            other: labels[other].clone(),
                         },
                     });
                 }

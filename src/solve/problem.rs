@@ -92,8 +92,9 @@ pub struct Conflict {
     pub a: usize,
     pub b: usize,
     pub persons: u32,
-    /// The persons by home prefecture.
-    pub homes: Vec<(usize, u32)>,
+    /// Groups holding the registration a clash would defer (the later by candidate_id), with
+    /// how many: a capacity deferral taken from these is not a second deferral.
+    pub losers: Vec<(usize, u32)>,
 }
 
 /// The planning problem derived from a case.
@@ -331,32 +332,41 @@ pub fn build(case: &Case, eligible: &[bool]) -> Problem {
 /// Pairs of planned papers that share registered persons, with how many.
 fn conflicts(case: &Case, groups: &[Group]) -> Vec<Conflict> {
     let cands = case.candidates();
-    let mut papers_of: HashMap<&str, (usize, Vec<usize>)> = HashMap::new();
-    for g in groups {
-        for &c in &g.members {
-            let e = papers_of
+    // person → (candidate_id, group) of each registration
+    let mut regs_of: HashMap<&str, Vec<(&str, usize)>> = HashMap::new();
+    for (g, group) in groups.iter().enumerate() {
+        for &c in &group.members {
+            regs_of
                 .entry(cands[c].id_number.as_str())
-                .or_insert((g.home, Vec::new()));
-            e.1.push(g.paper);
+                .or_default()
+                .push((cands[c].candidate_id.as_str(), g));
         }
     }
+    // (paper, paper) → group of the registration a clash defers → persons
     let mut pairs: BTreeMap<(usize, usize), BTreeMap<usize, u32>> = BTreeMap::new();
-    for (home, list) in papers_of.values_mut().filter(|l| l.1.len() > 1) {
-        list.sort_unstable();
-        list.dedup();
-        for (i, &a) in list.iter().enumerate() {
-            for &b in &list[i + 1..] {
-                *pairs.entry((a, b)).or_default().entry(*home).or_default() += 1;
+    for regs in regs_of.values_mut().filter(|r| r.len() > 1) {
+        regs.sort_unstable();
+        for (i, &(_, first)) in regs.iter().enumerate() {
+            for &(_, later) in &regs[i + 1..] {
+                let (a, b) = (groups[first].paper, groups[later].paper);
+                if a != b {
+                    // the later registration (by candidate_id) is the one deferred
+                    *pairs
+                        .entry((a.min(b), a.max(b)))
+                        .or_default()
+                        .entry(later)
+                        .or_default() += 1;
+                }
             }
         }
     }
     pairs
         .into_iter()
-        .map(|((a, b), homes)| Conflict {
+        .map(|((a, b), losers)| Conflict {
             a,
             b,
-            persons: homes.values().sum(),
-            homes: homes.into_iter().collect(),
+            persons: losers.values().sum(),
+            losers: losers.into_iter().collect(),
         })
         .collect()
 }
