@@ -103,6 +103,13 @@ enum Command {
         #[command(flatten)]
         solve: SolveArgs,
     },
+    /// Plan with exam-planner's decomposition and with the monolithic model of model.md under
+    /// the same limits, and print both results side by side (nothing is written).
+    Compare {
+        case: PathBuf,
+        #[command(flatten)]
+        solve: SolveArgs,
+    },
     /// Write a realistic synthetic Hunan case.
     Generate {
         #[arg(long)]
@@ -133,6 +140,7 @@ fn main() -> ExitCode {
         Command::Vet { case, out } => cmd_vet(&case, out.as_deref()),
         Command::Plan { case, out, solve } => cmd_plan(&case, &out, &solve),
         Command::Verify { case, dir } => cmd_verify(&case, &dir),
+        Command::Compare { case, solve } => cmd_compare(&case, &solve),
         Command::Whatif {
             case,
             scenarios,
@@ -369,4 +377,65 @@ fn cmd_verify(case: &Path, dir: &Path) -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+fn cmd_compare(case_dir: &Path, args: &SolveArgs) -> ExitCode {
+    let settings = match args.settings() {
+        Ok(s) => s,
+        Err(e) => return usage(&e),
+    };
+    let (case, diags) = validate::validate_dir(case_dir);
+    let Some(case) = case.filter(|_| !diags.has_errors()) else {
+        for d in diags.errors() {
+            println!("{d}");
+        }
+        return ExitCode::from(1);
+    };
+    let limit = settings.time_limit.unwrap_or(120.0);
+    let clock = std::time::Instant::now();
+    let ours = match planner::plan_case(&case, &settings, None) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("exam-planner found no plan: {e}");
+            return ExitCode::from(3);
+        }
+    };
+    let ours_seconds = clock.elapsed().as_secs_f64();
+    let s = &ours.plan.summary;
+    let eligible = vet::eligible(&case);
+    let problem = solve::problem::build(&case, &eligible);
+    let mono = match solve::monolithic::solve(&problem, &case, limit, settings.gap) {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("the monolithic model failed: {e}");
+            return ExitCode::from(3);
+        }
+    };
+    let opt = |v: Option<f64>| v.map_or("none".to_string(), |v| format!("{v:.0}"));
+    println!("time limit {limit} s per model, gap {}", settings.gap);
+    println!(
+        "{:<14} {:>10} {:>10} {:>12} {:>12} {:>9} {:>9}",
+        "model", "deferred", "bound", "travel_km", "bound", "proven", "seconds"
+    );
+    println!(
+        "{:<14} {:>10} {:>10.0} {:>12} {:>12} {:>9} {:>9.2}",
+        "exam-planner",
+        opt(s["deferred"].as_f64()),
+        s["objectives"]["deferred"]["bound"].as_f64().unwrap_or(0.0),
+        opt(s["travel_km"].as_f64()),
+        opt(s["objectives"]["travel_km"]["bound"].as_f64()),
+        s["status"] == "optimal",
+        ours_seconds
+    );
+    println!(
+        "{:<14} {:>10} {:>10.0} {:>12} {:>12} {:>9} {:>9.2}",
+        "monolithic",
+        opt(mono.deferred),
+        mono.deferred_bound,
+        opt(mono.travel),
+        opt(mono.travel_bound),
+        mono.deferred_proven && mono.travel_proven,
+        mono.seconds
+    );
+    ExitCode::SUCCESS
 }

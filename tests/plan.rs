@@ -355,3 +355,27 @@ fn conflicts_and_shortage_together_reach_the_hand_computed_optimum() {
     assert_eq!(s["seated"], 400);
     assert_eq!(s["objectives"]["deferred"]["proven_optimal"], true);
 }
+
+#[test]
+fn compare_runs_both_models_to_the_same_known_optimum() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut t = Tiny::default();
+    t.add(1, 260, "长沙市", "甲职业", 3, "I1");
+    t.add(400, 30, "株洲市", "乙职业", 3, "");
+    let case = t.write(&dir.path().join("case"));
+    let o = run(&["compare", case.to_str().unwrap(), "--time-limit", "30"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let rows: Vec<Vec<&str>> = out
+        .lines()
+        .skip(2)
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(rows.len(), 2, "{out}");
+    for r in &rows {
+        // 20 deferred (260 registrants, 240 seats); 30 travel 株洲 → 长沙
+        assert_eq!(r[1], "20", "{out}");
+        assert_eq!(r[5], "true", "{out}");
+    }
+    assert_eq!(rows[0][3], rows[1][3], "same least travel: {out}");
+}

@@ -6,6 +6,7 @@
 
 pub mod capacity;
 mod highs;
+pub mod monolithic;
 pub mod problem;
 pub mod routing;
 pub mod timetable;
