@@ -59,6 +59,8 @@ struct Cols {
     f: Vec<Vec<(Variable, usize)>>,
     u: Vec<(Variable, usize)>,
     w: Vec<Vec<(Variable, usize)>>,
+    /// Overlap credits: deferrals counted both as conflicts and as capacity shortfalls.
+    v: Vec<(Variable, usize)>,
 }
 
 /// Slots grouped by the set of papers they admit: within a class slots are interchangeable.
@@ -239,6 +241,28 @@ fn build(
             deferred.add_mul(f64::from(c.persons), wv);
         }
     }
+    // A clash defers known registrations (the later of each person's pair) which still count
+    // in their group's load; when that group is also short of seats, the shortfall can fall on
+    // exactly those registrations, so they are deferred once, not twice:
+    // v[c,g] ≤ k[c,g]·Σ_t w[c,t] and Σ_c v[c,g] ≤ u[g] credit the overlap.
+    let mut v = Vec::new();
+    let mut credit: BTreeMap<usize, Expression> = BTreeMap::new();
+    for (c, ws) in pb.conflicts.iter().zip(&w) {
+        if ws.is_empty() {
+            continue;
+        }
+        let clash: Expression = ws.iter().map(|e| e.0).sum();
+        for &(g, k) in &c.losers {
+            let (vv, col) = m.add(variable().min(0).max(k));
+            m.constrain((vv - f64::from(k) * clash.clone()).leq(0.0));
+            credit.entry(g).or_default().add_mul(1.0, vv);
+            deferred.add_mul(-1.0, vv);
+            v.push((vv, col));
+        }
+    }
+    for (g, e) in credit {
+        m.constrain((e - u[g].0).leq(0.0));
+    }
     let mut travel = Expression::default();
     for (g, group) in pb.groups.iter().enumerate() {
         for (k, &(_, km)) in group.targets.iter().enumerate() {
@@ -255,7 +279,7 @@ fn build(
         }
         Objective::Weighted => DEFERRED_WEIGHT * deferred + travel,
     };
-    (m, objective, Cols { x, f, u, w })
+    (m, objective, Cols { x, f, u, w, v })
 }
 
 /// The model's deferred count and travel for a solution vector.
@@ -272,6 +296,9 @@ fn measure(pb: &Problem, cols: &Cols, values: &[f64]) -> (f64, f64) {
         for &(_, col) in ws {
             deferred += f64::from(c.persons) * values[col];
         }
+    }
+    for &(_, col) in &cols.v {
+        deferred -= values[col];
     }
     (deferred, travel)
 }
