@@ -153,6 +153,9 @@ pub struct Outcome {
     pub gap: f64,
     pub seconds: f64,
     pub deferred_by_prefecture: Vec<u64>,
+    /// The part of it a prefecture can act on: capacity shortfalls and conflicts, not the
+    /// registrations no plan could seat (unfiled papers, out of reach, duplicates).
+    pub planning_deferred_by_prefecture: Vec<u64>,
 }
 
 /// TOML 1.0 forbids newlines inside `{ … }` but the contract's examples (TOML 1.1 style) use
@@ -405,8 +408,13 @@ fn outcome_of(case: &Case, sol: &Solution, name: &str, seconds: f64) -> Outcome 
         .sum();
     let seated: u64 = load.values().map(|&n| u64::from(n)).sum();
     let mut by_pref = vec![0u64; case.prefectures.len()];
-    for d in sol.problem.fixed.iter().chain(&sol.deferred) {
+    let mut planning = vec![0u64; case.prefectures.len()];
+    for d in &sol.problem.fixed {
         by_pref[d.home] += u64::from(d.count);
+    }
+    for d in &sol.deferred {
+        by_pref[d.home] += u64::from(d.count);
+        planning[d.home] += u64::from(d.count);
     }
     let travel = sol.travel_km();
     let bound = sol.travel_stage.bound.min(travel);
@@ -428,6 +436,7 @@ fn outcome_of(case: &Case, sol: &Solution, name: &str, seconds: f64) -> Outcome 
         },
         seconds,
         deferred_by_prefecture: by_pref,
+        planning_deferred_by_prefecture: planning,
     }
 }
 
@@ -484,19 +493,34 @@ fn run_one(
     if let Some(draw) = prep.draw {
         let mut rng =
             ChaCha8Rng::seed_from_u64(req.seed.wrapping_mul(1_000_003).wrapping_add(draw));
+        let mut draw_count = |n: u32| {
+            let sd = req.cv * f64::from(n);
+            let x = match Normal::new(f64::from(n), sd) {
+                Ok(d) if sd > 0.0 => d.sample(&mut rng),
+                _ => f64::from(n),
+            };
+            x.round().max(0.0) as u32
+        };
         let sizes: Vec<u32> = pb.groups.iter().map(|g| g.n).collect();
         pb.scale(|_, _| Some(1.0));
         for (g, n) in pb.groups.iter_mut().zip(sizes) {
-            let sd = req.cv * f64::from(n);
-            let x = if sd > 0.0 {
-                Normal::new(f64::from(n), sd)
-                    .map(|d| d.sample(&mut rng))
-                    .unwrap_or(f64::from(n))
-            } else {
-                f64::from(n)
-            };
-            g.n = x.round().max(0.0) as u32;
+            g.n = draw_count(n);
         }
+        // registrations no plan can seat vary with demand too: draw them per home, paper, reason
+        let mut fixed: BTreeMap<(usize, Paper, solve::Reason), u32> = BTreeMap::new();
+        for d in pb.fixed.drain(..) {
+            *fixed.entry((d.home, d.paper, d.reason)).or_default() += d.count;
+        }
+        pb.fixed = fixed
+            .into_iter()
+            .map(|((home, paper, reason), n)| solve::Deferral {
+                candidate: None,
+                home,
+                paper,
+                count: draw_count(n),
+                reason,
+            })
+            .collect();
     }
     let warm_tt: Option<Timetable> = warm.map(|w| {
         pb.papers
@@ -786,6 +810,8 @@ fn monte_carlo_csv(case: &Case, draws: Vec<&Outcome>) -> Vec<u8> {
         "p_any_deferred",
         "mean_deferred",
         "p95_deferred",
+        "p_any_planning_deferred",
+        "mean_planning_deferred",
     ])
     .expect("memory");
     let ok: Vec<&&Outcome> = draws
@@ -793,6 +819,13 @@ fn monte_carlo_csv(case: &Case, draws: Vec<&Outcome>) -> Vec<u8> {
         .filter(|o| !o.deferred_by_prefecture.is_empty())
         .collect();
     for (p, pref) in case.prefectures.iter().enumerate() {
+        let planning: Vec<u64> = ok
+            .iter()
+            .map(|o| o.planning_deferred_by_prefecture[p])
+            .collect();
+        let m = planning.len().max(1) as f64;
+        let any_planning = planning.iter().filter(|&&d| d > 0).count() as f64 / m;
+        let mean_planning = planning.iter().sum::<u64>() as f64 / m;
         let mut v: Vec<u64> = ok.iter().map(|o| o.deferred_by_prefecture[p]).collect();
         v.sort_unstable();
         let n = v.len().max(1) as f64;
@@ -809,6 +842,8 @@ fn monte_carlo_csv(case: &Case, draws: Vec<&Outcome>) -> Vec<u8> {
             format!("{any:.4}"),
             format!("{mean:.2}"),
             p95.to_string(),
+            format!("{any_planning:.4}"),
+            format!("{mean_planning:.2}"),
         ])
         .expect("memory");
     }

@@ -171,7 +171,7 @@ fn monte_carlo_with_the_same_seed_gives_the_same_file() {
         a,
         std::fs::read_to_string(dir.path().join("b/monte_carlo.csv")).unwrap()
     );
-    assert!(a.starts_with("prefecture,draws,p_any_deferred,mean_deferred,p95_deferred\n"));
+    assert!(a.starts_with("prefecture,draws,p_any_deferred,mean_deferred,p95_deferred,"));
     assert!(a.contains("长沙市,6,"), "{a}");
 }
 
@@ -196,4 +196,17 @@ fn whatif_needs_something_to_run() {
     ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(!dir.path().join("o").exists());
+}
+
+#[test]
+fn monte_carlo_without_variation_reproduces_the_baseline() {
+    let dir = tempfile::tempdir().unwrap();
+    let case = tiny_case(dir.path());
+    let rows = whatif(&case, &dir.path().join("mc"), &["--monte-carlo", "3", "--cv", "0", "--seed", "1"]);
+    let baseline: f64 = rows[0][4].parse().unwrap();
+    assert_eq!(baseline, 10.0);
+    let mc = csv_rows(&dir.path().join("mc/monte_carlo.csv"));
+    let total = |col: usize| mc.iter().map(|r| r[col].parse::<f64>().unwrap()).sum::<f64>();
+    assert_eq!(total(3), baseline, "mean deferred over prefectures");
+    assert_eq!(total(6), baseline, "all of it is a capacity shortfall");
 }
