@@ -202,11 +202,19 @@ fn whatif_needs_something_to_run() {
 fn monte_carlo_without_variation_reproduces_the_baseline() {
     let dir = tempfile::tempdir().unwrap();
     let case = tiny_case(dir.path());
-    let rows = whatif(&case, &dir.path().join("mc"), &["--monte-carlo", "3", "--cv", "0", "--seed", "1"]);
+    let rows = whatif(
+        &case,
+        &dir.path().join("mc"),
+        &["--monte-carlo", "3", "--cv", "0", "--seed", "1"],
+    );
     let baseline: f64 = rows[0][4].parse().unwrap();
     assert_eq!(baseline, 10.0);
     let mc = csv_rows(&dir.path().join("mc/monte_carlo.csv"));
-    let total = |col: usize| mc.iter().map(|r| r[col].parse::<f64>().unwrap()).sum::<f64>();
+    let total = |col: usize| {
+        mc.iter()
+            .map(|r| r[col].parse::<f64>().unwrap())
+            .sum::<f64>()
+    };
     assert_eq!(total(3), baseline, "mean deferred over prefectures");
     assert_eq!(total(6), baseline, "all of it is a capacity shortfall");
 }

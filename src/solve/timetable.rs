@@ -471,6 +471,7 @@ fn limits(settings: &Settings, integral: bool) -> Limits {
 
 /// Evaluates a timetable exactly (the routing LP with x fixed): a complete, feasible start.
 struct Start {
+    timetable: Timetable,
     deferred: f64,
     travel: f64,
     values: Vec<f64>,
@@ -495,6 +496,7 @@ fn evaluate(
     let values = round_near_integers(solved.values);
     let (deferred, travel) = measure(pb, &cols, &values);
     Ok(Start {
+        timetable: tt.clone(),
         deferred,
         travel,
         values,
@@ -530,11 +532,41 @@ fn travel_floor(pb: &Problem, deferred: f64) -> f64 {
     (total - saved).max(0.0)
 }
 
+/// Deferrals no timetable avoids: registrations pinned to an institution (their registered one)
+/// beyond what it seats. With s sittings per paper, one paper's pinned registrations at i get
+/// at most s·cap[i] seats, and all of i's pinned registrations at most slots·cap[i].
+fn pinned_floor(pb: &Problem, case: &Case) -> f64 {
+    let sittings = f64::from(case.policy.sittings_per_paper);
+    let mut pinned: BTreeMap<usize, BTreeMap<usize, f64>> = BTreeMap::new();
+    for g in pb.groups.iter().filter(|g| g.registered.is_some()) {
+        *pinned
+            .entry(g.targets[0].0)
+            .or_default()
+            .entry(g.paper)
+            .or_default() += f64::from(g.n);
+    }
+    pinned
+        .into_iter()
+        .map(|(i, papers)| {
+            let cap = f64::from(pb.capacity(i));
+            let slots = (0..case.sessions.len())
+                .filter(|t| papers.keys().any(|&p| pb.paper_slots[p].contains(t)))
+                .count() as f64;
+            let per_paper: f64 = papers
+                .values()
+                .map(|&n| (n - sittings * cap).max(0.0))
+                .sum();
+            let total = papers.values().sum::<f64>() - slots * cap;
+            per_paper.max(total).max(0.0)
+        })
+        .sum()
+}
+
 /// Does a start already meet both proven bounds: nothing deferred, travel at the floor?
-fn meets_bounds(pb: &Problem, settings: &Settings, start: Option<&Start>) -> bool {
+fn meets_bounds(pb: &Problem, case: &Case, settings: &Settings, start: Option<&Start>) -> bool {
     start.is_some_and(|s| {
-        let floor = travel_floor(pb, 0.0);
-        s.deferred < 0.5
+        let floor = travel_floor(pb, s.deferred);
+        s.deferred <= pinned_floor(pb, case) + 0.5
             && (s.travel <= floor + 0.5 || s.travel - floor <= settings.rel_gap * s.travel)
     })
 }
@@ -568,7 +600,7 @@ pub fn solve(
             evaluated += 1;
         }
     }
-    if !meets_bounds(pb, settings, best.as_ref()) {
+    if !meets_bounds(pb, case, settings, best.as_ref()) {
         let s = evaluate(pb, case, &allowed, &canonical(pb, case, &greedy(pb, case)))?;
         evaluated += 1;
         if best
@@ -588,10 +620,11 @@ pub fn solve(
 
     // Stage 1: fewest deferred.
     let clock = std::time::Instant::now();
-    let (deferred, stage1_values) = if start.deferred < 0.5 {
+    let floor = pinned_floor(pb, case);
+    let (deferred, stage1_values) = if start.deferred <= floor + 0.5 {
         let r = StageResult {
-            value: 0.0,
-            bound: 0.0,
+            value: start.deferred.round(),
+            bound: floor,
             proven: true,
             mip: false,
             seconds: 0.0,
@@ -611,7 +644,8 @@ pub fn solve(
         let value = solved.objective.round();
         let r = StageResult {
             value,
-            bound: (solved.bound - 1e-6).ceil().min(value),
+            // the credits make the LP bound negative at times; deferred is never below the floor
+            bound: (solved.bound - 1e-6).ceil().max(floor).min(value),
             proven: solved.reached == Reached::Optimal,
             mip: true,
             seconds: clock.elapsed().as_secs_f64(),
@@ -638,8 +672,9 @@ pub fn solve(
     } else {
         stage1_values.clone()
     };
-    if deferred.mip {
-        let routed = evaluate(pb, case, &allowed, &read_timetable(&cols, &stage1_values))?;
+    let stage1_timetable = read_timetable(&cols, &stage1_values);
+    if deferred.mip && stage1_timetable != start.timetable {
+        let routed = evaluate(pb, case, &allowed, &stage1_timetable)?;
         let (_, travel_now) = measure(pb, &cols, &first);
         super::trace(|| {
             format!(
