@@ -329,7 +329,9 @@ fn cmd_plan(case_dir: &Path, out: &Path, args: &SolveArgs) -> ExitCode {
             return ExitCode::from(3);
         }
     };
+    let write_clock = std::time::Instant::now();
     let files = planned.plan.files();
+    let render = write_clock.elapsed().as_secs_f64();
     let staged = match plan::stage(out, &files) {
         Ok(s) => s,
         Err(e) => {
@@ -337,7 +339,10 @@ fn cmd_plan(case_dir: &Path, out: &Path, args: &SolveArgs) -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    let written = write_clock.elapsed().as_secs_f64();
+    let verify_clock = std::time::Instant::now();
     let violations = verify::verify(&case, &staged.dir);
+    let verified = verify_clock.elapsed().as_secs_f64();
     if !violations.is_empty() {
         for v in violations.iter().take(50) {
             eprintln!("{v}");
@@ -353,6 +358,8 @@ fn cmd_plan(case_dir: &Path, out: &Path, args: &SolveArgs) -> ExitCode {
     for (stage, secs) in &planned.solution.timings {
         eprintln!("  {stage:<10} {secs:>8.2} s");
     }
+    eprintln!("  write      {written:>8.2} s ({render:.2} s rendering CSV)");
+    eprintln!("  verify     {verified:>8.2} s");
     eprintln!("  total      {:>8.2} s", clock.elapsed().as_secs_f64());
     println!("{}", planner::describe(&planned.plan.summary));
     println!("plan written to {} and verified", out.display());

@@ -83,7 +83,10 @@ fn registrants_beyond_the_registered_institutions_seats_are_deferred() {
     assert_eq!(s["deferred"], 20);
     // 260 pinned to a 240-seat institution: 20 is a proven floor, no MIP needed
     assert_eq!(s["objectives"]["deferred"]["bound"], 20.0);
-    assert_eq!(s["objectives"]["deferred"]["solved_by"], "start met the bound");
+    assert_eq!(
+        s["objectives"]["deferred"]["solved_by"],
+        "start met the bound"
+    );
     let reasons = deferred_reasons(&plan);
     assert_eq!(reasons.len(), 20);
     assert!(
