@@ -79,6 +79,11 @@ impl Model {
         (v, self.count - 1)
     }
 
+    /// Columns so far (a solution vector's length).
+    pub fn columns(&self) -> usize {
+        self.count
+    }
+
     /// Adds a row and returns its index (for duals).
     pub fn constrain(&mut self, c: Constraint) -> usize {
         self.constraints.push(c);

@@ -44,13 +44,9 @@ pub struct Settings {
     pub rel_gap: f64,
 }
 
-/// A cost so large that one deferred candidate outweighs any travel saving, for warm starts.
-const DEFERRED_WEIGHT: f64 = 1e5;
-
 enum Objective {
     Deferred,
     Travel { max_deferred: f64 },
-    Weighted,
 }
 
 struct Cols {
@@ -58,9 +54,14 @@ struct Cols {
     x: Vec<Vec<(usize, Variable, usize)>>,
     f: Vec<Vec<(Variable, usize)>>,
     u: Vec<(Variable, usize)>,
-    w: Vec<Vec<(Variable, usize)>>,
-    /// Overlap credits: deferrals counted both as conflicts and as capacity shortfalls.
-    v: Vec<(Variable, usize)>,
+    /// z[(paper, institution, slot)] = column
+    z: BTreeMap<(usize, usize, usize), usize>,
+    /// w[conflict] = (slot, variable, column)
+    w: Vec<Vec<(usize, Variable, usize)>>,
+    /// Overlap credits (conflict, group, column): deferrals counted both as conflicts and as
+    /// capacity shortfalls.
+    v: Vec<(usize, usize, usize)>,
+    columns: usize,
 }
 
 /// Slots grouped by the set of papers they admit: within a class slots are interchangeable.
@@ -135,7 +136,6 @@ fn build(
     pb: &Problem,
     case: &Case,
     allowed: &[Vec<usize>],
-    fixed: Option<&Timetable>,
     objective: Objective,
 ) -> (Model, Expression, Cols) {
     let mut m = Model::default();
@@ -145,14 +145,7 @@ fn build(
             allowed[p]
                 .iter()
                 .map(|&t| {
-                    let def = match fixed {
-                        Some(tt) => {
-                            let v = if tt[p].contains(&t) { 1.0 } else { 0.0 };
-                            variable().min(v).max(v)
-                        }
-                        None => variable().binary(),
-                    };
-                    let (v, col) = m.add(def);
+                    let (v, col) = m.add(variable().binary());
                     (t, v, col)
                 })
                 .collect()
@@ -181,6 +174,7 @@ fn build(
         }
     }
     let mut load: BTreeMap<(usize, usize), Expression> = BTreeMap::new();
+    let mut z_cols = BTreeMap::new();
     let mut flow_in: Vec<BTreeMap<usize, Expression>> = vec![BTreeMap::new(); pb.papers.len()];
     for (g, group) in pb.groups.iter().enumerate() {
         for (k, &(i, _)) in group.targets.iter().enumerate() {
@@ -192,19 +186,18 @@ fn build(
     }
     for p in 0..pb.papers.len() {
         let sum: Expression = x[p].iter().map(|e| e.1).sum();
-        if fixed.is_none() {
-            if sittings <= 1.0 {
-                m.constrain(sum.eq(1.0));
-            } else {
-                m.constrain(sum.clone().geq(1.0));
-                m.constrain(sum.leq(sittings));
-            }
+        if sittings <= 1.0 {
+            m.constrain(sum.eq(1.0));
+        } else {
+            m.constrain(sum.clone().geq(1.0));
+            m.constrain(sum.leq(sittings));
         }
         for (&i, &d) in &reach[p] {
             let cap = f64::from(pb.capacity(i)).min(d);
             let mut total = Expression::default();
             for &(t, xv, _) in &x[p] {
-                let (z, _) = m.add(variable().min(0).max(cap));
+                let (z, col) = m.add(variable().min(0).max(cap));
+                z_cols.insert((p, i, t), col);
                 m.constrain((z - cap * xv).leq(0.0));
                 total.add_mul(1.0, z);
                 load.entry((i, t)).or_default().add_mul(1.0, z);
@@ -220,7 +213,7 @@ fn build(
     for ((i, _), e) in load {
         m.constrain(e.leq(f64::from(pb.capacity(i))));
     }
-    let w: Vec<Vec<(Variable, usize)>> = pb
+    let w: Vec<Vec<(usize, Variable, usize)>> = pb
         .conflicts
         .iter()
         .map(|c| {
@@ -229,7 +222,7 @@ fn build(
                 if let Some(&(_, xb, _)) = x[c.b].iter().find(|e| e.0 == t) {
                     let (wv, col) = m.add(variable().min(0).max(1));
                     m.constrain((wv - xa - xb).geq(-1.0));
-                    ws.push((wv, col));
+                    ws.push((t, wv, col));
                 }
             }
             ws
@@ -237,7 +230,7 @@ fn build(
         .collect();
     let mut deferred: Expression = u.iter().map(|e| e.0).sum();
     for (c, ws) in pb.conflicts.iter().zip(&w) {
-        for &(wv, _) in ws {
+        for &(_, wv, _) in ws {
             deferred.add_mul(f64::from(c.persons), wv);
         }
     }
@@ -247,17 +240,17 @@ fn build(
     // v[c,g] ≤ k[c,g]·Σ_t w[c,t] and Σ_c v[c,g] ≤ u[g] credit the overlap.
     let mut v = Vec::new();
     let mut credit: BTreeMap<usize, Expression> = BTreeMap::new();
-    for (c, ws) in pb.conflicts.iter().zip(&w) {
+    for (ci, (c, ws)) in pb.conflicts.iter().zip(&w).enumerate() {
         if ws.is_empty() {
             continue;
         }
-        let clash: Expression = ws.iter().map(|e| e.0).sum();
+        let clash: Expression = ws.iter().map(|e| e.1).sum();
         for &(g, k) in &c.losers {
             let (vv, col) = m.add(variable().min(0).max(k));
             m.constrain((vv - f64::from(k) * clash.clone()).leq(0.0));
             credit.entry(g).or_default().add_mul(1.0, vv);
             deferred.add_mul(-1.0, vv);
-            v.push((vv, col));
+            v.push((ci, g, col));
         }
     }
     for (g, e) in credit {
@@ -277,9 +270,21 @@ fn build(
             m.constrain(deferred.leq(max_deferred));
             travel
         }
-        Objective::Weighted => DEFERRED_WEIGHT * deferred + travel,
     };
-    (m, objective, Cols { x, f, u, w, v })
+    let columns = m.columns();
+    (
+        m,
+        objective,
+        Cols {
+            x,
+            f,
+            u,
+            z: z_cols,
+            w,
+            v,
+            columns,
+        },
+    )
 }
 
 /// The model's deferred count and travel for a solution vector.
@@ -293,11 +298,11 @@ fn measure(pb: &Problem, cols: &Cols, values: &[f64]) -> (f64, f64) {
         }
     }
     for (c, ws) in pb.conflicts.iter().zip(&cols.w) {
-        for &(_, col) in ws {
+        for &(_, _, col) in ws {
             deferred += f64::from(c.persons) * values[col];
         }
     }
-    for &(_, col) in &cols.v {
+    for &(_, _, col) in &cols.v {
         deferred -= values[col];
     }
     (deferred, travel)
@@ -469,7 +474,7 @@ fn limits(settings: &Settings, integral: bool) -> Limits {
     }
 }
 
-/// Evaluates a timetable exactly (the routing LP with x fixed): a complete, feasible start.
+/// A timetable with a complete, feasible solution vector for the MIPs.
 struct Start {
     timetable: Timetable,
     deferred: f64,
@@ -477,24 +482,80 @@ struct Start {
     values: Vec<f64>,
 }
 
-fn evaluate(
-    pb: &Problem,
-    case: &Case,
-    allowed: &[Vec<usize>],
-    tt: &Timetable,
-) -> Result<Start, SolveError> {
+/// Evaluates a timetable exactly and turns it into a complete start for the MIPs: with the
+/// timetable fixed the model is the per-slot routing problem, so the routing LPs (in parallel)
+/// give the flows, and every other column follows from them.
+fn evaluate(pb: &Problem, case: &Case, cols: &Cols, tt: &Timetable) -> Result<Start, SolveError> {
     let clock = std::time::Instant::now();
-    let (m, obj, cols) = build(pb, case, allowed, Some(tt), Objective::Weighted);
-    let built = clock.elapsed().as_secs_f64();
-    let solved = m.minimise(obj, Limits::EXACT, None)?;
+    let clash: Vec<bool> = pb
+        .conflicts
+        .iter()
+        .map(|c| tt[c.a].iter().any(|t| tt[c.b].contains(t)))
+        .collect();
+    let mut sizes: Vec<u32> = pb.groups.iter().map(|g| g.n).collect();
+    for (conflict, _) in pb
+        .conflicts
+        .iter()
+        .zip(&clash)
+        .filter(|(_, &clashes)| clashes)
+    {
+        for &(g, k) in &conflict.losers {
+            sizes[g] -= k.min(sizes[g]);
+        }
+    }
+    let routing = super::routing::route(pb, case, tt, &sizes)?;
+    let mut values = vec![0.0; cols.columns];
+    for (p, xs) in cols.x.iter().enumerate() {
+        for &(t, _, col) in xs {
+            if tt[p].contains(&t) {
+                values[col] = 1.0;
+            }
+        }
+    }
+    let mut seated = vec![0u32; pb.groups.len()];
+    for f in &routing.flows {
+        let group = &pb.groups[f.group];
+        let k = group
+            .targets
+            .iter()
+            .position(|t| t.0 == f.institution)
+            .expect("routing uses the group's targets");
+        values[cols.f[f.group][k].1] += f64::from(f.count);
+        values[cols.z[&(group.paper, f.institution, f.slot)]] += f64::from(f.count);
+        seated[f.group] += f.count;
+    }
+    let mut unseated: Vec<f64> = Vec::with_capacity(pb.groups.len());
+    for (g, group) in pb.groups.iter().enumerate() {
+        let u = f64::from(group.n - seated[g]);
+        values[cols.u[g].1] = u;
+        unseated.push(u);
+    }
+    for (c, ws) in pb.conflicts.iter().zip(&cols.w) {
+        for &(t, _, col) in ws {
+            if tt[c.a].contains(&t) && tt[c.b].contains(&t) {
+                values[col] = 1.0;
+            }
+        }
+    }
+    for &(c, g, col) in &cols.v {
+        if clash[c] {
+            let k = pb.conflicts[c]
+                .losers
+                .iter()
+                .find(|l| l.0 == g)
+                .map_or(0, |l| l.1);
+            let credit = f64::from(k).min(unseated[g]);
+            values[col] = credit;
+            unseated[g] -= credit;
+        }
+    }
+    let (deferred, travel) = measure(pb, cols, &values);
     super::trace(|| {
         format!(
-            "start evaluated: model built in {built:.2} s, LP solved in {:.2} s",
-            clock.elapsed().as_secs_f64() - built
+            "start evaluated by routing in {:.2} s",
+            clock.elapsed().as_secs_f64()
         )
     });
-    let values = round_near_integers(solved.values);
-    let (deferred, travel) = measure(pb, &cols, &values);
     Ok(Start {
         timetable: tt.clone(),
         deferred,
@@ -586,6 +647,8 @@ pub fn solve(
     warm: Option<&Timetable>,
 ) -> Result<Outcome, SolveError> {
     let allowed = allowed_slots(pb, case);
+    // every model built here has the same columns, so one layout serves all starts
+    let (stage1_model, stage1_objective, cols) = build(pb, case, &allowed, Objective::Deferred);
     // The earlier timetable goes first: when it already meets both proven bounds (nothing
     // deferred, travel at the floor) the greedy start is not even built.
     let mut best: Option<Start> = None;
@@ -596,12 +659,12 @@ pub fn solve(
                 .enumerate()
                 .all(|(p, s)| !s.is_empty() && s.iter().all(|t| pb.paper_slots[p].contains(t)));
         if admissible {
-            best = Some(evaluate(pb, case, &allowed, &canonical(pb, case, w))?);
+            best = Some(evaluate(pb, case, &cols, &canonical(pb, case, w))?);
             evaluated += 1;
         }
     }
     if !meets_bounds(pb, case, settings, best.as_ref()) {
-        let s = evaluate(pb, case, &allowed, &canonical(pb, case, &greedy(pb, case)))?;
+        let s = evaluate(pb, case, &cols, &canonical(pb, case, &greedy(pb, case)))?;
         evaluated += 1;
         if best
             .as_ref()
@@ -631,8 +694,11 @@ pub fn solve(
         };
         (r, start.values.clone())
     } else {
-        let (m, obj, _) = build(pb, case, &allowed, None, Objective::Deferred);
-        let solved = m.minimise(obj, limits(settings, true), Some(&start.values))?;
+        let solved = stage1_model.minimise(
+            stage1_objective,
+            limits(settings, true),
+            Some(&start.values),
+        )?;
         super::trace(|| {
             format!(
                 "deferred stage: objective {} bound {} in {:.2} s",
@@ -656,11 +722,10 @@ pub fn solve(
     // Stage 2: least travel with deferred held at its stage-1 value.
     let clock = std::time::Instant::now();
     let floor = travel_floor(pb, deferred.value);
-    let (m, obj, cols) = build(
+    let (m, obj, _) = build(
         pb,
         case,
         &allowed,
-        None,
         Objective::Travel {
             max_deferred: deferred.value + 1e-6,
         },
@@ -674,7 +739,7 @@ pub fn solve(
     };
     let stage1_timetable = read_timetable(&cols, &stage1_values);
     if deferred.mip && stage1_timetable != start.timetable {
-        let routed = evaluate(pb, case, &allowed, &stage1_timetable)?;
+        let routed = evaluate(pb, case, &cols, &stage1_timetable)?;
         let (_, travel_now) = measure(pb, &cols, &first);
         super::trace(|| {
             format!(
