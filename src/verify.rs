@@ -101,8 +101,58 @@ struct Sitting {
     seat: u32,
 }
 
+/// Lookups of what plan files name (slots, institutions, rooms), built once: a plan has up to a
+/// million rows.
+struct Index<'a> {
+    slots: HashMap<(String, String), usize>,
+    institutions: HashMap<&'a str, usize>,
+    rooms: HashMap<(usize, &'a str), usize>,
+}
+
+impl<'a> Index<'a> {
+    fn new(case: &'a Case) -> Index<'a> {
+        Index {
+            slots: case
+                .sessions
+                .iter()
+                .enumerate()
+                .map(|(t, s)| ((s.date.to_string(), s.start.format("%H:%M").to_string()), t))
+                .collect(),
+            institutions: case
+                .institutions
+                .iter()
+                .enumerate()
+                .map(|(i, x)| (x.id.as_str(), i))
+                .collect(),
+            rooms: case
+                .rooms
+                .iter()
+                .enumerate()
+                .map(|(r, x)| ((x.institution, x.room_id.as_str()), r))
+                .collect(),
+        }
+    }
+
+    fn slot(&self, date: &str, start: &str) -> Option<usize> {
+        self.slots
+            .get(&(date.to_string(), start.to_string()))
+            .copied()
+    }
+
+    fn institution(&self, id: &str) -> Option<usize> {
+        self.institutions.get(id).copied()
+    }
+
+    fn room(&self, institution: usize, room_id: &str) -> Option<usize> {
+        self.rooms.get(&(institution, room_id)).copied()
+    }
+}
+
 struct Checker<'a> {
     case: &'a Case,
+    index: Index<'a>,
+    /// (institution, paper) pairs with a `filed` filing dated by the quarter's first day.
+    filed: HashSet<(usize, Paper)>,
     eligible: Vec<bool>,
     violations: Vec<Violation>,
 }
@@ -182,8 +232,29 @@ pub fn verify_dirs(case_dir: &Path, plan_dir: &Path) -> Result<Vec<Violation>, S
 
 /// Checks a plan folder against an already loaded case.
 pub fn verify(case: &Case, dir: &Path) -> Vec<Violation> {
+    let first_day = case.quarter.first_day();
+    let filed = case
+        .filings
+        .iter()
+        .filter(|f| {
+            f.status == case::FilingStatus::Filed && f.filed_on.is_none_or(|d| d <= first_day)
+        })
+        .flat_map(|f| {
+            f.levels.iter().map(|&level| {
+                (
+                    f.institution,
+                    Paper {
+                        occupation: f.occupation,
+                        level,
+                    },
+                )
+            })
+        })
+        .collect();
     let mut ck = Checker {
         case,
+        index: Index::new(case),
+        filed,
         eligible: vet::eligible(case),
         violations: Vec::new(),
     };
@@ -216,18 +287,6 @@ pub fn verify(case: &Case, dir: &Path) -> Vec<Violation> {
     ck.violations
 }
 
-fn slot_of(case: &Case, date: &str, start: &str) -> Option<usize> {
-    case.sessions
-        .iter()
-        .position(|s| s.date.to_string() == date && s.start.format("%H:%M").to_string() == start)
-}
-
-fn room_of(case: &Case, institution: usize, room_id: &str) -> Option<usize> {
-    case.rooms
-        .iter()
-        .position(|r| r.institution == institution && r.room_id == room_id)
-}
-
 /// A prefecture as the plan files write it (name) or by code.
 fn prefecture_of(case: &Case, text: &str) -> Option<usize> {
     case.prefectures
@@ -242,10 +301,6 @@ fn occupation_of(case: &Case, code: &str, work_type: &str) -> Option<usize> {
         .position(|o| o.code == code && o.work_type == work_type)
 }
 
-fn institution_of(case: &Case, id: &str) -> Option<usize> {
-    case.institutions.iter().position(|i| i.id == id)
-}
-
 /// Resolves slot, institution and room of a row, flagging what the case does not know.
 fn place(
     ck: &mut Checker,
@@ -256,7 +311,7 @@ fn place(
     inst: &str,
     room: &str,
 ) -> Option<(usize, usize, usize)> {
-    let Some(slot) = slot_of(ck.case, date, start) else {
+    let Some(slot) = ck.index.slot(date, start) else {
         ck.flag(
             8,
             file,
@@ -265,11 +320,11 @@ fn place(
         );
         return None;
     };
-    let Some(i) = institution_of(ck.case, inst) else {
+    let Some(i) = ck.index.institution(inst) else {
         ck.flag(3, file, Some(line), format!("unknown institution {inst}"));
         return None;
     };
-    let Some(r) = room_of(ck.case, i, room) else {
+    let Some(r) = ck.index.room(i, room) else {
         ck.flag(
             5,
             file,
@@ -572,11 +627,8 @@ fn paper_sits_at_few_enough_slots(ck: &mut Checker, sittings: &[Sitting]) {
 
 /// Rule 3: only at an eligible institution with a `filed` filing covering the paper.
 fn institution_is_filed_and_eligible(ck: &mut Checker, sittings: &[Sitting]) {
-    let mut cache: HashMap<(usize, Paper), bool> = HashMap::new();
     for s in sittings {
-        let ok = *cache.entry((s.institution, s.paper)).or_insert_with(|| {
-            ck.eligible[s.institution] && ck.case.is_filed_for(s.institution, s.paper)
-        });
+        let ok = ck.eligible[s.institution] && ck.filed.contains(&(s.institution, s.paper));
         if !ok {
             let msg = format!(
                 "{} is not an eligible institution filed for {}",
@@ -618,7 +670,7 @@ fn registered_candidates_sit_at_their_institution(ck: &mut Checker, sittings: &[
             continue;
         };
         let binding = ck.eligible[reg]
-            && ck.case.is_filed_for(reg, s.paper)
+            && ck.filed.contains(&(reg, s.paper))
             && ck.case.road_km[cand.prefecture][ck.case.institutions[reg].prefecture]
                 <= ck.case.policy.max_travel_km;
         if binding && reg != s.institution {
@@ -680,12 +732,12 @@ fn rooms_within_seats(ck: &mut Checker, sittings: &[Sitting], rooms: &[(u64, Roo
         }
     }
     for (line, r) in rooms {
-        let Some(i) = institution_of(ck.case, &r.institution_id) else {
+        let Some(i) = ck.index.institution(&r.institution_id) else {
             continue;
         };
         let (Some(slot), Some(room)) = (
-            slot_of(ck.case, &r.date, &r.start),
-            room_of(ck.case, i, &r.room_id),
+            ck.index.slot(&r.date, &r.start),
+            ck.index.room(i, &r.room_id),
         ) else {
             ck.flag(
                 5,
@@ -716,12 +768,12 @@ fn invigilators_suffice(ck: &mut Checker, sittings: &[Sitting], rooms: &[(u64, R
     let mut listed: HashMap<(usize, usize), u32> = HashMap::new();
     let mut per_inst: BTreeMap<(usize, usize), u32> = BTreeMap::new();
     for (line, r) in rooms {
-        let Some(i) = institution_of(ck.case, &r.institution_id) else {
+        let Some(i) = ck.index.institution(&r.institution_id) else {
             continue;
         };
         let (Some(slot), Some(room)) = (
-            slot_of(ck.case, &r.date, &r.start),
-            room_of(ck.case, i, &r.room_id),
+            ck.index.slot(&r.date, &r.start),
+            ck.index.room(i, &r.room_id),
         ) else {
             continue;
         };
