@@ -52,7 +52,12 @@ enum Objective {
 struct Cols {
     /// x[p] = (slot, variable, column)
     x: Vec<Vec<(usize, Variable, usize)>>,
+    /// f[g] = flow of group g to each of its destinations `dest[g]` = (institution if the group
+    /// is registered, else prefecture; km)
     f: Vec<Vec<(Variable, usize)>>,
+    dest: Vec<Vec<(usize, f64)>>,
+    /// a[(paper, institution)] = column of the institution's share of its prefecture's pool
+    a: BTreeMap<(usize, usize), usize>,
     u: Vec<(Variable, usize)>,
     /// z[(paper, institution, slot)] = column
     z: BTreeMap<(usize, usize, usize), usize>,
@@ -151,12 +156,13 @@ fn build(
                 .collect()
         })
         .collect();
+    let dest: Vec<Vec<(usize, f64)>> = pb.groups.iter().map(|g| destinations(case, g)).collect();
     let f: Vec<Vec<(Variable, usize)>> = pb
         .groups
         .iter()
-        .map(|g| {
-            g.targets
-                .iter()
+        .zip(&dest)
+        .map(|(g, d)| {
+            d.iter()
                 .map(|_| m.add(variable().min(0).max(g.n)))
                 .collect()
         })
@@ -175,14 +181,45 @@ fn build(
     }
     let mut load: BTreeMap<(usize, usize), Expression> = BTreeMap::new();
     let mut z_cols = BTreeMap::new();
+    // flow into (paper, institution): registered groups directly, the others through a share
+    // a[p,i] of their prefecture's pool, Σ_{i in q} a[p,i] = Σ_g f[g,q]
     let mut flow_in: Vec<BTreeMap<usize, Expression>> = vec![BTreeMap::new(); pb.papers.len()];
+    let mut pool_in: BTreeMap<(usize, usize), Expression> = BTreeMap::new();
+    let mut shared: Vec<std::collections::BTreeSet<usize>> =
+        vec![Default::default(); pb.papers.len()];
     for (g, group) in pb.groups.iter().enumerate() {
-        for (k, &(i, _)) in group.targets.iter().enumerate() {
-            flow_in[group.paper]
+        match group.registered {
+            Some(i) => flow_in[group.paper]
                 .entry(i)
                 .or_default()
-                .add_mul(1.0, f[g][k].0);
+                .add_mul(1.0, f[g][0].0),
+            None => {
+                for (k, &(q, _)) in dest[g].iter().enumerate() {
+                    pool_in
+                        .entry((group.paper, q))
+                        .or_default()
+                        .add_mul(1.0, f[g][k].0);
+                }
+                shared[group.paper].extend(group.targets.iter().map(|t| t.0));
+            }
         }
+    }
+    let mut a_cols = BTreeMap::new();
+    let mut pool_out: BTreeMap<(usize, usize), Expression> = BTreeMap::new();
+    for (p, institutions) in shared.iter().enumerate() {
+        for &i in institutions {
+            let (a, col) = m.add(variable().min(0).max(reach[p][&i]));
+            a_cols.insert((p, i), col);
+            flow_in[p].entry(i).or_default().add_mul(1.0, a);
+            pool_out
+                .entry((p, case.institutions[i].prefecture))
+                .or_default()
+                .add_mul(1.0, a);
+        }
+    }
+    for (key, out) in pool_out {
+        let into = pool_in.remove(&key).unwrap_or_default();
+        m.constrain((out - into).eq(0.0));
     }
     for p in 0..pb.papers.len() {
         let sum: Expression = x[p].iter().map(|e| e.1).sum();
@@ -257,8 +294,8 @@ fn build(
         m.constrain((e - u[g].0).leq(0.0));
     }
     let mut travel = Expression::default();
-    for (g, group) in pb.groups.iter().enumerate() {
-        for (k, &(_, km)) in group.targets.iter().enumerate() {
+    for (g, d) in dest.iter().enumerate() {
+        for (k, &(_, km)) in d.iter().enumerate() {
             if km > 0.0 {
                 travel.add_mul(km, f[g][k].0);
             }
@@ -278,6 +315,8 @@ fn build(
         Cols {
             x,
             f,
+            dest,
+            a: a_cols,
             u,
             z: z_cols,
             w,
@@ -287,13 +326,31 @@ fn build(
     )
 }
 
+/// A registered group flows to its institution; any other group to the prefectures of its
+/// targets (all of a prefecture's filed institutions are equally far, so travel needs no more).
+fn destinations(case: &Case, g: &super::problem::Group) -> Vec<(usize, f64)> {
+    match g.registered {
+        Some(i) => vec![(i, g.targets[0].1)],
+        None => {
+            let mut d: Vec<(usize, f64)> = Vec::new();
+            for &(i, km) in &g.targets {
+                let q = case.institutions[i].prefecture;
+                if !d.iter().any(|e| e.0 == q) {
+                    d.push((q, km));
+                }
+            }
+            d
+        }
+    }
+}
+
 /// The model's deferred count and travel for a solution vector.
 fn measure(pb: &Problem, cols: &Cols, values: &[f64]) -> (f64, f64) {
     let mut deferred = 0.0;
     let mut travel = 0.0;
-    for (g, group) in pb.groups.iter().enumerate() {
+    for g in 0..pb.groups.len() {
         deferred += values[cols.u[g].1];
-        for (k, &(_, km)) in group.targets.iter().enumerate() {
+        for (k, &(_, km)) in cols.dest[g].iter().enumerate() {
             travel += km * values[cols.f[g][k].1];
         }
     }
@@ -515,11 +572,17 @@ fn evaluate(pb: &Problem, case: &Case, cols: &Cols, tt: &Timetable) -> Result<St
     let mut seated = vec![0u32; pb.groups.len()];
     for f in &routing.flows {
         let group = &pb.groups[f.group];
-        let k = group
-            .targets
-            .iter()
-            .position(|t| t.0 == f.institution)
-            .expect("routing uses the group's targets");
+        let k = match group.registered {
+            Some(_) => 0,
+            None => {
+                let q = case.institutions[f.institution].prefecture;
+                values[cols.a[&(group.paper, f.institution)]] += f64::from(f.count);
+                cols.dest[f.group]
+                    .iter()
+                    .position(|d| d.0 == q)
+                    .expect("routing uses the group's targets")
+            }
+        };
         values[cols.f[f.group][k].1] += f64::from(f.count);
         values[cols.z[&(group.paper, f.institution, f.slot)]] += f64::from(f.count);
         seated[f.group] += f.count;
