@@ -386,3 +386,29 @@ fn compare_runs_both_models_to_the_same_known_optimum() {
     }
     assert_eq!(rows[0][3], rows[1][3], "same least travel: {out}");
 }
+
+#[test]
+fn a_generated_50000_registration_case_plans_and_verifies() {
+    let dir = tempfile::tempdir().unwrap();
+    let case = dir.path().join("case");
+    let o = run(&[
+        "generate",
+        "--out",
+        case.to_str().unwrap(),
+        "--seed",
+        "50",
+        "--candidates",
+        "50000",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let plan = plan_ok(&case, dir.path());
+    let s = summary(&plan);
+    assert_eq!(s["candidates"], 50000);
+    assert_eq!(
+        s["seated"].as_u64().unwrap() + s["deferred"].as_u64().unwrap(),
+        50000,
+        "every registration seated or deferred"
+    );
+    let seats = csv_rows(&plan.join("seats.csv")).len() as u64;
+    assert_eq!(seats, s["seated"].as_u64().unwrap());
+}
