@@ -282,6 +282,7 @@ pub fn verify(case: &Case, dir: &Path) -> Vec<Violation> {
     institution_is_filed_and_eligible(&mut ck, &sittings);
     travel_within_limit(&mut ck, &sittings);
     slot_long_enough(&mut ck, &sittings);
+    let rooms = resolve_rooms(&mut ck, &rooms);
     rooms_within_seats(&mut ck, &sittings, &rooms);
     invigilators_suffice(&mut ck, &sittings, &rooms);
     ck.violations
@@ -685,8 +686,43 @@ fn registered_candidates_sit_at_their_institution(ck: &mut Checker, sittings: &[
     }
 }
 
+/// A row of rooms.csv resolved against the case.
+struct OpenRoom {
+    line: u64,
+    slot: usize,
+    institution: usize,
+    room: usize,
+    seated: u32,
+    invigilators: u32,
+}
+
+fn resolve_rooms(ck: &mut Checker, rows: &[(u64, RoomUse)]) -> Vec<OpenRoom> {
+    let mut out = Vec::new();
+    for (line, r) in rows {
+        if let Some((slot, institution, room)) = place(
+            ck,
+            "rooms.csv",
+            *line,
+            &r.date,
+            &r.start,
+            &r.institution_id,
+            &r.room_id,
+        ) {
+            out.push(OpenRoom {
+                line: *line,
+                slot,
+                institution,
+                room,
+                seated: r.seated,
+                invigilators: r.invigilators,
+            });
+        }
+    }
+    out
+}
+
 /// Rule 5: rooms hold no more than their seats; seat numbers unique and within 1..=seats.
-fn rooms_within_seats(ck: &mut Checker, sittings: &[Sitting], rooms: &[(u64, RoomUse)]) {
+fn rooms_within_seats(ck: &mut Checker, sittings: &[Sitting], rooms: &[OpenRoom]) {
     let mut load: BTreeMap<(usize, usize), (u32, u64)> = BTreeMap::new();
     let mut seat_taken: HashMap<(usize, usize, u32), u64> = HashMap::new();
     for s in sittings {
@@ -731,66 +767,34 @@ fn rooms_within_seats(ck: &mut Checker, sittings: &[Sitting], rooms: &[(u64, Roo
             );
         }
     }
-    for (line, r) in rooms {
-        let Some(i) = ck.index.institution(&r.institution_id) else {
-            continue;
-        };
-        let (Some(slot), Some(room)) = (
-            ck.index.slot(&r.date, &r.start),
-            ck.index.room(i, &r.room_id),
-        ) else {
-            ck.flag(
-                5,
-                "rooms.csv",
-                Some(*line),
-                format!("unknown slot or room {} {} {}", r.date, r.start, r.room_id),
-            );
-            continue;
-        };
-        let actual = load.get(&(slot, room)).map_or(0, |e| e.0);
+    for r in rooms {
+        let actual = load.get(&(r.slot, r.room)).map_or(0, |e| e.0);
         if actual != r.seated {
-            ck.flag(
-                5,
-                "rooms.csv",
-                Some(*line),
-                format!(
-                    "room {} lists {} seated but the plan seats {actual}",
-                    r.room_id, r.seated
-                ),
+            let msg = format!(
+                "room {} lists {} seated but the plan seats {actual}",
+                ck.case.rooms[r.room].room_id, r.seated
             );
+            ck.flag(5, "rooms.csv", Some(r.line), msg);
         }
     }
 }
 
 /// Rule 6: each open room has enough invigilators; an institution's staff suffices per slot.
-fn invigilators_suffice(ck: &mut Checker, sittings: &[Sitting], rooms: &[(u64, RoomUse)]) {
+fn invigilators_suffice(ck: &mut Checker, sittings: &[Sitting], rooms: &[OpenRoom]) {
     let policy = &ck.case.policy;
     let mut listed: HashMap<(usize, usize), u32> = HashMap::new();
     let mut per_inst: BTreeMap<(usize, usize), u32> = BTreeMap::new();
-    for (line, r) in rooms {
-        let Some(i) = ck.index.institution(&r.institution_id) else {
-            continue;
-        };
-        let (Some(slot), Some(room)) = (
-            ck.index.slot(&r.date, &r.start),
-            ck.index.room(i, &r.room_id),
-        ) else {
-            continue;
-        };
+    for r in rooms {
         let need = policy.invigilators_for(r.seated);
         if r.invigilators < need {
-            ck.flag(
-                6,
-                "rooms.csv",
-                Some(*line),
-                format!(
-                    "room {} seats {} with {} invigilators; needs {need}",
-                    r.room_id, r.seated, r.invigilators
-                ),
+            let msg = format!(
+                "room {} seats {} with {} invigilators; needs {need}",
+                ck.case.rooms[r.room].room_id, r.seated, r.invigilators
             );
+            ck.flag(6, "rooms.csv", Some(r.line), msg);
         }
-        listed.insert((slot, room), r.invigilators);
-        *per_inst.entry((i, slot)).or_default() += r.invigilators;
+        listed.insert((r.slot, r.room), r.invigilators);
+        *per_inst.entry((r.institution, r.slot)).or_default() += r.invigilators;
     }
     let mut used: HashSet<(usize, usize)> = HashSet::new();
     for s in sittings {

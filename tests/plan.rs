@@ -212,18 +212,7 @@ fn rooms_fill_largest_first_and_seats_are_unique() {
 #[test]
 fn demand_only_plans_without_seats() {
     let dir = tempfile::tempdir().unwrap();
-    let case = dir.path().join("case");
-    let o = run(&[
-        "generate",
-        "--out",
-        case.to_str().unwrap(),
-        "--seed",
-        "5",
-        "--candidates",
-        "3000",
-        "--demand-only",
-    ]);
-    assert!(o.status.success());
+    let case = generated(dir.path(), 5, 3000, &["--demand-only"]);
     let plan = plan_ok(&case, dir.path());
     assert!(!plan.join("seats.csv").exists());
     let header = std::fs::read_to_string(plan.join("deferred.csv")).unwrap();
@@ -390,17 +379,7 @@ fn compare_runs_both_models_to_the_same_known_optimum() {
 #[test]
 fn a_generated_50000_registration_case_plans_and_verifies() {
     let dir = tempfile::tempdir().unwrap();
-    let case = dir.path().join("case");
-    let o = run(&[
-        "generate",
-        "--out",
-        case.to_str().unwrap(),
-        "--seed",
-        "50",
-        "--candidates",
-        "50000",
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    let case = generated(dir.path(), 50, 50000, &[]);
     let plan = plan_ok(&case, dir.path());
     let s = summary(&plan);
     assert_eq!(s["candidates"], 50000);
@@ -411,4 +390,23 @@ fn a_generated_50000_registration_case_plans_and_verifies() {
     );
     let seats = csv_rows(&plan.join("seats.csv")).len() as u64;
     assert_eq!(seats, s["seated"].as_u64().unwrap());
+}
+
+#[test]
+fn verify_flags_a_room_list_naming_an_unknown_institution() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut t = Tiny::default();
+    t.add(1, 5, "长沙市", "甲职业", 3, "I1");
+    let case = t.write(&dir.path().join("case"));
+    let plan = plan_ok(&case, dir.path());
+    let mut rooms = std::fs::read_to_string(plan.join("rooms.csv")).unwrap();
+    rooms += "2026-08-15,08:30,I99,R1,100,0,2\n";
+    std::fs::write(plan.join("rooms.csv"), rooms).unwrap();
+    let o = run(&["verify", case.to_str().unwrap(), plan.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).contains("rule 3: rooms.csv:3: unknown institution I99"),
+        "{}",
+        stdout(&o)
+    );
 }

@@ -237,17 +237,7 @@ fn duplicate_registration_is_a_warning() {
 #[test]
 fn generated_cases_validate() {
     let dir = tempfile::tempdir().unwrap();
-    let case = dir.path().join("g");
-    let o = run(&[
-        "generate",
-        "--out",
-        case.to_str().unwrap(),
-        "--seed",
-        "7",
-        "--candidates",
-        "3000",
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    let case = generated(dir.path(), 7, 3000, &[]);
     let o = run(&["validate", case.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stdout(&o));
 }

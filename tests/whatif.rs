@@ -119,20 +119,7 @@ add_session = [{ date = "2026-08-16", start = "08:30", end = "12:30" }]
 #[test]
 fn an_added_room_never_increases_deferred_and_sweeps_do_not_depend_on_threads() {
     let dir = tempfile::tempdir().unwrap();
-    let case = dir.path().join("g");
-    assert!(run(&[
-        "generate",
-        "--out",
-        case.to_str().unwrap(),
-        "--seed",
-        "3",
-        "--candidates",
-        "3000",
-        "--weekends",
-        "1"
-    ])
-    .status
-    .success());
+    let case = generated(dir.path(), 3, 3000, &["--weekends", "1"]);
     let one = whatif(
         &case,
         &dir.path().join("t1"),

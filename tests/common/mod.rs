@@ -134,3 +134,22 @@ pub fn csv_rows(path: &Path) -> Vec<csv::StringRecord> {
     let mut r = csv::Reader::from_path(path).unwrap();
     r.records().map(|x| x.unwrap()).collect()
 }
+
+/// Writes a generated case into `dir/case` (asserting success) and returns its folder.
+pub fn generated(dir: &Path, seed: u64, candidates: usize, extra: &[&str]) -> PathBuf {
+    let out = dir.join("case");
+    let (seed, candidates) = (seed.to_string(), candidates.to_string());
+    let mut args = vec![
+        "generate",
+        "--out",
+        out.to_str().unwrap(),
+        "--seed",
+        &seed,
+        "--candidates",
+        &candidates,
+    ];
+    args.extend_from_slice(extra);
+    let o = run(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    out
+}
