@@ -53,6 +53,18 @@ pub fn deal(case: &Case, sol: &Solution) -> Plan {
         room_pos[r] = counts[room.institution];
         counts[room.institution] += 1;
     }
+    // date, start and end of each slot, formatted once
+    let slot_text: Vec<(String, String, String)> = case
+        .sessions
+        .iter()
+        .map(|s| {
+            (
+                s.date.to_string(),
+                s.start.format("%H:%M").to_string(),
+                s.end.format("%H:%M").to_string(),
+            )
+        })
+        .collect();
     for (&(slot, inst), flow_ids) in &by_site {
         let mut flows: Vec<usize> = flow_ids.clone();
         flows.sort_by_key(|&k| {
@@ -72,21 +84,28 @@ pub fn deal(case: &Case, sol: &Solution) -> Plan {
             let flow = sol.routing.flows[k];
             let group = &pb.groups[flow.group];
             let paper = pb.papers[group.paper];
-            for _ in 0..flow.count {
+            let mut left = flow.count;
+            while left > 0 {
                 while open[current].2 == open[current].1 {
                     current += 1;
                 }
-                let (room, _, ref mut used) = open[current];
-                *used += 1;
-                let seat = *used;
+                let (room, capacity, ref mut used) = open[current];
+                let take = left.min(capacity - *used);
+                let first_seat = *used + 1;
+                *used += take;
+                left -= take;
                 *allocation
                     .entry((slot, inst, room, group.paper, group.home))
-                    .or_default() += 1;
+                    .or_default() += take;
                 let s = sittings.entry((group.paper, slot)).or_default();
-                s.0 += 1;
+                s.0 += take;
                 s.1.insert(inst);
                 s.2.insert(room);
-                if with_seats {
+                if !with_seats {
+                    continue;
+                }
+                let (date, start, end) = &slot_text[slot];
+                for seat in first_seat..first_seat + take {
                     let c = group.members[cursor[flow.group]];
                     cursor[flow.group] += 1;
                     seats.push(SeatRow {
@@ -99,9 +118,9 @@ pub fn deal(case: &Case, sol: &Solution) -> Plan {
                         occupation: case.occupations[paper.occupation].name.clone(),
                         work_type: case.occupations[paper.occupation].work_type.clone(),
                         level: paper.level,
-                        date: case.sessions[slot].date.to_string(),
-                        start: case.sessions[slot].start.format("%H:%M").to_string(),
-                        end: case.sessions[slot].end.format("%H:%M").to_string(),
+                        date: date.clone(),
+                        start: start.clone(),
+                        end: end.clone(),
                         venue_prefecture: case.prefectures[case.institutions[inst].prefecture]
                             .name
                             .clone(),
