@@ -58,18 +58,15 @@ impl Venue {
             .map(|&r| case.rooms[r].seats)
             .collect();
         let policy = &case.policy;
-        // the fewest invigilators that still seat `load` in these k rooms
-        let mut staff = self.staff;
-        let mut lo = policy.min_invigilators_per_room * k as u32;
-        while lo < staff {
-            let mid = (lo + staff) / 2;
-            if fill(&seats, mid, policy).is_some_and(|(l, _)| l >= load) {
-                staff = mid;
-            } else {
-                lo = mid + 1;
-            }
-        }
-        let (_, invigilators) = fill(&seats, staff, policy)?;
+        // the fewest invigilators that still seat `load` in these k rooms: one DP gives the most
+        // each exact number of invigilators can seat
+        let table = Table::new(&seats, self.staff, policy);
+        let mut reach = 0;
+        let budget = (0..table.best.len()).find(|&s| {
+            reach = reach.max(table.best[s].unwrap_or(0));
+            reach >= load
+        })?;
+        let (_, invigilators) = table.pick(budget)?;
         let mut loads: Vec<u32> = seats
             .iter()
             .zip(&invigilators)
@@ -95,42 +92,60 @@ impl Venue {
 /// The most candidates `seats` (all rooms open) can hold with at most `staff` invigilators,
 /// and the invigilators per room that achieve it; `None` if the rooms cannot all be staffed.
 fn fill(seats: &[u32], staff: u32, policy: &Policy) -> Option<(u32, Vec<u32>)> {
-    let cpi = policy.candidates_per_invigilator.max(1);
-    let min = policy.min_invigilators_per_room;
-    let staff = staff as usize;
-    // best[s]: most seated in the rooms so far using exactly s invigilators (None = impossible)
-    let mut best: Vec<Option<u32>> = vec![None; staff + 1];
-    best[0] = Some(0);
-    let mut choice: Vec<Vec<u32>> = Vec::with_capacity(seats.len());
-    for &room in seats {
-        let useful = min.max(room.div_ceil(cpi)) as usize;
-        let mut next: Vec<Option<u32>> = vec![None; staff + 1];
-        let mut pick = vec![0u32; staff + 1];
-        for s in 0..=staff {
-            for v in (min as usize)..=useful.min(s) {
-                if let Some(prev) = best[s - v] {
-                    let value = prev + room.min(v as u32 * cpi);
-                    if next[s].is_none_or(|n| value > n) {
-                        next[s] = Some(value);
-                        pick[s] = v as u32;
+    Table::new(seats, staff, policy).pick(staff as usize)
+}
+
+/// `best[s]`: the most seated in all the rooms with exactly s invigilators (None = impossible),
+/// and each room's invigilators on the way there.
+struct Table {
+    best: Vec<Option<u32>>,
+    choice: Vec<Vec<u32>>,
+}
+
+impl Table {
+    fn new(seats: &[u32], staff: u32, policy: &Policy) -> Table {
+        let cpi = policy.candidates_per_invigilator.max(1);
+        let min = policy.min_invigilators_per_room;
+        let staff = staff as usize;
+        let mut best: Vec<Option<u32>> = vec![None; staff + 1];
+        best[0] = Some(0);
+        let mut choice: Vec<Vec<u32>> = Vec::with_capacity(seats.len());
+        for &room in seats {
+            let useful = min.max(room.div_ceil(cpi)) as usize;
+            let mut next: Vec<Option<u32>> = vec![None; staff + 1];
+            let mut pick = vec![0u32; staff + 1];
+            for s in 0..=staff {
+                for v in (min as usize)..=useful.min(s) {
+                    if let Some(prev) = best[s - v] {
+                        let value = prev + room.min(v as u32 * cpi);
+                        if next[s].is_none_or(|n| value > n) {
+                            next[s] = Some(value);
+                            pick[s] = v as u32;
+                        }
                     }
                 }
             }
+            best = next;
+            choice.push(pick);
         }
-        best = next;
-        choice.push(pick);
+        Table { best, choice }
     }
-    let (mut s, value) = best
-        .iter()
-        .enumerate()
-        .filter_map(|(s, v)| v.map(|v| (s, v)))
-        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))?;
-    let mut invigilators = vec![0; seats.len()];
-    for r in (0..seats.len()).rev() {
-        invigilators[r] = choice[r][s];
-        s -= choice[r][s] as usize;
+
+    /// The most seated with at most `budget` invigilators (fewest invigilators among equals),
+    /// and the invigilators per room.
+    fn pick(&self, budget: usize) -> Option<(u32, Vec<u32>)> {
+        let (mut s, value) = self.best[..=budget.min(self.best.len() - 1)]
+            .iter()
+            .enumerate()
+            .filter_map(|(s, v)| v.map(|v| (s, v)))
+            .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))?;
+        let mut invigilators = vec![0; self.choice.len()];
+        for r in (0..self.choice.len()).rev() {
+            invigilators[r] = self.choice[r][s];
+            s -= self.choice[r][s] as usize;
+        }
+        Some((value, invigilators))
     }
-    Some((value, invigilators))
 }
 
 #[cfg(test)]
