@@ -6,6 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TimetableRow {
@@ -34,24 +35,26 @@ pub struct AllocationRow {
     pub candidates: u32,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct SeatRow {
+/// One seated registration. Text borrows from the case, and a slot's date and times are shared,
+/// so a million rows cost a million ticket numbers, not a dozen million strings.
+#[derive(Debug, Clone, Serialize)]
+pub struct SeatRow<'a> {
     pub ticket_no: String,
-    pub candidate_id: String,
-    pub name: String,
-    pub id_number: String,
-    pub home_prefecture: String,
-    pub occupation_code: String,
-    pub occupation: String,
-    pub work_type: String,
+    pub candidate_id: &'a str,
+    pub name: &'a str,
+    pub id_number: &'a str,
+    pub home_prefecture: &'a str,
+    pub occupation_code: &'a str,
+    pub occupation: &'a str,
+    pub work_type: &'a str,
     pub level: u8,
-    pub date: String,
-    pub start: String,
-    pub end: String,
-    pub venue_prefecture: String,
-    pub institution_id: String,
-    pub institution: String,
-    pub room_id: String,
+    pub date: Arc<str>,
+    pub start: Arc<str>,
+    pub end: Arc<str>,
+    pub venue_prefecture: &'a str,
+    pub institution_id: &'a str,
+    pub institution: &'a str,
+    pub room_id: &'a str,
     pub seat: u32,
 }
 
@@ -78,13 +81,13 @@ pub struct RoomRow {
     pub invigilators: u32,
 }
 
-/// Everything a plan folder holds.
+/// Everything a plan folder holds; seat rows borrow from the case.
 #[derive(Debug, Clone)]
-pub struct Plan {
+pub struct Plan<'a> {
     pub timetable: Vec<TimetableRow>,
     pub allocation: Vec<AllocationRow>,
     /// `None` when the case has only a demand forecast.
-    pub seats: Option<Vec<SeatRow>>,
+    pub seats: Option<Vec<SeatRow<'a>>>,
     pub deferred: Vec<DeferredRow>,
     pub rooms: Vec<RoomRow>,
     pub summary: serde_json::Value,
@@ -101,7 +104,7 @@ fn csv_bytes<T: Serialize>(rows: &[T], header: &[&str]) -> Vec<u8> {
     w.into_inner().expect("writing to memory")
 }
 
-impl Plan {
+impl Plan<'_> {
     /// The plan's files as (name, bytes), in a fixed order.
     pub fn files(&self) -> Vec<(&'static str, Vec<u8>)> {
         let mut files = vec![

@@ -9,6 +9,7 @@ use crate::case::Case;
 use crate::plan::{AllocationRow, DeferredRow, Plan, RoomRow, SeatRow, TimetableRow};
 use crate::solve::{Deferral, Solution};
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 /// The ticket number: quarter (5) · venue prefecture (4) · institution (4) · slot (2) ·
 /// room (2) · seat (3) — 20 digits. Institution is the 1-based position in institutions.csv,
@@ -32,7 +33,7 @@ pub fn ticket_no(
 }
 
 /// Turns a solution into the plan's rows (without the summary, which `plan` adds).
-pub fn deal(case: &Case, sol: &Solution) -> Plan {
+pub fn deal<'a>(case: &'a Case, sol: &Solution) -> Plan<'a> {
     let pb = &sol.problem;
     let cands = case.candidates();
     let with_seats = case.has_candidates();
@@ -54,14 +55,14 @@ pub fn deal(case: &Case, sol: &Solution) -> Plan {
         counts[room.institution] += 1;
     }
     // date, start and end of each slot, formatted once
-    let slot_text: Vec<(String, String, String)> = case
+    let slot_text: Vec<(Arc<str>, Arc<str>, Arc<str>)> = case
         .sessions
         .iter()
         .map(|s| {
             (
-                s.date.to_string(),
-                s.start.format("%H:%M").to_string(),
-                s.end.format("%H:%M").to_string(),
+                Arc::from(s.date.to_string()),
+                Arc::from(s.start.format("%H:%M").to_string()),
+                Arc::from(s.end.format("%H:%M").to_string()),
             )
         })
         .collect();
@@ -110,23 +111,22 @@ pub fn deal(case: &Case, sol: &Solution) -> Plan {
                     cursor[flow.group] += 1;
                     seats.push(SeatRow {
                         ticket_no: ticket_no(case, inst, slot, room_pos[room], seat),
-                        candidate_id: cands[c].candidate_id.clone(),
-                        name: cands[c].name.clone(),
-                        id_number: cands[c].id_number.clone(),
-                        home_prefecture: case.prefectures[group.home].name.clone(),
-                        occupation_code: case.occupations[paper.occupation].code.clone(),
-                        occupation: case.occupations[paper.occupation].name.clone(),
-                        work_type: case.occupations[paper.occupation].work_type.clone(),
+                        candidate_id: &cands[c].candidate_id,
+                        name: &cands[c].name,
+                        id_number: &cands[c].id_number,
+                        home_prefecture: &case.prefectures[group.home].name,
+                        occupation_code: &case.occupations[paper.occupation].code,
+                        occupation: &case.occupations[paper.occupation].name,
+                        work_type: &case.occupations[paper.occupation].work_type,
                         level: paper.level,
                         date: date.clone(),
                         start: start.clone(),
                         end: end.clone(),
-                        venue_prefecture: case.prefectures[case.institutions[inst].prefecture]
-                            .name
-                            .clone(),
-                        institution_id: case.institutions[inst].id.clone(),
-                        institution: case.institutions[inst].name.clone(),
-                        room_id: case.rooms[room].room_id.clone(),
+                        venue_prefecture: &case.prefectures[case.institutions[inst].prefecture]
+                            .name,
+                        institution_id: &case.institutions[inst].id,
+                        institution: &case.institutions[inst].name,
+                        room_id: &case.rooms[room].room_id,
                         seat,
                     });
                 }
