@@ -107,6 +107,8 @@ impl Model {
                 row_duals: vec![0.0; self.constraints.len()],
             });
         }
+        let clock = std::time::Instant::now();
+        let (rows, columns) = (self.constraints.len(), self.count);
         let mut problem = self.vars.minimise(objective).using(highs);
         for c in self.constraints {
             problem.add_constraint(c);
@@ -114,6 +116,12 @@ impl Model {
         let mut model = problem
             .try_into_inner()
             .map_err(|e| SolveError::Solver(e.to_string()))?;
+        super::trace(|| {
+            format!(
+                "model of {rows} rows, {columns} columns handed to HiGHS in {:.2} s",
+                clock.elapsed().as_secs_f64()
+            )
+        });
         if std::env::var("EXAM_PLANNER_DEBUG").as_deref() == Ok("highs") {
             set(&mut model, "output_flag", true)?;
             set(&mut model, "log_to_console", true)?;

