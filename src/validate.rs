@@ -7,7 +7,8 @@
 use crate::case::{Case, Paper, Registrations};
 use crate::diag::Diagnostics;
 use crate::vet;
-use std::collections::{BTreeMap, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::BTreeMap;
 
 /// Reads and checks a case folder: every diagnostic of reading plus the cross-file rules.
 pub fn validate_dir(dir: &std::path::Path) -> (Option<Case>, Diagnostics) {
@@ -144,7 +145,7 @@ fn occupations_without_filed_institution(
 }
 
 fn registrations_at_unfiled_institutions(case: &Case, diags: &mut Diagnostics) {
-    let mut filed_cache: HashMap<(usize, Paper), bool> = HashMap::new();
+    let mut filed_cache: HashMap<(usize, Paper), bool> = HashMap::default();
     let mut unfiled: BTreeMap<(usize, Paper), (u64, usize)> = BTreeMap::new();
     for c in case.candidates() {
         let Some(i) = c.institution else { continue };
@@ -171,7 +172,7 @@ fn registrations_at_unfiled_institutions(case: &Case, diags: &mut Diagnostics) {
 }
 
 fn duplicate_registrations(candidates: &[crate::case::Candidate], diags: &mut Diagnostics) {
-    let mut first: HashMap<(&str, Paper), (&str, u64)> = HashMap::new();
+    let mut first: HashMap<(&str, Paper), (&str, u64)> = HashMap::default();
     for c in candidates {
         let key = (c.id_number.as_str(), c.paper());
         match first.get(&key) {

@@ -6,8 +6,9 @@
 
 use crate::case::{self, Case, Paper};
 use crate::vet;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use serde::Deserialize;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
 
@@ -432,7 +433,7 @@ fn resolve_allocation(ck: &mut Checker, rows: &[(u64, Allocation)]) -> Vec<Sitti
 }
 
 fn ticket_numbers(ck: &mut Checker, seats: &[(u64, Seat)]) {
-    let mut seen: HashMap<&str, u64> = HashMap::new();
+    let mut seen: HashMap<&str, u64> = HashMap::default();
     let len = seats.first().map_or(0, |s| s.1.ticket_no.len());
     for (line, s) in seats {
         if s.ticket_no.len() != len || !s.ticket_no.bytes().all(|b| b.is_ascii_digit()) {
@@ -461,7 +462,7 @@ fn every_registration_seated_once_or_deferred(
     deferred: &[(u64, Deferred)],
 ) {
     let cands = ck.case.candidates();
-    let mut seated: HashMap<usize, u64> = HashMap::new();
+    let mut seated: HashMap<usize, u64> = HashMap::default();
     for s in sittings {
         if let Some(first) = s.candidate.and_then(|c| seated.insert(c, s.line)) {
             ck.flag(
@@ -480,7 +481,7 @@ fn every_registration_seated_once_or_deferred(
         .enumerate()
         .map(|(i, c)| (c.candidate_id.as_str(), i))
         .collect();
-    let mut put_off: HashSet<usize> = HashSet::new();
+    let mut put_off: HashSet<usize> = HashSet::default();
     for (line, d) in deferred {
         let Some(&c) = index.get(d.candidate_id.as_str()) else {
             ck.flag(
@@ -605,7 +606,7 @@ fn paper_sits_at_few_enough_slots(ck: &mut Checker, sittings: &[Sitting]) {
     for s in sittings {
         let e = slots
             .entry(s.paper)
-            .or_insert_with(|| (HashSet::new(), s.line));
+            .or_insert_with(|| (HashSet::default(), s.line));
         e.0.insert(s.slot);
     }
     let limit = ck.case.policy.sittings_per_paper as usize;
@@ -724,7 +725,7 @@ fn resolve_rooms(ck: &mut Checker, rows: &[(u64, RoomUse)]) -> Vec<OpenRoom> {
 /// Rule 5: rooms hold no more than their seats; seat numbers unique and within 1..=seats.
 fn rooms_within_seats(ck: &mut Checker, sittings: &[Sitting], rooms: &[OpenRoom]) {
     let mut load: BTreeMap<(usize, usize), (u32, u64)> = BTreeMap::new();
-    let mut seat_taken: HashMap<(usize, usize, u32), u64> = HashMap::new();
+    let mut seat_taken: HashMap<(usize, usize, u32), u64> = HashMap::default();
     for s in sittings {
         let e = load.entry((s.slot, s.room)).or_insert((0, s.line));
         e.0 += s.count;
@@ -782,7 +783,7 @@ fn rooms_within_seats(ck: &mut Checker, sittings: &[Sitting], rooms: &[OpenRoom]
 /// Rule 6: each open room has enough invigilators; an institution's staff suffices per slot.
 fn invigilators_suffice(ck: &mut Checker, sittings: &[Sitting], rooms: &[OpenRoom]) {
     let policy = &ck.case.policy;
-    let mut listed: HashMap<(usize, usize), u32> = HashMap::new();
+    let mut listed: HashMap<(usize, usize), u32> = HashMap::default();
     let mut per_inst: BTreeMap<(usize, usize), u32> = BTreeMap::new();
     for r in rooms {
         let need = policy.invigilators_for(r.seated);
@@ -796,7 +797,7 @@ fn invigilators_suffice(ck: &mut Checker, sittings: &[Sitting], rooms: &[OpenRoo
         listed.insert((r.slot, r.room), r.invigilators);
         *per_inst.entry((r.institution, r.slot)).or_default() += r.invigilators;
     }
-    let mut used: HashSet<(usize, usize)> = HashSet::new();
+    let mut used: HashSet<(usize, usize)> = HashSet::default();
     for s in sittings {
         if used.insert((s.slot, s.room)) && !listed.contains_key(&(s.slot, s.room)) {
             ck.flag(
@@ -829,7 +830,7 @@ fn invigilators_suffice(ck: &mut Checker, sittings: &[Sitting], rooms: &[OpenRoo
 
 /// Rule 7: two registrations of the same person never share a slot.
 fn same_person_never_shares_a_slot(ck: &mut Checker, sittings: &[Sitting]) {
-    let mut seen: HashMap<(&str, usize), u64> = HashMap::new();
+    let mut seen: HashMap<(&str, usize), u64> = HashMap::default();
     for s in sittings {
         let id = ck.case.candidates()[s.candidate.unwrap()]
             .id_number
@@ -848,7 +849,7 @@ fn same_person_never_shares_a_slot(ck: &mut Checker, sittings: &[Sitting]) {
 /// The contract: of two registrations of one person for one paper, the first is the one seated.
 fn duplicates_seat_the_first(ck: &mut Checker, sittings: &[Sitting]) {
     let cands = ck.case.candidates();
-    let mut first: HashMap<(&str, Paper), &str> = HashMap::new();
+    let mut first: HashMap<(&str, Paper), &str> = HashMap::default();
     for c in cands {
         let e = first
             .entry((c.id_number.as_str(), c.paper()))
@@ -876,7 +877,7 @@ fn duplicates_seat_the_first(ck: &mut Checker, sittings: &[Sitting]) {
 
 /// Rule 8: a paper's slot is long enough for its theory and skill minutes.
 fn slot_long_enough(ck: &mut Checker, sittings: &[Sitting]) {
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::default();
     for s in sittings {
         if !seen.insert((s.paper, s.slot)) {
             continue;

@@ -7,7 +7,8 @@
 use super::table::{read_table, split_list, Row};
 use super::*;
 use crate::diag::Diagnostics;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 /// The TOML header of a case.
@@ -641,7 +642,7 @@ fn resolve_institution(
 
 fn read_rooms(dir: &Path, diags: &mut Diagnostics, names: &Names) -> Vec<Room> {
     let mut out: Vec<Room> = Vec::new();
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::default();
     read_table(
         dir,
         "rooms.csv",
@@ -707,7 +708,7 @@ fn read_assessments(dir: &Path, diags: &mut Diagnostics, names: &Names) -> Vec<A
     if !dir.join("assessment.csv").exists() {
         return out;
     }
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::default();
     read_table(
         dir,
         "assessment.csv",
@@ -910,7 +911,7 @@ fn read_candidates(
     occupations: &[Occupation],
 ) -> Vec<Candidate> {
     let mut out: Vec<Candidate> = Vec::new();
-    let mut ids: HashMap<String, u64> = HashMap::new();
+    let mut ids: HashMap<String, u64> = HashMap::default();
     let mut aliases = AliasUse::default();
     let required = [
         "candidate_id",

@@ -7,7 +7,7 @@
 use crate::diag::Diagnostics;
 use chrono::{NaiveDate, NaiveTime};
 use csv::StringRecord;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::path::Path;
 
 /// One data row with its line number and the file's header map.
@@ -157,7 +157,7 @@ pub fn read_table(
             return false;
         }
     };
-    let mut columns = HashMap::new();
+    let mut columns = HashMap::default();
     for (i, name) in header.iter().enumerate() {
         let name = name.trim().to_string();
         if name.is_empty() {

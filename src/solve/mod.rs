@@ -17,7 +17,7 @@ pub use routing::{Flow, Routing, SeatValue};
 pub use timetable::{StageResult, Timetable};
 
 use crate::case::Case;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::time::Instant;
 
 /// Prints a line about the solver's progress on stderr when `EXAM_PLANNER_DEBUG` is set
@@ -189,7 +189,7 @@ fn defer_conflicts(
             }
         }
         regs.sort_by(|a, b| cands[a.0].candidate_id.cmp(&cands[b.0].candidate_id));
-        let mut taken: HashMap<&str, Vec<(usize, usize)>> = HashMap::new(); // person → (slot, paper)
+        let mut taken: HashMap<&str, Vec<(usize, usize)>> = HashMap::default(); // person → (slot, paper)
         let mut drop: Vec<Vec<usize>> = vec![Vec::new(); problem.groups.len()];
         for (c, g) in regs {
             let p = problem.groups[g].paper;

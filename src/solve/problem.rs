@@ -8,7 +8,8 @@
 
 use super::capacity::Venue;
 use crate::case::{Case, FilingStatus, Paper, Registrations};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::collections::BTreeMap;
 
 /// Why a registration (or forecast count) is deferred to the next quarter.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -141,7 +142,7 @@ impl Problem {
 /// Which institution may seat which paper: filed, dated by the quarter's first day, eligible.
 pub fn filed_papers(case: &Case, eligible: &[bool]) -> HashSet<(usize, Paper)> {
     let first_day = case.quarter.first_day();
-    let mut filed = HashSet::new();
+    let mut filed = HashSet::default();
     for f in &case.filings {
         if f.status == FilingStatus::Filed
             && f.filed_on.is_none_or(|d| d <= first_day)
@@ -183,7 +184,7 @@ pub fn build(case: &Case, eligible: &[bool]) -> Problem {
         Registrations::Candidates(cands) => {
             let mut order: Vec<usize> = (0..cands.len()).collect();
             order.sort_by(|&a, &b| cands[a].candidate_id.cmp(&cands[b].candidate_id));
-            let mut first: HashMap<(&str, Paper), usize> = HashMap::new();
+            let mut first: HashMap<(&str, Paper), usize> = HashMap::default();
             for c in order {
                 let cand = &cands[c];
                 if let Some(&kept) = first.get(&(cand.id_number.as_str(), cand.paper())) {
@@ -219,7 +220,7 @@ pub fn build(case: &Case, eligible: &[bool]) -> Problem {
 
     let mut paper_index: BTreeMap<Paper, usize> = BTreeMap::new();
     let mut merged: BTreeMap<(usize, usize, Option<usize>), Group> = BTreeMap::new();
-    let mut filed_anywhere: HashMap<Paper, Vec<usize>> = HashMap::new();
+    let mut filed_anywhere: HashMap<Paper, Vec<usize>> = HashMap::default();
     for ((paper, home, registered), (members, n)) in raw {
         let defer = |fixed: &mut Vec<Deferral>, reason: Reason| {
             if members.is_empty() {
@@ -333,7 +334,7 @@ pub fn build(case: &Case, eligible: &[bool]) -> Problem {
 fn conflicts(case: &Case, groups: &[Group]) -> Vec<Conflict> {
     let cands = case.candidates();
     // person → (candidate_id, group) of each registration
-    let mut regs_of: HashMap<&str, Vec<(&str, usize)>> = HashMap::new();
+    let mut regs_of: HashMap<&str, Vec<(&str, usize)>> = HashMap::default();
     for (g, group) in groups.iter().enumerate() {
         for &c in &group.members {
             regs_of
