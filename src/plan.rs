@@ -6,7 +6,6 @@
 
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TimetableRow {
@@ -35,28 +34,35 @@ pub struct AllocationRow {
     pub candidates: u32,
 }
 
-/// One seated registration. Text borrows from the case, and a slot's date and times are shared,
-/// so a million rows cost a million ticket numbers, not a dozen million strings.
-#[derive(Debug, Clone, Serialize)]
-pub struct SeatRow<'a> {
-    pub ticket_no: String,
-    pub candidate_id: &'a str,
-    pub name: &'a str,
-    pub id_number: &'a str,
-    pub home_prefecture: &'a str,
-    pub occupation_code: &'a str,
-    pub occupation: &'a str,
-    pub work_type: &'a str,
-    pub level: u8,
-    pub date: Arc<str>,
-    pub start: Arc<str>,
-    pub end: Arc<str>,
-    pub venue_prefecture: &'a str,
-    pub institution_id: &'a str,
-    pub institution: &'a str,
-    pub room_id: &'a str,
-    pub seat: u32,
+/// seats.csv, rendered while the seats are dealt (a million rows are cheaper written once than
+/// kept as rows and written later): the body without its header, in pieces (one per site, in
+/// order), and how many rows it holds.
+#[derive(Debug, Clone, Default)]
+pub struct SeatsCsv {
+    pub rows: usize,
+    pub pieces: Vec<Vec<u8>>,
 }
+
+/// The columns of seats.csv, in order.
+pub const SEAT_COLUMNS: [&str; 17] = [
+    "ticket_no",
+    "candidate_id",
+    "name",
+    "id_number",
+    "home_prefecture",
+    "occupation_code",
+    "occupation",
+    "work_type",
+    "level",
+    "date",
+    "start",
+    "end",
+    "venue_prefecture",
+    "institution_id",
+    "institution",
+    "room_id",
+    "seat",
+];
 
 /// A deferred registration (candidate mode) or count (demand mode).
 #[derive(Debug, Clone)]
@@ -81,30 +87,63 @@ pub struct RoomRow {
     pub invigilators: u32,
 }
 
-/// Everything a plan folder holds; seat rows borrow from the case.
+/// Everything a plan folder holds.
 #[derive(Debug, Clone)]
-pub struct Plan<'a> {
+pub struct Plan {
     pub timetable: Vec<TimetableRow>,
     pub allocation: Vec<AllocationRow>,
     /// `None` when the case has only a demand forecast.
-    pub seats: Option<Vec<SeatRow<'a>>>,
+    pub seats: Option<SeatsCsv>,
     pub deferred: Vec<DeferredRow>,
     pub rooms: Vec<RoomRow>,
     pub summary: serde_json::Value,
 }
 
-fn csv_bytes<T: Serialize>(rows: &[T], header: &[&str]) -> Vec<u8> {
+/// Rows per independently rendered piece of a large file.
+const CHUNK: usize = 32_768;
+
+/// Renders `rows` under `header`, each row with `record`. Large files are rendered in pieces
+/// on rayon workers and joined in order: the bytes are those of one sequential writer.
+fn csv_with<T: Sync>(
+    rows: &[T],
+    header: &[&str],
+    record: impl Fn(&mut csv::Writer<Vec<u8>>, &T) + Sync,
+) -> Vec<u8> {
+    use rayon::prelude::*;
+    let piece = |rows: &[T]| {
+        let mut w = csv::WriterBuilder::new()
+            .has_headers(false)
+            .from_writer(Vec::with_capacity(rows.len() * 160));
+        for r in rows {
+            record(&mut w, r);
+        }
+        w.into_inner().expect("writing to memory")
+    };
+    let mut out = header_line(header);
+    let pieces: Vec<Vec<u8>> = rows.par_chunks(CHUNK).map(piece).collect();
+    out.reserve(pieces.iter().map(Vec::len).sum());
+    for p in pieces {
+        out.extend_from_slice(&p);
+    }
+    out
+}
+
+/// A CSV header line.
+fn header_line(header: &[&str]) -> Vec<u8> {
     let mut w = csv::WriterBuilder::new()
         .has_headers(false)
         .from_writer(Vec::new());
     w.write_record(header).expect("writing to memory");
-    for r in rows {
-        w.serialize(r).expect("writing to memory");
-    }
     w.into_inner().expect("writing to memory")
 }
 
-impl Plan<'_> {
+fn csv_bytes<T: Serialize + Sync>(rows: &[T], header: &[&str]) -> Vec<u8> {
+    csv_with(rows, header, |w, r| {
+        w.serialize(r).expect("writing to memory")
+    })
+}
+
+impl Plan {
     /// The plan's files as (name, bytes), in a fixed order.
     pub fn files(&self) -> Vec<(&'static str, Vec<u8>)> {
         let mut files = vec![
@@ -145,31 +184,12 @@ impl Plan<'_> {
             ),
         ];
         if let Some(seats) = &self.seats {
-            files.push((
-                "seats.csv",
-                csv_bytes(
-                    seats,
-                    &[
-                        "ticket_no",
-                        "candidate_id",
-                        "name",
-                        "id_number",
-                        "home_prefecture",
-                        "occupation_code",
-                        "occupation",
-                        "work_type",
-                        "level",
-                        "date",
-                        "start",
-                        "end",
-                        "venue_prefecture",
-                        "institution_id",
-                        "institution",
-                        "room_id",
-                        "seat",
-                    ],
-                ),
-            ));
+            let mut bytes = header_line(&SEAT_COLUMNS);
+            bytes.reserve(seats.pieces.iter().map(Vec::len).sum());
+            for piece in &seats.pieces {
+                bytes.extend_from_slice(piece);
+            }
+            files.push(("seats.csv", bytes));
         }
         let mut w = csv::Writer::from_writer(Vec::new());
         if self.seats.is_some() {

@@ -9,17 +9,17 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::Instant;
 
 /// A planned quarter: the solver's solution and the rows it becomes.
-pub struct Planned<'a> {
+pub struct Planned {
     pub solution: Solution,
-    pub plan: Plan<'a>,
+    pub plan: Plan,
 }
 
 /// Plans a case that validated without errors.
-pub fn plan_case<'a>(
-    case: &'a Case,
+pub fn plan_case(
+    case: &Case,
     settings: &Settings,
     warm: Option<&Timetable>,
-) -> Result<Planned<'a>, SolveError> {
+) -> Result<Planned, SolveError> {
     let clock = Instant::now();
     let eligible = vet::eligible(case);
     let problem = solve::problem::build(case, &eligible);

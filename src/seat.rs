@@ -6,48 +6,84 @@
 //! gives the same seat to the same person.
 
 use crate::case::Case;
-use crate::plan::{AllocationRow, DeferredRow, Plan, RoomRow, SeatRow, TimetableRow};
+use crate::plan::{AllocationRow, DeferredRow, Plan, RoomRow, SeatsCsv, TimetableRow};
 use crate::solve::{Deferral, Solution};
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Arc;
 
 /// The ticket number: quarter (5) · venue prefecture (4) · institution (4) · slot (2) ·
 /// room (2) · seat (3) — 20 digits. Institution is the 1-based position in institutions.csv,
 /// room the 1-based position of the room among its institution's rows in rooms.csv.
-pub fn ticket_no(
-    case: &Case,
-    institution: usize,
-    slot: usize,
-    room_position: usize,
-    seat: u32,
-) -> String {
+/// `ticket_prefix` is everything but the seat, shared by a room's tickets.
+pub fn ticket_prefix(case: &Case, institution: usize, slot: usize, room_position: usize) -> String {
     format!(
-        "{}{}{:04}{:02}{:02}{:03}",
+        "{}{}{:04}{:02}{:02}",
         case.quarter.digits(),
         case.prefectures[case.institutions[institution].prefecture].code,
         institution + 1,
         slot + 1,
         room_position + 1,
-        seat
     )
 }
 
+/// Writes a room's ticket prefix followed by the seat as three digits into `out` (`{:03}`
+/// without `format!` or a new string: this runs once per seated candidate).
+pub fn ticket_no(out: &mut String, prefix: &str, seat: u32) {
+    out.clear();
+    out.push_str(prefix);
+    if seat < 1000 {
+        for d in [seat / 100, seat / 10 % 10, seat % 10] {
+            out.push(char::from(b'0' + d as u8));
+        }
+    } else {
+        out.push_str(&seat.to_string());
+    }
+}
+
+/// What one site (institution at one slot) contributes to the plan.
+struct Site {
+    /// seats.csv rows, rendered (no header).
+    seats: Vec<u8>,
+    rows: usize,
+    rooms: Vec<RoomRow>,
+    /// (room, paper, home, candidates) per room and group placed there.
+    placed: Vec<(usize, usize, usize, u32)>,
+}
+
 /// Turns a solution into the plan's rows (without the summary, which `plan` adds).
-pub fn deal<'a>(case: &'a Case, sol: &Solution) -> Plan<'a> {
+///
+/// Sites are independent once each flow knows where its group's members start (a prefix sum in
+/// site order), so they are laid out and rendered on rayon workers and joined in site order:
+/// the bytes do not depend on the number of threads.
+pub fn deal(case: &Case, sol: &Solution) -> Plan {
+    use rayon::prelude::*;
     let pb = &sol.problem;
-    let cands = case.candidates();
     let with_seats = case.has_candidates();
     let mut by_site: BTreeMap<(usize, usize), Vec<usize>> = BTreeMap::new(); // (slot, inst) → flows
     for (k, f) in sol.routing.flows.iter().enumerate() {
         by_site.entry((f.slot, f.institution)).or_default().push(k);
     }
-    // each group's members are dealt across its flows in flow order
+    // each group's members are dealt across its flows in site order, then flow order: a flow's
+    // first member is the group's count so far
     let mut cursor = vec![0usize; pb.groups.len()];
-    let mut seats = Vec::new();
-    let mut allocation: BTreeMap<(usize, usize, usize, usize, usize), u32> = BTreeMap::new();
-    let mut rooms = Vec::new();
-    let mut sittings: BTreeMap<(usize, usize), (u32, BTreeSet<usize>, BTreeSet<usize>)> =
-        BTreeMap::new();
+    let sites: Vec<((usize, usize), Vec<(usize, usize)>)> = by_site
+        .into_iter()
+        .map(|(site, mut flows)| {
+            flows.sort_by_key(|&k| {
+                let g = &pb.groups[sol.routing.flows[k].group];
+                (g.paper, g.home, sol.routing.flows[k].group)
+            });
+            let flows = flows
+                .into_iter()
+                .map(|k| {
+                    let f = &sol.routing.flows[k];
+                    let first = cursor[f.group];
+                    cursor[f.group] += f.count as usize;
+                    (k, first)
+                })
+                .collect();
+            (site, flows)
+        })
+        .collect();
     let mut room_pos: Vec<usize> = vec![0; case.rooms.len()];
     let mut counts = vec![0usize; case.institutions.len()];
     for (r, room) in case.rooms.iter().enumerate() {
@@ -55,36 +91,49 @@ pub fn deal<'a>(case: &'a Case, sol: &Solution) -> Plan<'a> {
         counts[room.institution] += 1;
     }
     // date, start and end of each slot, formatted once
-    let slot_text: Vec<(Arc<str>, Arc<str>, Arc<str>)> = case
+    let slot_text: Vec<(String, String, String)> = case
         .sessions
         .iter()
         .map(|s| {
             (
-                Arc::from(s.date.to_string()),
-                Arc::from(s.start.format("%H:%M").to_string()),
-                Arc::from(s.end.format("%H:%M").to_string()),
+                s.date.to_string(),
+                s.start.format("%H:%M").to_string(),
+                s.end.format("%H:%M").to_string(),
             )
         })
         .collect();
-    for (&(slot, inst), flow_ids) in &by_site {
-        let mut flows: Vec<usize> = flow_ids.clone();
-        flows.sort_by_key(|&k| {
-            let g = &pb.groups[sol.routing.flows[k].group];
-            (g.paper, g.home, sol.routing.flows[k].group)
-        });
-        let load: u32 = flows.iter().map(|&k| sol.routing.flows[k].count).sum();
+    let deal_site = |&((slot, inst), ref flows): &((usize, usize), Vec<(usize, usize)>)| {
+        let load: u32 = flows.iter().map(|&(k, _)| sol.routing.flows[k].count).sum();
         let layout = pb.venues[inst]
             .layout(case, load)
             .expect("routing never exceeds an institution's capacity");
-        let mut open = layout
-            .iter()
-            .map(|&(room, n, _)| (room, n, 0u32))
-            .collect::<Vec<_>>();
+        let mut out = Site {
+            seats: Vec::new(),
+            rows: 0,
+            rooms: Vec::with_capacity(layout.len()),
+            placed: Vec::new(),
+        };
+        let mut w = csv::WriterBuilder::new()
+            .has_headers(false)
+            .from_writer(Vec::with_capacity(if with_seats {
+                load as usize * 200
+            } else {
+                0
+            }));
+        let mut open: Vec<(usize, u32, u32)> = layout.iter().map(|&(r, n, _)| (r, n, 0)).collect();
         let mut current = 0;
-        for &k in &flows {
+        let institution = &case.institutions[inst];
+        let venue_prefecture = case.prefectures[institution.prefecture].name.as_str();
+        let (date, start, end) = &slot_text[slot];
+        for &(k, first) in flows {
             let flow = sol.routing.flows[k];
             let group = &pb.groups[flow.group];
             let paper = pb.papers[group.paper];
+            let occupation = &case.occupations[paper.occupation];
+            let home = case.prefectures[group.home].name.as_str();
+            let mut level = itoa::Buffer::new();
+            let level = level.format(paper.level);
+            let mut member = first;
             let mut left = flow.count;
             while left > 0 {
                 while open[current].2 == open[current].1 {
@@ -95,54 +144,76 @@ pub fn deal<'a>(case: &'a Case, sol: &Solution) -> Plan<'a> {
                 let first_seat = *used + 1;
                 *used += take;
                 left -= take;
-                *allocation
-                    .entry((slot, inst, room, group.paper, group.home))
-                    .or_default() += take;
-                let s = sittings.entry((group.paper, slot)).or_default();
-                s.0 += take;
-                s.1.insert(inst);
-                s.2.insert(room);
+                out.placed.push((room, group.paper, group.home, take));
                 if !with_seats {
                     continue;
                 }
-                let (date, start, end) = &slot_text[slot];
+                let prefix = ticket_prefix(case, inst, slot, room_pos[room]);
+                let room_id = case.rooms[room].room_id.as_str();
+                let mut ticket = String::with_capacity(prefix.len() + 3);
                 for seat in first_seat..first_seat + take {
-                    let c = group.members[cursor[flow.group]];
-                    cursor[flow.group] += 1;
-                    seats.push(SeatRow {
-                        ticket_no: ticket_no(case, inst, slot, room_pos[room], seat),
-                        candidate_id: &cands[c].candidate_id,
-                        name: &cands[c].name,
-                        id_number: &cands[c].id_number,
-                        home_prefecture: &case.prefectures[group.home].name,
-                        occupation_code: &case.occupations[paper.occupation].code,
-                        occupation: &case.occupations[paper.occupation].name,
-                        work_type: &case.occupations[paper.occupation].work_type,
-                        level: paper.level,
-                        date: date.clone(),
-                        start: start.clone(),
-                        end: end.clone(),
-                        venue_prefecture: &case.prefectures[case.institutions[inst].prefecture]
-                            .name,
-                        institution_id: &case.institutions[inst].id,
-                        institution: &case.institutions[inst].name,
-                        room_id: &case.rooms[room].room_id,
-                        seat,
-                    });
+                    let c = &case.candidates()[group.members[member]];
+                    member += 1;
+                    let mut seat_text = itoa::Buffer::new();
+                    ticket_no(&mut ticket, &prefix, seat);
+                    w.write_record([
+                        ticket.as_str(),
+                        &c.candidate_id,
+                        &c.name,
+                        &c.id_number,
+                        home,
+                        &occupation.code,
+                        &occupation.name,
+                        &occupation.work_type,
+                        level,
+                        date,
+                        start,
+                        end,
+                        venue_prefecture,
+                        &institution.id,
+                        &institution.name,
+                        room_id,
+                        seat_text.format(seat),
+                    ])
+                    .expect("writing to memory");
+                    out.rows += 1;
                 }
             }
         }
+        out.seats = w.into_inner().expect("writing to memory");
         for &(room, n, invigilators) in &layout {
-            rooms.push(RoomRow {
-                date: case.sessions[slot].date.to_string(),
-                start: case.sessions[slot].start.format("%H:%M").to_string(),
-                institution_id: case.institutions[inst].id.clone(),
+            out.rooms.push(RoomRow {
+                date: date.clone(),
+                start: start.clone(),
+                institution_id: institution.id.clone(),
                 room_id: case.rooms[room].room_id.clone(),
                 seats: case.rooms[room].seats,
                 seated: n,
                 invigilators,
             });
         }
+        out
+    };
+    let dealt: Vec<Site> = sites.par_iter().map(deal_site).collect();
+
+    let mut allocation: BTreeMap<(usize, usize, usize, usize, usize), u32> = BTreeMap::new();
+    let mut sittings: BTreeMap<(usize, usize), (u32, BTreeSet<usize>, BTreeSet<usize>)> =
+        BTreeMap::new();
+    let mut rooms = Vec::new();
+    let mut seats = SeatsCsv::default();
+    for (((slot, inst), _), site) in sites.iter().zip(dealt) {
+        for (room, paper, home, n) in site.placed {
+            *allocation
+                .entry((*slot, *inst, room, paper, home))
+                .or_default() += n;
+            let s = sittings.entry((paper, *slot)).or_default();
+            s.0 += n;
+            s.1.insert(*inst);
+            s.2.insert(room);
+        }
+        rooms.extend(site.rooms);
+        seats.rows += site.rows;
+        seats.pieces.push(site.seats);
     }
     let session = |slot: usize| {
         let s = &case.sessions[slot];
@@ -256,4 +327,19 @@ fn deferred_rows<'a>(case: &Case, all: impl Iterator<Item = &'a Deferral>) -> Ve
         return merged;
     }
     rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ticket_no;
+
+    #[test]
+    fn ticket_numbers_pad_the_seat_to_three_digits() {
+        let mut t = String::new();
+        for (seat, want) in [(7, "P007"), (42, "P042"), (120, "P120"), (999, "P999")] {
+            ticket_no(&mut t, "P", seat);
+            assert_eq!(t, want);
+            assert_eq!(t, format!("P{seat:03}"));
+        }
+    }
 }
