@@ -35,14 +35,16 @@ impl fmt::Display for Violation {
     }
 }
 
+/// A seats.csv row, borrowing its text from the record it was read from (a plan has up to a
+/// million of them; owned strings cost seven allocations a row).
 #[derive(Debug, Deserialize)]
-struct Seat {
-    ticket_no: String,
-    candidate_id: String,
-    date: String,
-    start: String,
-    institution_id: String,
-    room_id: String,
+struct Seat<'r> {
+    ticket_no: &'r str,
+    candidate_id: &'r str,
+    date: &'r str,
+    start: &'r str,
+    institution_id: &'r str,
+    room_id: &'r str,
     seat: u32,
 }
 
@@ -102,12 +104,17 @@ struct Sitting {
     seat: u32,
 }
 
-/// Lookups of what plan files name (slots, institutions, rooms), built once: a plan has up to a
-/// million rows.
+/// Lookups of what plan files name (slots, institutions, rooms, candidates), built once: a plan
+/// has up to a million rows.
 struct Index<'a> {
-    slots: HashMap<(String, String), usize>,
+    /// (date, start) of each slot, as the plan files write them (a quarter has a few dozen).
+    slots: Vec<(String, String)>,
     institutions: HashMap<&'a str, usize>,
     rooms: HashMap<(usize, &'a str), usize>,
+    candidates: HashMap<&'a str, usize>,
+    /// Each candidate's person: equal numbers for equal id_numbers (rules 1 and 7 compare
+    /// persons a million times; integers hash far faster than 18-character strings).
+    persons: Vec<u32>,
 }
 
 impl<'a> Index<'a> {
@@ -116,8 +123,7 @@ impl<'a> Index<'a> {
             slots: case
                 .sessions
                 .iter()
-                .enumerate()
-                .map(|(t, s)| ((s.date.to_string(), s.start.format("%H:%M").to_string()), t))
+                .map(|s| (s.date.to_string(), s.start.format("%H:%M").to_string()))
                 .collect(),
             institutions: case
                 .institutions
@@ -131,13 +137,27 @@ impl<'a> Index<'a> {
                 .enumerate()
                 .map(|(r, x)| ((x.institution, x.room_id.as_str()), r))
                 .collect(),
+            candidates: case
+                .candidates()
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (c.candidate_id.as_str(), i))
+                .collect(),
+            persons: {
+                let mut number: HashMap<&str, u32> = HashMap::default();
+                case.candidates()
+                    .iter()
+                    .map(|c| {
+                        let next = number.len() as u32;
+                        *number.entry(c.id_number.as_str()).or_insert(next)
+                    })
+                    .collect()
+            },
         }
     }
 
     fn slot(&self, date: &str, start: &str) -> Option<usize> {
-        self.slots
-            .get(&(date.to_string(), start.to_string()))
-            .copied()
+        self.slots.iter().position(|s| s.0 == date && s.1 == start)
     }
 
     fn institution(&self, id: &str) -> Option<usize> {
@@ -178,40 +198,74 @@ impl Checker<'_> {
     }
 }
 
+/// Reads a plan file's records as they are; `None` (and a violation) when it cannot be opened.
+fn read_records(
+    dir: &Path,
+    file: &str,
+    out: &mut Vec<Violation>,
+) -> Option<(csv::StringRecord, Vec<csv::StringRecord>)> {
+    let cannot = |out: &mut Vec<Violation>, e: csv::Error| {
+        out.push(Violation {
+            rule: 0,
+            file: file.into(),
+            line: e.position().map(|p| p.line()),
+            message: format!("cannot read: {e}"),
+        });
+    };
+    let mut reader = match csv::Reader::from_path(dir.join(file)) {
+        Ok(r) => r,
+        Err(e) => {
+            cannot(out, e);
+            return None;
+        }
+    };
+    let headers = match reader.headers() {
+        Ok(h) => h.clone(),
+        Err(e) => {
+            cannot(out, e);
+            return None;
+        }
+    };
+    let mut records = Vec::new();
+    for r in reader.records() {
+        match r {
+            Ok(record) => records.push(record),
+            Err(e) => cannot(out, e),
+        }
+    }
+    Some((headers, records))
+}
+
+/// Rows of type `T` (which may borrow from `records`) with their line numbers; a row that does
+/// not parse is a violation, not a row.
+fn parse_rows<'r, T: Deserialize<'r>>(
+    file: &str,
+    (headers, records): &'r (csv::StringRecord, Vec<csv::StringRecord>),
+    out: &mut Vec<Violation>,
+) -> Vec<(u64, T)> {
+    let mut rows = Vec::with_capacity(records.len());
+    for record in records {
+        let line = record.position().map_or(0, |p| p.line());
+        match record.deserialize::<T>(Some(headers)) {
+            Ok(row) => rows.push((line, row)),
+            Err(e) => out.push(Violation {
+                rule: 0,
+                file: file.into(),
+                line: Some(line),
+                message: format!("cannot parse: {e}"),
+            }),
+        }
+    }
+    rows
+}
+
 fn read_rows<T: for<'de> Deserialize<'de>>(
     dir: &Path,
     file: &str,
     out: &mut Vec<Violation>,
 ) -> Option<Vec<(u64, T)>> {
-    let path = dir.join(file);
-    let mut reader = match csv::Reader::from_path(&path) {
-        Ok(r) => r,
-        Err(e) => {
-            out.push(Violation {
-                rule: 0,
-                file: file.into(),
-                line: None,
-                message: format!("cannot read: {e}"),
-            });
-            return None;
-        }
-    };
-    let mut rows = Vec::new();
-    for r in reader.deserialize::<T>() {
-        match r {
-            Ok(row) => rows.push((rows.len() as u64 + 2, row)),
-            Err(e) => {
-                let line = e.position().map(|p| p.line());
-                out.push(Violation {
-                    rule: 0,
-                    file: file.into(),
-                    line,
-                    message: format!("cannot parse: {e}"),
-                });
-            }
-        }
-    }
-    Some(rows)
+    let records = read_records(dir, file, out)?;
+    Some(parse_rows(file, &records, out))
 }
 
 /// Checks the plan in `plan_dir` against the case in `case_dir`.
@@ -263,7 +317,8 @@ pub fn verify(case: &Case, dir: &Path) -> Vec<Violation> {
     let rooms = read_rows::<RoomUse>(dir, "rooms.csv", &mut io).unwrap_or_default();
     let deferred = read_rows::<Deferred>(dir, "deferred.csv", &mut io).unwrap_or_default();
     let sittings = if case.has_candidates() {
-        let seats = read_rows::<Seat>(dir, "seats.csv", &mut io).unwrap_or_default();
+        let records = read_records(dir, "seats.csv", &mut io).unwrap_or_default();
+        let seats = parse_rows::<Seat>("seats.csv", &records, &mut io);
         ticket_numbers(&mut ck, &seats);
         resolve_seats(&mut ck, &seats)
     } else {
@@ -339,16 +394,9 @@ fn place(
 }
 
 fn resolve_seats(ck: &mut Checker, seats: &[(u64, Seat)]) -> Vec<Sitting> {
-    let index: HashMap<&str, usize> = ck
-        .case
-        .candidates()
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.candidate_id.as_str(), i))
-        .collect();
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(seats.len());
     for (line, s) in seats {
-        let Some(&c) = index.get(s.candidate_id.as_str()) else {
+        let Some(&c) = ck.index.candidates.get(s.candidate_id) else {
             ck.flag(
                 1,
                 "seats.csv",
@@ -361,10 +409,10 @@ fn resolve_seats(ck: &mut Checker, seats: &[(u64, Seat)]) -> Vec<Sitting> {
             ck,
             "seats.csv",
             *line,
-            &s.date,
-            &s.start,
-            &s.institution_id,
-            &s.room_id,
+            s.date,
+            s.start,
+            s.institution_id,
+            s.room_id,
         ) else {
             continue;
         };
@@ -444,7 +492,7 @@ fn ticket_numbers(ck: &mut Checker, seats: &[(u64, Seat)]) {
                 format!("ticket_no {} is not {len} digits", s.ticket_no),
             );
         }
-        if let Some(first) = seen.insert(s.ticket_no.as_str(), *line) {
+        if let Some(first) = seen.insert(s.ticket_no, *line) {
             ck.flag(
                 5,
                 "seats.csv",
@@ -462,9 +510,11 @@ fn every_registration_seated_once_or_deferred(
     deferred: &[(u64, Deferred)],
 ) {
     let cands = ck.case.candidates();
-    let mut seated: HashMap<usize, u64> = HashMap::default();
+    // the line each candidate is first seated at
+    let mut seated: Vec<Option<u64>> = vec![None; cands.len()];
     for s in sittings {
-        if let Some(first) = s.candidate.and_then(|c| seated.insert(c, s.line)) {
+        let Some(c) = s.candidate else { continue };
+        if let Some(first) = seated[c].replace(s.line) {
             ck.flag(
                 1,
                 s.file,
@@ -476,14 +526,9 @@ fn every_registration_seated_once_or_deferred(
             );
         }
     }
-    let index: HashMap<&str, usize> = cands
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.candidate_id.as_str(), i))
-        .collect();
-    let mut put_off: HashSet<usize> = HashSet::default();
+    let mut put_off = vec![false; cands.len()];
     for (line, d) in deferred {
-        let Some(&c) = index.get(d.candidate_id.as_str()) else {
+        let Some(&c) = ck.index.candidates.get(d.candidate_id.as_str()) else {
             ck.flag(
                 1,
                 "deferred.csv",
@@ -500,7 +545,7 @@ fn every_registration_seated_once_or_deferred(
                 format!("{} is deferred without a reason", d.candidate_id),
             );
         }
-        if seated.contains_key(&c) {
+        if seated[c].is_some() {
             ck.flag(
                 1,
                 "deferred.csv",
@@ -508,7 +553,7 @@ fn every_registration_seated_once_or_deferred(
                 format!("{} is both seated and deferred", d.candidate_id),
             );
         }
-        if !put_off.insert(c) {
+        if std::mem::replace(&mut put_off[c], true) {
             ck.flag(
                 1,
                 "deferred.csv",
@@ -518,7 +563,7 @@ fn every_registration_seated_once_or_deferred(
         }
     }
     for (c, cand) in cands.iter().enumerate() {
-        if !seated.contains_key(&c) && !put_off.contains(&c) {
+        if seated[c].is_none() && !put_off[c] {
             ck.flag(
                 1,
                 "candidates.csv",
@@ -830,12 +875,11 @@ fn invigilators_suffice(ck: &mut Checker, sittings: &[Sitting], rooms: &[OpenRoo
 
 /// Rule 7: two registrations of the same person never share a slot.
 fn same_person_never_shares_a_slot(ck: &mut Checker, sittings: &[Sitting]) {
-    let mut seen: HashMap<(&str, usize), u64> = HashMap::default();
+    let mut seen: HashMap<(u32, usize), u64> = HashMap::default();
+    seen.reserve(sittings.len());
     for s in sittings {
-        let id = ck.case.candidates()[s.candidate.unwrap()]
-            .id_number
-            .as_str();
-        if let Some(first) = seen.insert((id, s.slot), s.line) {
+        let person = ck.index.persons[s.candidate.unwrap()];
+        if let Some(first) = seen.insert((person, s.slot), s.line) {
             ck.violations.push(Violation {
                 rule: 7,
                 file: s.file.into(),
@@ -849,18 +893,20 @@ fn same_person_never_shares_a_slot(ck: &mut Checker, sittings: &[Sitting]) {
 /// The contract: of two registrations of one person for one paper, the first is the one seated.
 fn duplicates_seat_the_first(ck: &mut Checker, sittings: &[Sitting]) {
     let cands = ck.case.candidates();
-    let mut first: HashMap<(&str, Paper), &str> = HashMap::default();
-    for c in cands {
-        let e = first
-            .entry((c.id_number.as_str(), c.paper()))
-            .or_insert(c.candidate_id.as_str());
-        if c.candidate_id.as_str() < *e {
-            *e = c.candidate_id.as_str();
+    let persons = ck.index.persons.clone(); // 4 bytes a candidate; `ck` flags below
+                                            // (person, paper) → the registration with the smallest candidate_id
+    let mut first: HashMap<(u32, Paper), usize> = HashMap::default();
+    first.reserve(cands.len());
+    for (i, c) in cands.iter().enumerate() {
+        let e = first.entry((persons[i], c.paper())).or_insert(i);
+        if c.candidate_id < cands[*e].candidate_id {
+            *e = i;
         }
     }
     for s in sittings {
-        let c = &cands[s.candidate.unwrap()];
-        let keep = first[&(c.id_number.as_str(), c.paper())];
+        let i = s.candidate.unwrap();
+        let c = &cands[i];
+        let keep = cands[first[&(persons[i], c.paper())]].candidate_id.as_str();
         if keep != c.candidate_id {
             ck.flag(
                 1,
