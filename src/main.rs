@@ -332,13 +332,20 @@ fn cmd_plan(case_dir: &Path, out: &Path, args: &SolveArgs) -> ExitCode {
     let write_clock = std::time::Instant::now();
     let files = planned.plan.files();
     let render = write_clock.elapsed().as_secs_f64();
-    let staged = match plan::stage(out, &files) {
+    let mut staged = match plan::stage(out, &files) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("cannot write {}: {e}", out.display());
             return ExitCode::from(1);
         }
     };
+    if let Some(seats) = &planned.plan.seats {
+        if let Err(e) = staged.add("seats.csv", |f| seats.write(f)) {
+            staged.discard();
+            eprintln!("cannot write {}: {e}", out.display());
+            return ExitCode::from(1);
+        }
+    }
     let written = write_clock.elapsed().as_secs_f64();
     let verify_clock = std::time::Instant::now();
     let violations = verify::verify(&case, &staged.dir);

@@ -36,11 +36,22 @@ pub struct AllocationRow {
 
 /// seats.csv, rendered while the seats are dealt (a million rows are cheaper written once than
 /// kept as rows and written later): the body without its header, in pieces (one per site, in
-/// order), and how many rows it holds.
+/// order), and how many rows it holds. It is written piece by piece, never joined in memory.
 #[derive(Debug, Clone, Default)]
 pub struct SeatsCsv {
     pub rows: usize,
     pub pieces: Vec<Vec<u8>>,
+}
+
+impl SeatsCsv {
+    /// Writes the file: its header line, then the pieces in order.
+    pub fn write(&self, w: &mut impl std::io::Write) -> std::io::Result<()> {
+        w.write_all(&header_line(&SEAT_COLUMNS))?;
+        for piece in &self.pieces {
+            w.write_all(piece)?;
+        }
+        Ok(())
+    }
 }
 
 /// The columns of seats.csv, in order.
@@ -99,35 +110,6 @@ pub struct Plan {
     pub summary: serde_json::Value,
 }
 
-/// Rows per independently rendered piece of a large file.
-const CHUNK: usize = 32_768;
-
-/// Renders `rows` under `header`, each row with `record`. Large files are rendered in pieces
-/// on rayon workers and joined in order: the bytes are those of one sequential writer.
-fn csv_with<T: Sync>(
-    rows: &[T],
-    header: &[&str],
-    record: impl Fn(&mut csv::Writer<Vec<u8>>, &T) + Sync,
-) -> Vec<u8> {
-    use rayon::prelude::*;
-    let piece = |rows: &[T]| {
-        let mut w = csv::WriterBuilder::new()
-            .has_headers(false)
-            .from_writer(Vec::with_capacity(rows.len() * 160));
-        for r in rows {
-            record(&mut w, r);
-        }
-        w.into_inner().expect("writing to memory")
-    };
-    let mut out = header_line(header);
-    let pieces: Vec<Vec<u8>> = rows.par_chunks(CHUNK).map(piece).collect();
-    out.reserve(pieces.iter().map(Vec::len).sum());
-    for p in pieces {
-        out.extend_from_slice(&p);
-    }
-    out
-}
-
 /// A CSV header line.
 fn header_line(header: &[&str]) -> Vec<u8> {
     let mut w = csv::WriterBuilder::new()
@@ -137,14 +119,19 @@ fn header_line(header: &[&str]) -> Vec<u8> {
     w.into_inner().expect("writing to memory")
 }
 
-fn csv_bytes<T: Serialize + Sync>(rows: &[T], header: &[&str]) -> Vec<u8> {
-    csv_with(rows, header, |w, r| {
-        w.serialize(r).expect("writing to memory")
-    })
+fn csv_bytes<T: Serialize>(rows: &[T], header: &[&str]) -> Vec<u8> {
+    let mut w = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(header_line(header));
+    for r in rows {
+        w.serialize(r).expect("writing to memory");
+    }
+    w.into_inner().expect("writing to memory")
 }
 
 impl Plan {
-    /// The plan's files as (name, bytes), in a fixed order.
+    /// The plan's files as (name, bytes), in a fixed order — all but seats.csv, which
+    /// `SeatsCsv::write` writes straight from its pieces.
     pub fn files(&self) -> Vec<(&'static str, Vec<u8>)> {
         let mut files = vec![
             (
@@ -183,14 +170,6 @@ impl Plan {
                 ),
             ),
         ];
-        if let Some(seats) = &self.seats {
-            let mut bytes = header_line(&SEAT_COLUMNS);
-            bytes.reserve(seats.pieces.iter().map(Vec::len).sum());
-            for piece in &seats.pieces {
-                bytes.extend_from_slice(piece);
-            }
-            files.push(("seats.csv", bytes));
-        }
         let mut w = csv::Writer::from_writer(Vec::new());
         if self.seats.is_some() {
             w.write_record([
@@ -322,6 +301,18 @@ impl Staged {
             }
         }
         std::fs::remove_dir_all(&self.dir)
+    }
+
+    /// Adds a file that `write` writes into the staging folder.
+    pub fn add(
+        &mut self,
+        name: &str,
+        write: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
+        let mut file = std::fs::File::create(self.dir.join(name))?;
+        write(&mut file)?;
+        self.names.push(name.to_string());
+        Ok(())
     }
 
     pub fn discard(self) {
