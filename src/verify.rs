@@ -204,25 +204,25 @@ fn read_records(
     file: &str,
     out: &mut Vec<Violation>,
 ) -> Option<(csv::StringRecord, Vec<csv::StringRecord>)> {
-    let cannot = |out: &mut Vec<Violation>, e: csv::Error| {
+    let cannot = |out: &mut Vec<Violation>, what: &str, e: csv::Error| {
         out.push(Violation {
             rule: 0,
             file: file.into(),
             line: e.position().map(|p| p.line()),
-            message: format!("cannot read: {e}"),
+            message: format!("cannot {what}: {e}"),
         });
     };
     let mut reader = match csv::Reader::from_path(dir.join(file)) {
         Ok(r) => r,
         Err(e) => {
-            cannot(out, e);
+            cannot(out, "read", e);
             return None;
         }
     };
     let headers = match reader.headers() {
         Ok(h) => h.clone(),
         Err(e) => {
-            cannot(out, e);
+            cannot(out, "read", e);
             return None;
         }
     };
@@ -230,7 +230,7 @@ fn read_records(
     for r in reader.records() {
         match r {
             Ok(record) => records.push(record),
-            Err(e) => cannot(out, e),
+            Err(e) => cannot(out, "parse", e),
         }
     }
     Some((headers, records))

@@ -283,6 +283,28 @@ fn verify_catches_a_tampered_plan() {
 }
 
 #[test]
+fn verify_reports_unreadable_seat_rows_with_their_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut t = Tiny::default();
+    t.add(1, 3, "长沙市", "甲职业", 3, "I1");
+    let case = t.write(&dir.path().join("case"));
+    let plan = plan_ok(&case, dir.path());
+    let seats = std::fs::read_to_string(plan.join("seats.csv")).unwrap();
+    let mut lines: Vec<String> = seats.lines().map(str::to_string).collect();
+    // line 3 loses its last field; line 4's seat is not a number
+    lines[2] = lines[2].rsplit_once(',').unwrap().0.to_string();
+    lines[3] = format!("{},x", lines[3].rsplit_once(',').unwrap().0);
+    std::fs::write(plan.join("seats.csv"), lines.join("\n") + "\n").unwrap();
+    let o = run(&["verify", case.to_str().unwrap(), plan.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(out.contains("rule 0: seats.csv:3: cannot parse"), "{out}");
+    assert!(out.contains("rule 0: seats.csv:4: cannot parse"), "{out}");
+    // the unreadable rows seat nobody
+    assert!(out.contains("is neither seated nor deferred"), "{out}");
+}
+
+#[test]
 fn the_reference_case_plans_verifies_and_is_byte_identical_across_threads() {
     let dir = tempfile::tempdir().unwrap();
     let case = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/hunan");
