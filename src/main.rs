@@ -19,7 +19,7 @@ struct Cli {
 
 #[derive(Args, Clone)]
 struct SolveArgs {
-    /// Solver wall clock per model, in seconds (default 120).
+    /// Solver wall clock per model, in seconds (default 30).
     #[arg(long, value_name = "SECONDS")]
     time_limit: Option<f64>,
     /// Relative MIP gap to stop at (default 0.0001; 0 proves optimality).
@@ -405,7 +405,7 @@ fn cmd_compare(case_dir: &Path, args: &SolveArgs) -> ExitCode {
         }
         return ExitCode::from(1);
     };
-    let limit = settings.time_limit.unwrap_or(120.0);
+    let limit = settings.time_limit.unwrap_or(solve::DEFAULT_TIME_LIMIT);
     let clock = std::time::Instant::now();
     let ours = match planner::plan_case(&case, &settings, None) {
         Ok(p) => p,
