@@ -36,10 +36,9 @@ pub struct AllocationRow {
 
 /// seats.csv, rendered while the seats are dealt (a million rows are cheaper written once than
 /// kept as rows and written later): the body without its header, in pieces (one per site, in
-/// order), and how many rows it holds. It is written piece by piece, never joined in memory.
+/// order). It is written piece by piece, never joined in memory.
 #[derive(Debug, Clone, Default)]
 pub struct SeatsCsv {
-    pub rows: usize,
     pub pieces: Vec<Vec<u8>>,
 }
 

@@ -43,90 +43,111 @@ pub fn ticket_no(out: &mut String, prefix: &str, seat: u32) {
 struct Site {
     /// seats.csv rows, rendered (no header).
     seats: Vec<u8>,
-    rows: usize,
     rooms: Vec<RoomRow>,
     /// (room, paper, home, candidates) per room and group placed there.
     placed: Vec<(usize, usize, usize, u32)>,
 }
 
-/// Turns a solution into the plan's rows (without the summary, which `plan` adds).
-///
-/// Sites are independent once each flow knows where its group's members start (a prefix sum in
-/// site order), so they are laid out and rendered on rayon workers and joined in site order:
-/// the bytes do not depend on the number of threads.
-pub fn deal(case: &Case, sol: &Solution) -> Plan {
-    use rayon::prelude::*;
+/// A site's flows, each with the position of its first member in its group: each group's
+/// members are dealt across its flows in site order, then flow order (paper, home, group).
+type SiteFlows = ((usize, usize), Vec<(usize, usize)>);
+
+/// The sites (slot, institution) in order, with their flows and where each flow's members start.
+fn sites(sol: &Solution) -> Vec<SiteFlows> {
     let pb = &sol.problem;
-    let with_seats = case.has_candidates();
-    let mut by_site: BTreeMap<(usize, usize), Vec<usize>> = BTreeMap::new(); // (slot, inst) → flows
-    for (k, f) in sol.routing.flows.iter().enumerate() {
+    let flows = &sol.routing.flows;
+    let mut by_site: BTreeMap<(usize, usize), Vec<usize>> = BTreeMap::new();
+    for (k, f) in flows.iter().enumerate() {
         by_site.entry((f.slot, f.institution)).or_default().push(k);
     }
-    // each group's members are dealt across its flows in site order, then flow order: a flow's
-    // first member is the group's count so far
     let mut cursor = vec![0usize; pb.groups.len()];
-    let sites: Vec<((usize, usize), Vec<(usize, usize)>)> = by_site
+    by_site
         .into_iter()
-        .map(|(site, mut flows)| {
-            flows.sort_by_key(|&k| {
-                let g = &pb.groups[sol.routing.flows[k].group];
-                (g.paper, g.home, sol.routing.flows[k].group)
+        .map(|(site, mut ks)| {
+            ks.sort_by_key(|&k| {
+                let g = &pb.groups[flows[k].group];
+                (g.paper, g.home, flows[k].group)
             });
-            let flows = flows
+            let starts = ks
                 .into_iter()
                 .map(|k| {
-                    let f = &sol.routing.flows[k];
-                    let first = cursor[f.group];
-                    cursor[f.group] += f.count as usize;
+                    let first = cursor[flows[k].group];
+                    cursor[flows[k].group] += flows[k].count as usize;
                     (k, first)
                 })
                 .collect();
-            (site, flows)
+            (site, starts)
         })
-        .collect();
-    let mut room_pos: Vec<usize> = vec![0; case.rooms.len()];
-    let mut counts = vec![0usize; case.institutions.len()];
-    for (r, room) in case.rooms.iter().enumerate() {
-        room_pos[r] = counts[room.institution];
-        counts[room.institution] += 1;
+        .collect()
+}
+
+/// What dealing any site needs, prepared once.
+struct Dealer<'s> {
+    case: &'s Case,
+    sol: &'s Solution,
+    with_seats: bool,
+    /// Each room's position among its institution's rooms (for ticket numbers).
+    room_pos: Vec<usize>,
+    /// Date, start and end of each slot, formatted once.
+    slot_text: Vec<(String, String, String)>,
+}
+
+impl<'s> Dealer<'s> {
+    fn new(case: &'s Case, sol: &'s Solution) -> Dealer<'s> {
+        let mut room_pos: Vec<usize> = vec![0; case.rooms.len()];
+        let mut counts = vec![0usize; case.institutions.len()];
+        for (r, room) in case.rooms.iter().enumerate() {
+            room_pos[r] = counts[room.institution];
+            counts[room.institution] += 1;
+        }
+        let slot_text = case
+            .sessions
+            .iter()
+            .map(|s| {
+                (
+                    s.date.to_string(),
+                    s.start.format("%H:%M").to_string(),
+                    s.end.format("%H:%M").to_string(),
+                )
+            })
+            .collect();
+        Dealer {
+            case,
+            sol,
+            with_seats: case.has_candidates(),
+            room_pos,
+            slot_text,
+        }
     }
-    // date, start and end of each slot, formatted once
-    let slot_text: Vec<(String, String, String)> = case
-        .sessions
-        .iter()
-        .map(|s| {
-            (
-                s.date.to_string(),
-                s.start.format("%H:%M").to_string(),
-                s.end.format("%H:%M").to_string(),
-            )
-        })
-        .collect();
-    let deal_site = |&((slot, inst), ref flows): &((usize, usize), Vec<(usize, usize)>)| {
-        let load: u32 = flows.iter().map(|&(k, _)| sol.routing.flows[k].count).sum();
+
+    /// Opens the fewest, largest rooms for the site's load and fills them flow by flow, room
+    /// by room, rendering a seats.csv row per candidate.
+    fn site(&self, &((slot, inst), ref flows): &SiteFlows) -> Site {
+        let (case, pb) = (self.case, &self.sol.problem);
+        let load: u32 = flows
+            .iter()
+            .map(|&(k, _)| self.sol.routing.flows[k].count)
+            .sum();
         let layout = pb.venues[inst]
             .layout(case, load)
             .expect("routing never exceeds an institution's capacity");
-        let mut out = Site {
-            seats: Vec::new(),
-            rows: 0,
-            rooms: Vec::with_capacity(layout.len()),
-            placed: Vec::new(),
+        let capacity = if self.with_seats {
+            load as usize * 200
+        } else {
+            0
         };
         let mut w = csv::WriterBuilder::new()
             .has_headers(false)
-            .from_writer(Vec::with_capacity(if with_seats {
-                load as usize * 200
-            } else {
-                0
-            }));
+            .from_writer(Vec::with_capacity(capacity));
+        let mut placed = Vec::new();
+        // (room, seats to fill, seats filled)
         let mut open: Vec<(usize, u32, u32)> = layout.iter().map(|&(r, n, _)| (r, n, 0)).collect();
         let mut current = 0;
         let institution = &case.institutions[inst];
         let venue_prefecture = case.prefectures[institution.prefecture].name.as_str();
-        let (date, start, end) = &slot_text[slot];
+        let (date, start, end) = &self.slot_text[slot];
         for &(k, first) in flows {
-            let flow = sol.routing.flows[k];
+            let flow = self.sol.routing.flows[k];
             let group = &pb.groups[flow.group];
             let paper = pb.papers[group.paper];
             let occupation = &case.occupations[paper.occupation];
@@ -144,11 +165,11 @@ pub fn deal(case: &Case, sol: &Solution) -> Plan {
                 let first_seat = *used + 1;
                 *used += take;
                 left -= take;
-                out.placed.push((room, group.paper, group.home, take));
-                if !with_seats {
+                placed.push((room, group.paper, group.home, take));
+                if !self.with_seats {
                     continue;
                 }
-                let prefix = ticket_prefix(case, inst, slot, room_pos[room]);
+                let prefix = ticket_prefix(case, inst, slot, self.room_pos[room]);
                 let room_id = case.rooms[room].room_id.as_str();
                 let mut ticket = String::with_capacity(prefix.len() + 3);
                 for seat in first_seat..first_seat + take {
@@ -176,13 +197,12 @@ pub fn deal(case: &Case, sol: &Solution) -> Plan {
                         seat_text.format(seat),
                     ])
                     .expect("writing to memory");
-                    out.rows += 1;
                 }
             }
         }
-        out.seats = w.into_inner().expect("writing to memory");
-        for &(room, n, invigilators) in &layout {
-            out.rooms.push(RoomRow {
+        let rooms = layout
+            .iter()
+            .map(|&(room, n, invigilators)| RoomRow {
                 date: date.clone(),
                 start: start.clone(),
                 institution_id: institution.id.clone(),
@@ -190,11 +210,28 @@ pub fn deal(case: &Case, sol: &Solution) -> Plan {
                 seats: case.rooms[room].seats,
                 seated: n,
                 invigilators,
-            });
+            })
+            .collect();
+        Site {
+            seats: w.into_inner().expect("writing to memory"),
+            rooms,
+            placed,
         }
-        out
-    };
-    let dealt: Vec<Site> = sites.par_iter().map(deal_site).collect();
+    }
+}
+
+/// Turns a solution into the plan's rows (without the summary, which `plan` adds).
+///
+/// Sites are independent once each flow knows where its group's members start (`sites`), so
+/// they are dealt and rendered on rayon workers and joined in site order: the bytes do not
+/// depend on the number of threads.
+pub fn deal(case: &Case, sol: &Solution) -> Plan {
+    use rayon::prelude::*;
+    let pb = &sol.problem;
+    let with_seats = case.has_candidates();
+    let sites = sites(sol);
+    let dealer = Dealer::new(case, sol);
+    let dealt: Vec<Site> = sites.par_iter().map(|s| dealer.site(s)).collect();
 
     let mut allocation: BTreeMap<(usize, usize, usize, usize, usize), u32> = BTreeMap::new();
     let mut sittings: BTreeMap<(usize, usize), (u32, BTreeSet<usize>, BTreeSet<usize>)> =
@@ -212,7 +249,6 @@ pub fn deal(case: &Case, sol: &Solution) -> Plan {
             s.2.insert(room);
         }
         rooms.extend(site.rooms);
-        seats.rows += site.rows;
         seats.pieces.push(site.seats);
     }
     let session = |slot: usize| {
