@@ -13,6 +13,7 @@ pub mod diag;
 pub mod generate;
 pub mod plan;
 pub mod planner;
+pub mod progress;
 pub mod seat;
 pub mod solve;
 pub mod validate;

@@ -2,7 +2,7 @@
 
 use clap::{Args, Parser, Subcommand};
 use exam_planner::diag::Severity;
-use exam_planner::{generate, plan, planner, solve, validate, verify, vet, whatif};
+use exam_planner::{generate, plan, planner, progress, solve, validate, verify, vet, whatif};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -322,19 +322,23 @@ fn cmd_plan(case_dir: &Path, out: &Path, args: &SolveArgs) -> ExitCode {
         case.registration_count(),
         clock.elapsed().as_secs_f64()
     );
+    progress::start();
     let planned = match pool.install(|| planner::plan_case(&case, &settings, None)) {
         Ok(p) => p,
         Err(e) => {
+            progress::finish();
             eprintln!("no plan could be found: {e}");
             return ExitCode::from(3);
         }
     };
+    progress::stage("writing the plan folder");
     let write_clock = std::time::Instant::now();
     let files = planned.plan.files();
     let render = write_clock.elapsed().as_secs_f64();
     let mut staged = match plan::stage(out, &files) {
         Ok(s) => s,
         Err(e) => {
+            progress::finish();
             eprintln!("cannot write {}: {e}", out.display());
             return ExitCode::from(1);
         }
@@ -342,14 +346,17 @@ fn cmd_plan(case_dir: &Path, out: &Path, args: &SolveArgs) -> ExitCode {
     if let Some(seats) = &planned.plan.seats {
         if let Err(e) = staged.add("seats.csv", |f| seats.write(f)) {
             staged.discard();
+            progress::finish();
             eprintln!("cannot write {}: {e}", out.display());
             return ExitCode::from(1);
         }
     }
     let written = write_clock.elapsed().as_secs_f64();
+    progress::stage("verifying the written plan");
     let verify_clock = std::time::Instant::now();
     let violations = verify::verify(&case, &staged.dir);
     let verified = verify_clock.elapsed().as_secs_f64();
+    progress::finish();
     if !violations.is_empty() {
         for v in violations.iter().take(50) {
             eprintln!("{v}");

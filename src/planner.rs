@@ -3,7 +3,7 @@
 use crate::case::Case;
 use crate::plan::Plan;
 use crate::solve::{self, Settings, Solution, SolveError, StageResult, Timetable};
-use crate::{seat, vet};
+use crate::{progress, seat, vet};
 use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Instant;
@@ -21,12 +21,14 @@ pub fn plan_case(
     warm: Option<&Timetable>,
 ) -> Result<Planned, SolveError> {
     let clock = Instant::now();
+    progress::stage("grouping registrations");
     let eligible = vet::eligible(case);
     let problem = solve::problem::build(case, &eligible);
     let prepare = clock.elapsed().as_secs_f64();
     let mut solution = solve::solve(case, problem, settings, warm)?;
     solution.timings.insert(0, ("groups", prepare));
     let clock = Instant::now();
+    progress::stage("dealing seats");
     let mut plan = seat::deal(case, &solution);
     solution
         .timings

@@ -113,6 +113,7 @@ pub fn solve(
     timings.push(("timetable", clock.elapsed().as_secs_f64()));
 
     let clock = Instant::now();
+    crate::progress::stage("routing every slot");
     let registrations = problem.registrations();
     let (sizes, mut deferred, problem) = defer_conflicts(case, problem, &outcome.timetable);
     let routing = routing::route(&problem, case, &outcome.timetable, &sizes)?;

@@ -536,6 +536,13 @@ pub fn greedy(pb: &Problem, case: &Case) -> Timetable {
         .collect()
 }
 
+/// " (at most N s)" for progress messages.
+fn limit_text(settings: &Settings) -> String {
+    settings
+        .time_limit
+        .map_or(String::new(), |t| format!(" (at most {t:.0} s)"))
+}
+
 fn limits(settings: &Settings, integral: bool) -> Limits {
     Limits {
         time_limit: settings.time_limit,
@@ -724,6 +731,7 @@ pub fn solve(
     let allowed = allowed_slots(pb, case);
     // every model built here has the same columns, so one layout serves all starts
     let clock = std::time::Instant::now();
+    crate::progress::stage("building the timetable model and its start");
     let (stage1_model, stage1_objective, cols) = build(pb, case, &allowed, Objective::Deferred);
     super::trace(|| {
         format!(
@@ -769,6 +777,10 @@ pub fn solve(
         };
         (r, start.values.clone())
     } else {
+        crate::progress::stage(format!(
+            "fewest deferred: HiGHS MIP{}",
+            limit_text(settings)
+        ));
         let solved = stage1_model.minimise(
             stage1_objective,
             limits(settings, true),
@@ -840,6 +852,7 @@ pub fn solve(
         };
         (r, first.clone())
     } else {
+        crate::progress::stage(format!("least travel: HiGHS MIP{}", limit_text(settings)));
         let solved = m.minimise(obj, limits(settings, integral_km(pb)), Some(first))?;
         let r = StageResult {
             value: solved.objective,
