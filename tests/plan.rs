@@ -283,6 +283,27 @@ fn verify_catches_a_tampered_plan() {
 }
 
 #[test]
+fn the_time_limit_defaults_to_30_seconds_per_model_and_can_be_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut t = Tiny::default();
+    t.add(1, 3, "长沙市", "甲职业", 3, "I1");
+    let case = t.write(&dir.path().join("case"));
+    let plan = plan_ok(&case, dir.path());
+    assert_eq!(summary(&plan)["settings"]["time_limit_seconds"], 30.0);
+    let out = dir.path().join("plan5");
+    let o = run(&[
+        "plan",
+        case.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--time-limit",
+        "5",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(summary(&out)["settings"]["time_limit_seconds"], 5.0);
+}
+
+#[test]
 fn verify_reports_unreadable_seat_rows_with_their_line() {
     let dir = tempfile::tempdir().unwrap();
     let mut t = Tiny::default();
