@@ -116,7 +116,12 @@ pub fn solve(
     crate::progress::stage("routing every slot");
     let registrations = problem.registrations();
     let (sizes, mut deferred, problem) = defer_conflicts(case, problem, &outcome.timetable);
-    let routing = routing::route(&problem, case, &outcome.timetable, &sizes)?;
+    // the start's routing, when the timetable and the sizes it routed are unchanged, is the
+    // same LP solution (routing is deterministic): no need to solve it twice
+    let routing = match outcome.routed {
+        Some((routed_sizes, routing)) if routed_sizes == sizes => routing,
+        _ => routing::route(&problem, case, &outcome.timetable, &sizes)?,
+    };
     timings.push(("routing", clock.elapsed().as_secs_f64()));
 
     let mut problem = problem;

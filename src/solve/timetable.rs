@@ -12,6 +12,7 @@
 
 use super::highs::{Limits, Model, Reached, SolveError};
 use super::problem::Problem;
+use super::routing::Routing;
 use crate::case::Case;
 use good_lp::{variable, Expression, Variable};
 use std::collections::BTreeMap;
@@ -36,6 +37,9 @@ pub struct Outcome {
     pub timetable: Timetable,
     pub deferred: StageResult,
     pub travel: StageResult,
+    /// The routing of `timetable` when a start already computed it, with the group sizes it
+    /// routed: the final routing reuses it when its sizes are the same.
+    pub routed: Option<(Vec<u32>, Routing)>,
 }
 
 /// Settings for the timetable stages.
@@ -558,6 +562,9 @@ struct Start {
     deferred: f64,
     travel: f64,
     values: Vec<f64>,
+    /// What the routing LPs routed (group sizes after clashes) and their result.
+    sizes: Vec<u32>,
+    routing: Routing,
 }
 
 /// Evaluates a timetable exactly and turns it into a complete start for the MIPs: with the
@@ -645,6 +652,8 @@ fn evaluate(pb: &Problem, case: &Case, cols: &Cols, tt: &Timetable) -> Result<St
         deferred,
         travel,
         values,
+        sizes,
+        routing,
     })
 }
 
@@ -756,7 +765,13 @@ pub fn solve(
             }
         }
     }
-    let start = best;
+    let mut start = best;
+    // timetables already routed, for the final routing to reuse
+    let mut routed_before = vec![(
+        start.timetable.clone(),
+        std::mem::take(&mut start.sizes),
+        std::mem::take(&mut start.routing),
+    )];
     super::trace(|| {
         format!(
             "start: deferred {} travel {} (of {evaluated} start(s))",
@@ -826,7 +841,12 @@ pub fn solve(
     };
     let stage1_timetable = read_timetable(&cols, &stage1_values);
     if deferred.mip && stage1_timetable != start.timetable {
-        let routed = evaluate(pb, case, &cols, &stage1_timetable)?;
+        let mut routed = evaluate(pb, case, &cols, &stage1_timetable)?;
+        routed_before.push((
+            routed.timetable.clone(),
+            std::mem::take(&mut routed.sizes),
+            std::mem::take(&mut routed.routing),
+        ));
         let (_, travel_now) = measure(pb, &cols, &first);
         super::trace(|| {
             format!(
@@ -870,9 +890,15 @@ pub fn solve(
         });
         (r, round_near_integers(solved.values))
     };
+    let timetable = read_timetable(&cols, &values);
+    let routed = routed_before
+        .into_iter()
+        .find(|r| r.0 == timetable)
+        .map(|r| (r.1, r.2));
     Ok(Outcome {
-        timetable: read_timetable(&cols, &values),
+        timetable,
         deferred,
         travel,
+        routed,
     })
 }
