@@ -192,20 +192,34 @@ fn defer_conflicts(
         .iter()
         .any(|g| g.members.is_empty() && g.n > 0);
     if !counted {
-        // registration → group
-        let mut regs: Vec<(usize, usize)> = Vec::new();
-        for (g, group) in problem.groups.iter().enumerate() {
+        // Only persons with several registrations can clash. Their registrations, person by
+        // person and in candidate_id order within a person, keep their slots while free.
+        let mut held: HashMap<&str, u32> = HashMap::default();
+        for group in &problem.groups {
             for &c in &group.members {
-                regs.push((c, g));
+                *held.entry(cands[c].id_number.as_str()).or_default() += 1;
             }
         }
-        regs.sort_by(|a, b| cands[a.0].candidate_id.cmp(&cands[b.0].candidate_id));
-        let mut taken: HashMap<&str, Vec<(usize, usize)>> = HashMap::default(); // person → (slot, paper)
+        let mut regs: Vec<(usize, usize)> = Vec::new(); // (registration, group)
+        for (g, group) in problem.groups.iter().enumerate() {
+            for &c in &group.members {
+                if held[cands[c].id_number.as_str()] > 1 {
+                    regs.push((c, g));
+                }
+            }
+        }
+        regs.sort_by(|a, b| {
+            let (x, y) = (&cands[a.0], &cands[b.0]);
+            (&x.id_number, &x.candidate_id).cmp(&(&y.id_number, &y.candidate_id))
+        });
         let mut drop: Vec<Vec<usize>> = vec![Vec::new(); problem.groups.len()];
-        for (c, g) in regs {
+        let mut taken: Vec<(usize, usize)> = Vec::new(); // this person's (slot, paper)
+        for (k, &(c, g)) in regs.iter().enumerate() {
+            if k > 0 && cands[regs[k - 1].0].id_number != cands[c].id_number {
+                taken.clear();
+            }
             let p = problem.groups[g].paper;
-            let person = taken.entry(cands[c].id_number.as_str()).or_default();
-            if let Some(&(_, other)) = person.iter().find(|(t, _)| tt[p].contains(t)) {
+            if let Some(&(_, other)) = taken.iter().find(|(t, _)| tt[p].contains(t)) {
                 deferred.push(Deferral {
                     candidate: Some(c),
                     home: problem.groups[g].home,
@@ -217,9 +231,13 @@ fn defer_conflicts(
                 });
                 drop[g].push(c);
             } else {
-                person.extend(tt[p].iter().map(|&t| (t, p)));
+                taken.extend(tt[p].iter().map(|&t| (t, p)));
             }
         }
+        deferred.sort_by(|a, b| {
+            let id = |d: &Deferral| d.candidate.map(|c| cands[c].candidate_id.as_str());
+            id(a).cmp(&id(b))
+        });
         for (g, gone) in drop.into_iter().enumerate() {
             if !gone.is_empty() {
                 problem.groups[g].members.retain(|c| !gone.contains(c));
