@@ -17,7 +17,6 @@ pub use routing::{Flow, Routing, SeatValue};
 pub use timetable::{StageResult, Timetable};
 
 use crate::case::Case;
-use rustc_hash::FxHashMap as HashMap;
 use std::time::Instant;
 
 /// Prints a line about the solver's progress on stderr when `EXAM_PLANNER_DEBUG` is set
@@ -192,46 +191,26 @@ fn defer_conflicts(
         .iter()
         .any(|g| g.members.is_empty() && g.n > 0);
     if !counted {
-        // Only persons with several registrations can clash. Their registrations, person by
-        // person and in candidate_id order within a person, keep their slots while free.
-        let mut held: HashMap<&str, u32> = HashMap::default();
-        for group in &problem.groups {
-            for &c in &group.members {
-                *held.entry(cands[c].id_number.as_str()).or_default() += 1;
-            }
-        }
-        let mut regs: Vec<(usize, usize)> = Vec::new(); // (registration, group)
-        for (g, group) in problem.groups.iter().enumerate() {
-            for &c in &group.members {
-                if held[cands[c].id_number.as_str()] > 1 {
-                    regs.push((c, g));
-                }
-            }
-        }
-        regs.sort_by(|a, b| {
-            let (x, y) = (&cands[a.0], &cands[b.0]);
-            (&x.id_number, &x.candidate_id).cmp(&(&y.id_number, &y.candidate_id))
-        });
+        // each person's registrations, in candidate_id order, keep their slots while free
         let mut drop: Vec<Vec<usize>> = vec![Vec::new(); problem.groups.len()];
-        let mut taken: Vec<(usize, usize)> = Vec::new(); // this person's (slot, paper)
-        for (k, &(c, g)) in regs.iter().enumerate() {
-            if k > 0 && cands[regs[k - 1].0].id_number != cands[c].id_number {
-                taken.clear();
-            }
-            let p = problem.groups[g].paper;
-            if let Some(&(_, other)) = taken.iter().find(|(t, _)| tt[p].contains(t)) {
-                deferred.push(Deferral {
-                    candidate: Some(c),
-                    home: problem.groups[g].home,
-                    paper: problem.papers[p],
-                    count: 1,
-                    reason: Reason::Conflict {
-                        other: labels[other].clone(),
-                    },
-                });
-                drop[g].push(c);
-            } else {
-                taken.extend(tt[p].iter().map(|&t| (t, p)));
+        for regs in problem::persons_with_several(case, &problem.groups) {
+            let mut taken: Vec<(usize, usize)> = Vec::new(); // this person's (slot, paper)
+            for (c, g) in regs {
+                let p = problem.groups[g].paper;
+                if let Some(&(_, other)) = taken.iter().find(|(t, _)| tt[p].contains(t)) {
+                    deferred.push(Deferral {
+                        candidate: Some(c),
+                        home: problem.groups[g].home,
+                        paper: problem.papers[p],
+                        count: 1,
+                        reason: Reason::Conflict {
+                            other: labels[other].clone(),
+                        },
+                    });
+                    drop[g].push(c);
+                } else {
+                    taken.extend(tt[p].iter().map(|&t| (t, p)));
+                }
             }
         }
         deferred.sort_by(|a, b| {

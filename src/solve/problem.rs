@@ -330,23 +330,39 @@ pub fn build(case: &Case, eligible: &[bool]) -> Problem {
     }
 }
 
-/// Pairs of planned papers that share registered persons, with how many.
-fn conflicts(case: &Case, groups: &[Group]) -> Vec<Conflict> {
+/// The registrations of every person holding more than one (the only ones that can clash), as
+/// one run of (candidate, group) per person, in candidate_id order within the run; persons in
+/// id_number order.
+pub fn persons_with_several(case: &Case, groups: &[Group]) -> Vec<Vec<(usize, usize)>> {
     let cands = case.candidates();
-    // person → (candidate_id, group) of each registration
-    let mut regs_of: HashMap<&str, Vec<(&str, usize)>> = HashMap::default();
-    for (g, group) in groups.iter().enumerate() {
+    let mut held: HashMap<&str, u32> = HashMap::default();
+    for group in groups {
         for &c in &group.members {
-            regs_of
-                .entry(cands[c].id_number.as_str())
-                .or_default()
-                .push((cands[c].candidate_id.as_str(), g));
+            *held.entry(cands[c].id_number.as_str()).or_default() += 1;
         }
     }
+    let mut regs: Vec<(usize, usize)> = Vec::new();
+    for (g, group) in groups.iter().enumerate() {
+        for &c in &group.members {
+            if held[cands[c].id_number.as_str()] > 1 {
+                regs.push((c, g));
+            }
+        }
+    }
+    regs.sort_by(|a, b| {
+        let (x, y) = (&cands[a.0], &cands[b.0]);
+        (&x.id_number, &x.candidate_id).cmp(&(&y.id_number, &y.candidate_id))
+    });
+    regs.chunk_by(|a, b| cands[a.0].id_number == cands[b.0].id_number)
+        .map(<[_]>::to_vec)
+        .collect()
+}
+
+/// Pairs of planned papers that share registered persons, with how many.
+fn conflicts(case: &Case, groups: &[Group]) -> Vec<Conflict> {
     // (paper, paper) → group of the registration a clash defers → persons
     let mut pairs: BTreeMap<(usize, usize), BTreeMap<usize, u32>> = BTreeMap::new();
-    for regs in regs_of.values_mut().filter(|r| r.len() > 1) {
-        regs.sort_unstable();
+    for regs in persons_with_several(case, groups) {
         for (i, &(_, first)) in regs.iter().enumerate() {
             for &(_, later) in &regs[i + 1..] {
                 let (a, b) = (groups[first].paper, groups[later].paper);
