@@ -271,13 +271,16 @@ pub fn stage(out: &Path, files: &[(&str, Vec<u8>)]) -> std::io::Result<Staged> {
         std::fs::remove_dir_all(&dir)?;
     }
     std::fs::create_dir(&dir)?;
-    let staged = Staged {
+    let mut staged = Staged {
         dir,
         out: out.to_path_buf(),
-        names: files.iter().map(|f| f.0.to_string()).collect(),
+        names: Vec::new(),
     };
     for (name, bytes) in files {
-        std::fs::write(staged.dir.join(name), bytes)?;
+        if let Err(e) = staged.add(name, |f| std::io::Write::write_all(f, bytes)) {
+            staged.discard();
+            return Err(e);
+        }
     }
     Ok(staged)
 }
