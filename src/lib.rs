@@ -16,6 +16,8 @@ pub mod planner;
 pub mod progress;
 pub mod seat;
 pub mod solve;
+pub mod staging;
+pub mod summary;
 pub mod validate;
 pub mod verify;
 pub mod vet;

@@ -2,7 +2,7 @@
 
 use clap::{Args, Parser, Subcommand};
 use exam_planner::diag::Severity;
-use exam_planner::{generate, plan, planner, progress, solve, validate, verify, vet, whatif};
+use exam_planner::{generate, planner, progress, solve, validate, verify, vet, whatif};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -175,8 +175,20 @@ fn main() -> ExitCode {
                 settings,
                 threads: pool.current_num_threads(),
             };
+            progress::start();
+            progress::catch_interrupts();
             match pool.install(|| whatif::run(&case, &request, &out)) {
-                Ok(()) => ExitCode::SUCCESS,
+                Ok(report) => {
+                    println!("{}", report.story);
+                    eprintln!(
+                        "{} scenario(s) in {:.1} s on {} worker(s); written to {}",
+                        report.scenarios,
+                        report.wall_seconds,
+                        request.threads,
+                        out.display()
+                    );
+                    ExitCode::SUCCESS
+                }
                 Err(whatif::Error::Usage(m)) => usage(&m),
                 Err(whatif::Error::Case(m)) => {
                     eprintln!("{m}");
@@ -269,22 +281,11 @@ fn cmd_vet(case_dir: &Path, out: Option<&Path>) -> ExitCode {
     let report = vet::report(&case);
     print!("{}", report.table);
     if let Some(out) = out {
-        let files = vec![
-            ("vetting.csv", report.vetting_csv),
-            ("coverage.csv", report.coverage_csv),
-        ];
-        let staged = match plan::stage(out, &files) {
-            Ok(s) => s,
-            Err(e) => {
-                eprintln!("cannot write {}: {e}", out.display());
-                return ExitCode::from(1);
-            }
-        };
-        if let Err(e) = staged.commit(&["vetting.csv", "coverage.csv"]) {
+        if let Err(e) = report.write(out) {
             eprintln!("cannot write {}: {e}", out.display());
             return ExitCode::from(1);
         }
-        eprintln!("wrote vetting.csv and coverage.csv to {}", out.display());
+        eprintln!("wrote {} to {}", vet::FILES.join(" and "), out.display());
     }
     ExitCode::SUCCESS
 }
@@ -331,51 +332,32 @@ fn cmd_plan(case_dir: &Path, out: &Path, args: &SolveArgs) -> ExitCode {
             return ExitCode::from(3);
         }
     };
-    progress::stage("writing the plan folder");
-    let write_clock = std::time::Instant::now();
-    let files = planned.plan.files();
-    let render = write_clock.elapsed().as_secs_f64();
-    let mut staged = match plan::stage(out, &files) {
-        Ok(s) => s,
+    let written = planner::write(&case, &planned, out);
+    progress::finish();
+    let written = match written {
+        Ok(w) => w,
+        Err(planner::WriteError::Unverified(violations)) => {
+            for v in violations.iter().take(50) {
+                eprintln!("{v}");
+            }
+            eprintln!("internal error: the plan failed its own verification ({} violation(s)); nothing written", violations.len());
+            return ExitCode::from(3);
+        }
         Err(e) => {
-            progress::finish();
-            eprintln!("cannot write {}: {e}", out.display());
+            eprintln!("{e}; nothing written");
             return ExitCode::from(1);
         }
     };
-    if let Some(seats) = &planned.plan.seats {
-        if let Err(e) = staged.add("seats.csv", |f| seats.write(f)) {
-            staged.discard();
-            progress::finish();
-            eprintln!("cannot write {}: {e}", out.display());
-            return ExitCode::from(1);
-        }
-    }
-    let written = write_clock.elapsed().as_secs_f64();
-    progress::stage("verifying the written plan");
-    let verify_clock = std::time::Instant::now();
-    let violations = verify::verify(&case, &staged.dir);
-    let verified = verify_clock.elapsed().as_secs_f64();
-    progress::finish();
-    if !violations.is_empty() {
-        for v in violations.iter().take(50) {
-            eprintln!("{v}");
-        }
-        staged.discard();
-        eprintln!("internal error: the plan failed its own verification ({} violation(s)); nothing written", violations.len());
-        return ExitCode::from(3);
-    }
-    if let Err(e) = staged.commit(&plan::PLAN_FILES) {
-        eprintln!("cannot write {}: {e}", out.display());
-        return ExitCode::from(1);
-    }
     for (stage, secs) in &planned.solution.timings {
         eprintln!("  {stage:<10} {secs:>8.2} s");
     }
-    eprintln!("  write      {written:>8.2} s ({render:.2} s rendering CSV)");
-    eprintln!("  verify     {verified:>8.2} s");
+    eprintln!(
+        "  write      {:>8.2} s ({:.2} s rendering CSV)",
+        written.write_seconds, written.render_seconds
+    );
+    eprintln!("  verify     {:>8.2} s", written.verify_seconds);
     eprintln!("  total      {:>8.2} s", clock.elapsed().as_secs_f64());
-    println!("{}", planner::describe(&planned.plan.summary));
+    println!("{}", planned.stats.describe());
     println!("plan written to {} and verified", out.display());
     ExitCode::SUCCESS
 }
@@ -422,7 +404,7 @@ fn cmd_compare(case_dir: &Path, args: &SolveArgs) -> ExitCode {
         }
     };
     let ours_seconds = clock.elapsed().as_secs_f64();
-    let s = &ours.plan.summary;
+    let s = &ours.stats;
     let eligible = vet::eligible(&case);
     let problem = solve::problem::build(&case, &eligible);
     let mono = match solve::monolithic::solve(&problem, &case, limit, settings.gap) {
@@ -441,11 +423,11 @@ fn cmd_compare(case_dir: &Path, args: &SolveArgs) -> ExitCode {
     println!(
         "{:<14} {:>10} {:>10.0} {:>12} {:>12} {:>9} {:>9.2}",
         "exam-planner",
-        opt(s["deferred"].as_f64()),
-        s["objectives"]["deferred"]["bound"].as_f64().unwrap_or(0.0),
-        opt(s["travel_km"].as_f64()),
-        opt(s["objectives"]["travel_km"]["bound"].as_f64()),
-        s["status"] == "optimal",
+        opt(Some(s.deferred as f64)),
+        s.objectives.deferred.bound,
+        opt(Some(s.travel_km)),
+        opt(Some(s.objectives.travel_km.bound)),
+        s.status == exam_planner::summary::Status::Optimal,
         ours_seconds
     );
     println!(

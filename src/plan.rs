@@ -1,13 +1,13 @@
-//! The plan: its rows, its summary, and writing the plan folder all-or-nothing.
+//! The plan: its rows and the bytes of the plan folder's files.
 //!
-//! Files are first written into a hidden staging folder beside the target; only when every
-//! file is complete (and `plan` has verified them) are they renamed into place. A failed or
-//! interrupted run therefore never leaves a half-written plan.
+//! Every table is a row type deriving `Serialize`; its header is derived from the same type
+//! ([`header_of`]), so a column list can never drift from the rows under it. Writing the
+//! folder all-or-nothing is [`crate::staging`]'s job.
 
+use crate::summary::PlanStats;
 use serde::{Deserialize, Serialize};
-use std::path::{Path, PathBuf};
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct TimetableRow {
     pub occupation_code: String,
     pub occupation: String,
@@ -21,7 +21,7 @@ pub struct TimetableRow {
     pub rooms: u32,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct AllocationRow {
     pub date: String,
     pub start: String,
@@ -45,7 +45,7 @@ pub struct SeatsCsv {
 impl SeatsCsv {
     /// Writes the file: its header line, then the pieces in order.
     pub fn write(&self, w: &mut impl std::io::Write) -> std::io::Result<()> {
-        w.write_all(&header_line(&SEAT_COLUMNS))?;
+        w.write_all(&header_of::<SeatRow>())?;
         for piece in &self.pieces {
             w.write_all(piece)?;
         }
@@ -53,26 +53,28 @@ impl SeatsCsv {
     }
 }
 
-/// The columns of seats.csv, in order.
-pub const SEAT_COLUMNS: [&str; 17] = [
-    "ticket_no",
-    "candidate_id",
-    "name",
-    "id_number",
-    "home_prefecture",
-    "occupation_code",
-    "occupation",
-    "work_type",
-    "level",
-    "date",
-    "start",
-    "end",
-    "venue_prefecture",
-    "institution_id",
-    "institution",
-    "room_id",
-    "seat",
-];
+/// One row of seats.csv, borrowing its text from the case (a million rows are rendered
+/// straight from it). The field order is the file's column order.
+#[derive(Debug, Default, Serialize)]
+pub struct SeatRow<'a> {
+    pub ticket_no: &'a str,
+    pub candidate_id: &'a str,
+    pub name: &'a str,
+    pub id_number: &'a str,
+    pub home_prefecture: &'a str,
+    pub occupation_code: &'a str,
+    pub occupation: &'a str,
+    pub work_type: &'a str,
+    pub level: u8,
+    pub date: &'a str,
+    pub start: &'a str,
+    pub end: &'a str,
+    pub venue_prefecture: &'a str,
+    pub institution_id: &'a str,
+    pub institution: &'a str,
+    pub room_id: &'a str,
+    pub seat: u32,
+}
 
 /// A deferred registration (candidate mode) or count (demand mode).
 #[derive(Debug, Clone)]
@@ -86,7 +88,7 @@ pub struct DeferredRow {
     pub reason: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct RoomRow {
     pub date: String,
     pub start: String,
@@ -97,7 +99,29 @@ pub struct RoomRow {
     pub invigilators: u32,
 }
 
-/// Everything a plan folder holds.
+/// A row of deferred.csv for a registration.
+#[derive(Debug, Default, Serialize)]
+struct DeferredRegistration<'a> {
+    candidate_id: &'a str,
+    home_prefecture: &'a str,
+    occupation_code: &'a str,
+    work_type: &'a str,
+    level: u8,
+    reason: &'a str,
+}
+
+/// A row of deferred.csv for a forecast count (a case with demand.csv only).
+#[derive(Debug, Default, Serialize)]
+struct DeferredCount<'a> {
+    home_prefecture: &'a str,
+    occupation_code: &'a str,
+    work_type: &'a str,
+    level: u8,
+    candidates: u32,
+    reason: &'a str,
+}
+
+/// Everything a plan folder holds but its summary.
 #[derive(Debug, Clone)]
 pub struct Plan {
     pub timetable: Vec<TimetableRow>,
@@ -106,22 +130,24 @@ pub struct Plan {
     pub seats: Option<SeatsCsv>,
     pub deferred: Vec<DeferredRow>,
     pub rooms: Vec<RoomRow>,
-    pub summary: serde_json::Value,
 }
 
-/// A CSV header line.
-fn header_line(header: &[&str]) -> Vec<u8> {
-    let mut w = csv::WriterBuilder::new()
-        .has_headers(false)
-        .from_writer(Vec::new());
-    w.write_record(header).expect("writing to memory");
-    w.into_inner().expect("writing to memory")
+/// The header line of the table whose rows are `T`, from `T`'s own field names.
+pub fn header_of<T: Serialize + Default>() -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.serialize(T::default()).expect("writing to memory");
+    let bytes = w.into_inner().expect("writing to memory");
+    let end = bytes.iter().position(|&b| b == b'\n').map_or(0, |p| p + 1);
+    bytes[..end].to_vec()
 }
 
-fn csv_bytes<T: Serialize>(rows: &[T], header: &[&str]) -> Vec<u8> {
+/// A table's bytes: the header of `T`, then each row (a `T` or a reference to one).
+pub fn csv_bytes<T: Serialize + Default, R: Serialize>(
+    rows: impl IntoIterator<Item = R>,
+) -> Vec<u8> {
     let mut w = csv::WriterBuilder::new()
         .has_headers(false)
-        .from_writer(header_line(header));
+        .from_writer(header_of::<T>());
     for r in rows {
         w.serialize(r).expect("writing to memory");
     }
@@ -131,114 +157,45 @@ fn csv_bytes<T: Serialize>(rows: &[T], header: &[&str]) -> Vec<u8> {
 impl Plan {
     /// The plan's files as (name, bytes), in a fixed order — all but seats.csv, which
     /// `SeatsCsv::write` writes straight from its pieces.
-    pub fn files(&self) -> Vec<(&'static str, Vec<u8>)> {
-        let mut files = vec![
+    pub fn files(&self, stats: &PlanStats) -> Vec<(&'static str, Vec<u8>)> {
+        let deferred = if self.seats.is_some() {
+            csv_bytes::<DeferredRegistration, _>(self.deferred.iter().map(|d| {
+                DeferredRegistration {
+                    candidate_id: d.candidate_id.as_deref().unwrap_or(""),
+                    home_prefecture: &d.home_prefecture,
+                    occupation_code: &d.occupation_code,
+                    work_type: &d.work_type,
+                    level: d.level,
+                    reason: &d.reason,
+                }
+            }))
+        } else {
+            csv_bytes::<DeferredCount, _>(self.deferred.iter().map(|d| DeferredCount {
+                home_prefecture: &d.home_prefecture,
+                occupation_code: &d.occupation_code,
+                work_type: &d.work_type,
+                level: d.level,
+                candidates: d.candidates,
+                reason: &d.reason,
+            }))
+        };
+        vec![
             (
                 "timetable.csv",
-                csv_bytes(
-                    &self.timetable,
-                    &[
-                        "occupation_code",
-                        "occupation",
-                        "work_type",
-                        "level",
-                        "date",
-                        "start",
-                        "end",
-                        "candidates",
-                        "institutions",
-                        "rooms",
-                    ],
-                ),
+                csv_bytes::<TimetableRow, _>(&self.timetable),
             ),
             (
                 "allocation.csv",
-                csv_bytes(
-                    &self.allocation,
-                    &[
-                        "date",
-                        "start",
-                        "institution_id",
-                        "room_id",
-                        "occupation_code",
-                        "work_type",
-                        "level",
-                        "home_prefecture",
-                        "candidates",
-                    ],
-                ),
+                csv_bytes::<AllocationRow, _>(&self.allocation),
             ),
-        ];
-        let mut w = csv::Writer::from_writer(Vec::new());
-        if self.seats.is_some() {
-            w.write_record([
-                "candidate_id",
-                "home_prefecture",
-                "occupation_code",
-                "work_type",
-                "level",
-                "reason",
-            ])
-            .expect("memory");
-            for d in &self.deferred {
-                let level = d.level.to_string();
-                w.write_record([
-                    d.candidate_id.as_deref().unwrap_or(""),
-                    &d.home_prefecture,
-                    &d.occupation_code,
-                    &d.work_type,
-                    &level,
-                    &d.reason,
-                ])
-                .expect("memory");
-            }
-        } else {
-            w.write_record([
-                "home_prefecture",
-                "occupation_code",
-                "work_type",
-                "level",
-                "candidates",
-                "reason",
-            ])
-            .expect("memory");
-            for d in &self.deferred {
-                let (level, n) = (d.level.to_string(), d.candidates.to_string());
-                w.write_record([
-                    &d.home_prefecture,
-                    &d.occupation_code,
-                    &d.work_type,
-                    &level,
-                    &n,
-                    &d.reason,
-                ])
-                .expect("memory");
-            }
-        }
-        files.push(("deferred.csv", w.into_inner().expect("memory")));
-        files.push((
-            "rooms.csv",
-            csv_bytes(
-                &self.rooms,
-                &[
-                    "date",
-                    "start",
-                    "institution_id",
-                    "room_id",
-                    "seats",
-                    "seated",
-                    "invigilators",
-                ],
-            ),
-        ));
-        let mut json = serde_json::to_vec_pretty(&self.summary).expect("json");
-        json.push(b'\n');
-        files.push(("summary.json", json));
-        files
+            ("deferred.csv", deferred),
+            ("rooms.csv", csv_bytes::<RoomRow, _>(&self.rooms)),
+            ("summary.json", stats.to_json()),
+        ]
     }
 }
 
-/// Every file name a plan folder may hold (stale ones are removed when a plan replaces another).
+/// Every name a plan folder may hold: an existing folder holding only these is replaced.
 pub const PLAN_FILES: [&str; 6] = [
     "timetable.csv",
     "allocation.csv",
@@ -247,77 +204,3 @@ pub const PLAN_FILES: [&str; 6] = [
     "rooms.csv",
     "summary.json",
 ];
-
-/// A staging folder beside `out` holding complete files, not yet in place.
-pub struct Staged {
-    pub dir: PathBuf,
-    out: PathBuf,
-    names: Vec<String>,
-}
-
-/// Writes `files` into a fresh staging folder beside `out`.
-pub fn stage(out: &Path, files: &[(&str, Vec<u8>)]) -> std::io::Result<Staged> {
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent)?;
-    let base = out
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_else(|| "plan".into());
-    let dir = parent.join(format!(".{base}.staging-{}", std::process::id()));
-    if dir.exists() {
-        std::fs::remove_dir_all(&dir)?;
-    }
-    std::fs::create_dir(&dir)?;
-    let mut staged = Staged {
-        dir,
-        out: out.to_path_buf(),
-        names: Vec::new(),
-    };
-    for (name, bytes) in files {
-        if let Err(e) = staged.add(name, |f| std::io::Write::write_all(f, bytes)) {
-            staged.discard();
-            return Err(e);
-        }
-    }
-    Ok(staged)
-}
-
-impl Staged {
-    /// Moves the staged files into place: the whole folder when `out` is new, else file by file
-    /// (each rename atomic), removing plan files of an earlier run that this plan does not have.
-    pub fn commit(self, known: &[&str]) -> std::io::Result<()> {
-        if !self.out.exists() {
-            std::fs::rename(&self.dir, &self.out)?;
-            return Ok(());
-        }
-        for name in &self.names {
-            std::fs::rename(self.dir.join(name), self.out.join(name))?;
-        }
-        for stale in known.iter().filter(|k| !self.names.iter().any(|n| n == *k)) {
-            let p = self.out.join(stale);
-            if p.exists() {
-                std::fs::remove_file(p)?;
-            }
-        }
-        std::fs::remove_dir_all(&self.dir)
-    }
-
-    /// Adds a file that `write` writes into the staging folder.
-    pub fn add(
-        &mut self,
-        name: &str,
-        write: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
-    ) -> std::io::Result<()> {
-        let mut file = std::fs::File::create(self.dir.join(name))?;
-        write(&mut file)?;
-        self.names.push(name.to_string());
-        Ok(())
-    }
-
-    pub fn discard(self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}

@@ -1,17 +1,21 @@
-//! The `plan` pipeline as one call: vet → problem → solve → seat → summary.
+//! The `plan` pipeline as two calls: [`plan_case`] (vet → problem → solve → seat → figures)
+//! and [`write`] (stage every file → verify the staged folder → put it in place).
 
 use crate::case::Case;
-use crate::plan::Plan;
-use crate::solve::{self, Settings, Solution, SolveError, StageResult, Timetable};
+use crate::plan::{Plan, PLAN_FILES};
+use crate::solve::{self, Settings, Solution, SolveError, Timetable};
+use crate::staging::Staging;
+use crate::summary::PlanStats;
+use crate::verify::{self, Violation};
 use crate::{progress, seat, vet};
-use serde_json::json;
-use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 use std::time::Instant;
 
-/// A planned quarter: the solver's solution and the rows it becomes.
+/// A planned quarter: the solver's solution, the rows it becomes and its figures.
 pub struct Planned {
     pub solution: Solution,
     pub plan: Plan,
+    pub stats: PlanStats,
 }
 
 /// Plans a case that validated without errors.
@@ -29,161 +33,70 @@ pub fn plan_case(
     solution.timings.insert(0, ("groups", prepare));
     let clock = Instant::now();
     progress::stage("dealing seats");
-    let mut plan = seat::deal(case, &solution);
+    let plan = seat::deal(case, &solution);
     solution
         .timings
         .push(("seat", clock.elapsed().as_secs_f64()));
-    plan.summary = summary(case, &solution, &plan, settings);
-    Ok(Planned { solution, plan })
-}
-
-fn stage_json(s: &StageResult, value: f64) -> serde_json::Value {
-    let bound = s.bound.min(value);
-    json!({
-        "value": round2(value),
-        "bound": round2(bound),
-        "gap": round6(gap(value, bound)),
-        "proven_optimal": s.proven && gap(value, bound) <= 1e-9,
-        "solved_by": if s.mip { "mip" } else { "start met the bound" },
+    let stats = PlanStats::of(case, &solution, settings);
+    Ok(Planned {
+        solution,
+        plan,
+        stats,
     })
 }
 
-fn gap(value: f64, bound: f64) -> f64 {
-    if value <= 0.0 {
-        0.0
-    } else {
-        ((value - bound) / value).max(0.0)
-    }
+/// Why a plan folder was not written. Nothing is left on disk in either case.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    /// The folder could not be written (disk, permissions, a foreign file in `--out`).
+    #[error("cannot write {path}: {source}")]
+    Io {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+    /// The written plan broke a rule when `verify` read it back: a planner bug, never shown
+    /// to an institution.
+    #[error("the plan failed its own verification ({} violation(s))", .0.len())]
+    Unverified(Vec<Violation>),
 }
 
-fn round2(v: f64) -> f64 {
-    (v * 100.0).round() / 100.0
+/// How long writing took, for the report on stderr.
+pub struct Written {
+    pub render_seconds: f64,
+    pub write_seconds: f64,
+    pub verify_seconds: f64,
 }
 
-fn round6(v: f64) -> f64 {
-    (v * 1e6).round() / 1e6
-}
-
-/// summary.json: the contract's keys first, then per-objective detail. `solve_seconds` and
-/// `stage_seconds` are the only values that differ between two runs of the same input.
-fn summary(case: &Case, sol: &Solution, plan: &Plan, settings: &Settings) -> serde_json::Value {
-    let deferred = sol.deferred_total();
-    let seated: u64 = plan.rooms.iter().map(|r| u64::from(r.seated)).sum();
-    let travel = sol.travel_km();
-    let cross: u64 = sol
-        .routing
-        .flows
-        .iter()
-        .filter(|f| case.institutions[f.institution].prefecture != sol.problem.groups[f.group].home)
-        .map(|f| u64::from(f.count))
-        .sum();
-    let slots_used: BTreeSet<(&str, &str)> = plan
-        .rooms
-        .iter()
-        .map(|r| (r.date.as_str(), r.start.as_str()))
-        .collect();
-    let fixed = sol
-        .problem
-        .fixed
-        .iter()
-        .map(|d| u64::from(d.count))
-        .sum::<u64>();
-    let deferred_bound = fixed as f64 + sol.deferred_stage.bound;
-    let deferred_stage = StageResult {
-        bound: deferred_bound,
-        ..sol.deferred_stage
+/// Writes the plan folder all-or-nothing: every file into a staging folder, `verify` on the
+/// staged files, and only a plan that obeys every rule takes the name `out`.
+pub fn write(case: &Case, planned: &Planned, out: &Path) -> Result<Written, WriteError> {
+    let io = |source| WriteError::Io {
+        path: out.to_path_buf(),
+        source,
     };
-    let mut by_reason: BTreeMap<&str, u64> = BTreeMap::new();
-    for d in sol.problem.fixed.iter().chain(&sol.deferred) {
-        let key = match d.reason {
-            solve::Reason::Duplicate { .. } => "duplicate registration",
-            solve::Reason::NotFiled => "no filed institution",
-            solve::Reason::NoneWithinReach => "none within reach",
-            solve::Reason::NoSlotLongEnough => "no slot long enough",
-            solve::Reason::Conflict { .. } => "conflicting registration",
-            solve::Reason::RegisteredFull { .. } => "registered institution full",
-            solve::Reason::CapacityExhausted => "capacity exhausted",
-        };
-        *by_reason.entry(key).or_default() += u64::from(d.count);
+    progress::stage("writing the plan folder");
+    let clock = Instant::now();
+    let files = planned.plan.files(&planned.stats);
+    let render_seconds = clock.elapsed().as_secs_f64();
+    let staging = Staging::new(out).map_err(io)?;
+    for (name, bytes) in &files {
+        staging.add_bytes(name, bytes).map_err(io)?;
     }
-    let proven = deferred_stage.proven && sol.travel_stage.proven;
-    let travel_gap = gap(travel, sol.travel_stage.bound.min(travel));
-    let status = if !proven {
-        "time_limit"
-    } else if travel_gap > 1e-6 || gap(deferred as f64, deferred_bound) > 1e-9 {
-        "feasible"
-    } else {
-        "optimal"
-    };
-    let invigilators: u64 = plan.rooms.iter().map(|r| u64::from(r.invigilators)).sum();
-    json!({
-        "case": case.name,
-        "quarter": case.quarter.to_string(),
-        "status": status,
-        "objective": round2(travel),
-        "bound": round2(sol.travel_stage.bound.min(travel)),
-        "gap": round6(travel_gap),
-        "objective_meaning": "travel_km, with deferred held at its optimum (see objectives)",
-        "candidates": sol.registrations,
-        "seated": seated,
-        "deferred": deferred,
-        "travel_km": round2(travel),
-        "cross_prefecture": cross,
-        "rooms_opened": plan.rooms.len(),
-        "slots_used": slots_used.len(),
-        "slots_offered": case.sessions.len(),
-        "papers": plan.timetable.len(),
-        "invigilators": invigilators,
-        "solve_seconds": round2(sol.timings.iter().map(|t| t.1).sum()),
-        "stage_seconds": sol.timings.iter().map(|(k, v)| json!({"stage": k, "seconds": round2(*v)})).collect::<Vec<_>>(),
-        "objectives": {
-            "deferred": stage_json(&deferred_stage, deferred as f64),
-            "travel_km": stage_json(&sol.travel_stage, travel),
-            "rooms_opened": {
-                "value": plan.rooms.len(),
-                "scope": "fewest rooms for each institution's load at each slot, given the routing",
-            },
-        },
-        "deferred_by_reason": by_reason,
-        "settings": {
-            "time_limit_seconds": settings.time_limit,
-            "gap": settings.gap,
-        },
-        "policy": {
-            "max_travel_km": case.policy.max_travel_km,
-            "sittings_per_paper": case.policy.sittings_per_paper,
-            "keep_registered_institution": case.policy.keep_registered_institution,
-        },
+    if let Some(seats) = &planned.plan.seats {
+        staging.add("seats.csv", |w| seats.write(w)).map_err(io)?;
+    }
+    let write_seconds = clock.elapsed().as_secs_f64();
+    progress::stage("verifying the written plan");
+    let clock = Instant::now();
+    let violations = verify::verify(case, staging.path());
+    let verify_seconds = clock.elapsed().as_secs_f64();
+    if !violations.is_empty() {
+        return Err(WriteError::Unverified(violations));
+    }
+    staging.commit(&PLAN_FILES).map_err(io)?;
+    Ok(Written {
+        render_seconds,
+        write_seconds,
+        verify_seconds,
     })
-}
-
-/// One paragraph for humans from a summary.json value.
-pub fn describe(s: &serde_json::Value) -> String {
-    let num = |k: &str| s[k].as_f64().unwrap_or(0.0);
-    let proven = |k: &str| {
-        s["objectives"][k]["proven_optimal"]
-            .as_bool()
-            .unwrap_or(false)
-    };
-    format!(
-        "{} ({}): {} of {} registrations seated, {} deferred{} ; {} papers in {} of {} slots; {} room sittings with {} invigilators; travel {:.0} km ({} candidates cross a prefecture line){}.",
-        s["case"].as_str().unwrap_or(""),
-        s["status"].as_str().unwrap_or(""),
-        num("seated"),
-        num("candidates"),
-        num("deferred"),
-        if proven("deferred") { " (proven fewest)" } else { " (not proven fewest)" },
-        num("papers"),
-        num("slots_used"),
-        num("slots_offered"),
-        num("rooms_opened"),
-        num("invigilators"),
-        num("travel_km"),
-        num("cross_prefecture"),
-        if proven("travel_km") {
-            " (proven least)".to_string()
-        } else {
-            format!(", within {:.2} % of the bound", num("gap") * 100.0)
-        }
-    )
 }

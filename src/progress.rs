@@ -1,19 +1,24 @@
-//! Progress for `plan` on stderr: one spinner line naming the stage now running.
+//! Progress on stderr and Ctrl-C, in one place for every command.
 //!
 //! A 1,000,000-registration plan runs for well over a minute, most of it inside HiGHS, and the
-//! contract asks long runs to show progress when stderr is a terminal. `start` is called by the
-//! `plan` command only, so library callers (what-if scenarios on rayon workers) stay silent:
-//! until then `stage` does nothing.
+//! contract asks long runs to show progress when stderr is a terminal. Only the command line
+//! calls [`start`]: until then [`stage`] and [`Counter`] say nothing, so library callers (tests,
+//! benchmarks, what-if scenarios on rayon workers) stay silent. [`catch_interrupts`] lets a
+//! long run notice Ctrl-C ([`interrupted`]) and stop without writing anything.
 
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::OnceLock;
 use std::time::Duration;
 
 static SPINNER: OnceLock<ProgressBar> = OnceLock::new();
+static ENABLED: AtomicBool = AtomicBool::new(false);
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
-/// Shows the spinner if stderr is a terminal.
+/// Turns progress on: a spinner naming the stage when stderr is a terminal.
 pub fn start() {
+    ENABLED.store(true, Ordering::SeqCst);
     if !std::io::stderr().is_terminal() {
         return;
     }
@@ -36,5 +41,65 @@ pub fn stage(message: impl Into<String>) {
 pub fn finish() {
     if let Some(bar) = SPINNER.get() {
         bar.finish_and_clear();
+    }
+}
+
+/// From now on Ctrl-C sets [`interrupted`] instead of killing the process.
+pub fn catch_interrupts() {
+    let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));
+}
+
+/// Has the user pressed Ctrl-C since [`catch_interrupts`]?
+pub fn interrupted() -> bool {
+    INTERRUPTED.load(Ordering::SeqCst)
+}
+
+/// Finished items out of a known total (what-if scenarios), counted from any thread: a bar on
+/// a terminal, a line at every tenth on a pipe, nothing before [`start`].
+pub struct Counter {
+    total: usize,
+    done: AtomicUsize,
+    bar: Option<ProgressBar>,
+    enabled: bool,
+}
+
+impl Counter {
+    pub fn new(total: usize, what: &str) -> Counter {
+        let enabled = ENABLED.load(Ordering::SeqCst);
+        let bar = (enabled && std::io::stderr().is_terminal()).then(|| {
+            let b = ProgressBar::new(total as u64);
+            if let Ok(style) = ProgressStyle::with_template(&format!(
+                "{{bar:40}} {{pos}}/{{len}} {what}, {{per_sec}}, eta {{eta}}"
+            )) {
+                b.set_style(style);
+            }
+            b
+        });
+        Counter {
+            total,
+            done: AtomicUsize::new(0),
+            bar,
+            enabled,
+        }
+    }
+
+    /// One more item done.
+    pub fn inc(&self, what: &str) {
+        let n = self.done.fetch_add(1, Ordering::SeqCst) + 1;
+        match &self.bar {
+            Some(b) => b.inc(1),
+            None if self.enabled
+                && (n.is_multiple_of((self.total / 10).max(1)) || n == self.total) =>
+            {
+                eprintln!("{n}/{} {what} done", self.total)
+            }
+            None => {}
+        }
+    }
+
+    pub fn finish(&self) {
+        if let Some(b) = &self.bar {
+            b.finish_and_clear();
+        }
     }
 }

@@ -6,7 +6,7 @@
 //! gives the same seat to the same person.
 
 use crate::case::Case;
-use crate::plan::{AllocationRow, DeferredRow, Plan, RoomRow, SeatsCsv, TimetableRow};
+use crate::plan::{AllocationRow, DeferredRow, Plan, RoomRow, SeatRow, SeatsCsv, TimetableRow};
 use crate::solve::{Deferral, Solution};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -152,8 +152,6 @@ impl<'s> Dealer<'s> {
             let paper = pb.papers[group.paper];
             let occupation = &case.occupations[paper.occupation];
             let home = case.prefectures[group.home].name.as_str();
-            let mut level = itoa::Buffer::new();
-            let level = level.format(paper.level);
             let mut member = first;
             let mut left = flow.count;
             while left > 0 {
@@ -175,27 +173,26 @@ impl<'s> Dealer<'s> {
                 for seat in first_seat..first_seat + take {
                     let c = &case.candidates()[group.members[member]];
                     member += 1;
-                    let mut seat_text = itoa::Buffer::new();
                     ticket_no(&mut ticket, &prefix, seat);
-                    w.write_record([
-                        ticket.as_str(),
-                        &c.candidate_id,
-                        &c.name,
-                        &c.id_number,
-                        home,
-                        &occupation.code,
-                        &occupation.name,
-                        &occupation.work_type,
-                        level,
+                    w.serialize(SeatRow {
+                        ticket_no: &ticket,
+                        candidate_id: &c.candidate_id,
+                        name: &c.name,
+                        id_number: &c.id_number,
+                        home_prefecture: home,
+                        occupation_code: &occupation.code,
+                        occupation: &occupation.name,
+                        work_type: &occupation.work_type,
+                        level: paper.level,
                         date,
                         start,
                         end,
                         venue_prefecture,
-                        &institution.id,
-                        &institution.name,
+                        institution_id: &institution.id,
+                        institution: &institution.name,
                         room_id,
-                        seat_text.format(seat),
-                    ])
+                        seat,
+                    })
                     .expect("writing to memory");
                 }
             }
@@ -304,7 +301,6 @@ pub fn deal(case: &Case, sol: &Solution) -> Plan {
         seats: with_seats.then_some(seats),
         deferred,
         rooms,
-        summary: serde_json::Value::Null,
     }
 }
 

@@ -27,9 +27,9 @@ pub fn cross_check(case: &Case, diags: &mut Diagnostics) {
     let papers = papers_with_demand(case);
     papers_longer_than_every_session(case, &papers, diags);
     occupations_without_filed_institution(case, &papers, &eligible, diags);
-    if let Registrations::Candidates(candidates) = &case.registrations {
+    if case.has_candidates() {
         registrations_at_unfiled_institutions(case, diags);
-        duplicate_registrations(candidates, diags);
+        duplicate_registrations(case, diags);
     }
 }
 
@@ -171,23 +171,18 @@ fn registrations_at_unfiled_institutions(case: &Case, diags: &mut Diagnostics) {
     }
 }
 
-fn duplicate_registrations(candidates: &[crate::case::Candidate], diags: &mut Diagnostics) {
-    let mut first: HashMap<(&str, Paper), (&str, u64)> = HashMap::default();
-    for c in candidates {
-        let key = (c.id_number.as_str(), c.paper());
-        match first.get(&key) {
-            Some(&(id, line)) => diags.warning(
-                "candidates.csv",
-                Some(c.line),
-                Some("id_number"),
-                format!(
-                    "{} is registered twice for the same paper (also {id} at line {line}); the registration with the smaller candidate_id is seated, the other deferred",
-                    c.candidate_id
-                ),
+fn duplicate_registrations(case: &Case, diags: &mut Diagnostics) {
+    let cands = case.candidates();
+    for (c, kept) in case.duplicate_of().into_iter().enumerate() {
+        let Some(kept) = kept else { continue };
+        diags.warning(
+            "candidates.csv",
+            Some(cands[c].line),
+            Some("id_number"),
+            format!(
+                "{} is registered twice for the same paper (also {} at line {}); the registration with the smaller candidate_id is seated, the other deferred",
+                cands[c].candidate_id, cands[kept].candidate_id, cands[kept].line
             ),
-            None => {
-                first.insert(key, (c.candidate_id.as_str(), c.line));
-            }
-        }
+        );
     }
 }

@@ -287,29 +287,10 @@ pub fn verify_dirs(case_dir: &Path, plan_dir: &Path) -> Result<Vec<Violation>, S
 
 /// Checks a plan folder against an already loaded case.
 pub fn verify(case: &Case, dir: &Path) -> Vec<Violation> {
-    let first_day = case.quarter.first_day();
-    let filed = case
-        .filings
-        .iter()
-        .filter(|f| {
-            f.status == case::FilingStatus::Filed && f.filed_on.is_none_or(|d| d <= first_day)
-        })
-        .flat_map(|f| {
-            f.levels.iter().map(|&level| {
-                (
-                    f.institution,
-                    Paper {
-                        occupation: f.occupation,
-                        level,
-                    },
-                )
-            })
-        })
-        .collect();
     let mut ck = Checker {
         case,
         index: Index::new(case),
-        filed,
+        filed: case.filed_papers(),
         eligible: vet::eligible(case),
         violations: Vec::new(),
     };
@@ -893,28 +874,17 @@ fn same_person_never_shares_a_slot(ck: &mut Checker, sittings: &[Sitting]) {
 /// The contract: of two registrations of one person for one paper, the first is the one seated.
 fn duplicates_seat_the_first(ck: &mut Checker, sittings: &[Sitting]) {
     let cands = ck.case.candidates();
-    let persons = ck.index.persons.clone(); // 4 bytes a candidate; `ck` flags below
-                                            // (person, paper) → the registration with the smallest candidate_id
-    let mut first: HashMap<(u32, Paper), usize> = HashMap::default();
-    first.reserve(cands.len());
-    for (i, c) in cands.iter().enumerate() {
-        let e = first.entry((persons[i], c.paper())).or_insert(i);
-        if c.candidate_id < cands[*e].candidate_id {
-            *e = i;
-        }
-    }
+    let duplicate_of = ck.case.duplicate_of();
     for s in sittings {
-        let i = s.candidate.unwrap();
-        let c = &cands[i];
-        let keep = cands[first[&(persons[i], c.paper())]].candidate_id.as_str();
-        if keep != c.candidate_id {
+        let c = s.candidate.expect("seats.csv rows name a candidate");
+        if let Some(kept) = duplicate_of[c] {
             ck.flag(
                 1,
                 s.file,
                 Some(s.line),
                 format!(
-                    "{} duplicates {keep} for the same paper and must be deferred",
-                    c.candidate_id
+                    "{} duplicates {} for the same paper and must be deferred",
+                    cands[c].candidate_id, cands[kept].candidate_id
                 ),
             );
         }

@@ -5,7 +5,7 @@
 //! centre sees exactly which condition an institution misses. An institution that fails any
 //! condition is never used by the planner.
 
-use crate::case::{Case, EntityType, FilingStatus, Grade, Institution, ASSESSMENT_ITEMS};
+use crate::case::{Case, EntityType, Grade, Institution, ASSESSMENT_ITEMS};
 use chrono::{Months, NaiveDate};
 
 /// The names of the conditions, in the order of vetting.csv's columns.
@@ -212,10 +212,7 @@ pub fn coverage(case: &Case, eligible: &[bool]) -> Vec<Vec<Vec<usize>>> {
     let first_day = case.quarter.first_day();
     let mut cov = vec![vec![Vec::new(); case.occupations.len()]; case.prefectures.len()];
     for f in &case.filings {
-        if f.status == FilingStatus::Filed
-            && f.filed_on.is_none_or(|d| d <= first_day)
-            && eligible[f.institution]
-        {
+        if f.in_force(first_day) && eligible[f.institution] {
             let list: &mut Vec<usize> =
                 &mut cov[case.institutions[f.institution].prefecture][f.occupation];
             if !list.contains(&f.institution) {
@@ -226,11 +223,32 @@ pub fn coverage(case: &Case, eligible: &[bool]) -> Vec<Vec<Vec<usize>>> {
     cov
 }
 
+/// `text` followed by spaces up to `width` terminal columns: a Chinese character takes two
+/// columns, so padding by character count would misalign the table a terminal shows.
+fn pad(text: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let w = text.width();
+    format!("{text}{}", " ".repeat(width.saturating_sub(w)))
+}
+
+/// The files `vet --out` writes.
+pub const FILES: [&str; 2] = ["vetting.csv", "coverage.csv"];
+
 /// What `vet` prints and writes.
 pub struct Report {
     pub table: String,
     pub vetting_csv: Vec<u8>,
     pub coverage_csv: Vec<u8>,
+}
+
+impl Report {
+    /// Writes vetting.csv and coverage.csv into `out`, all or nothing.
+    pub fn write(&self, out: &std::path::Path) -> std::io::Result<()> {
+        let staging = crate::staging::Staging::new(out)?;
+        staging.add_bytes("vetting.csv", &self.vetting_csv)?;
+        staging.add_bytes("coverage.csv", &self.coverage_csv)?;
+        staging.commit(&FILES)
+    }
 }
 
 /// The vetting table, vetting.csv and coverage.csv for a case.
@@ -241,8 +259,13 @@ pub fn report(case: &Case) -> Report {
     let mut table = String::new();
     let _ = writeln!(
         table,
-        "{:<8} {:<10} {:>6} {:>6} {:<9} {:<6} reasons",
-        "id", "prefecture", "seats", "staff", "人员", "result"
+        "{} {} {:>6} {:>6} {} {} reasons",
+        pad("id", 8),
+        pad("prefecture", 10),
+        "seats",
+        "staff",
+        pad("人员", 9),
+        pad("result", 8)
     );
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut header = vec![
@@ -267,13 +290,13 @@ pub fn report(case: &Case) -> Report {
         let result = if v.eligible() { "eligible" } else { "NOT" };
         let _ = writeln!(
             table,
-            "{:<8} {:<10} {:>6} {:>6} {:<9} {:<6} {}",
-            inst.id,
-            pref,
+            "{} {} {:>6} {:>6} {} {} {}",
+            pad(&inst.id, 8),
+            pad(pref, 10),
             v.total_seats,
             inst.staff,
-            v.suggested_staff_grade.label(),
-            result,
+            pad(v.suggested_staff_grade.label(), 9),
+            pad(result, 8),
             v.reasons().join("; ")
         );
         let mut row = vec![
@@ -355,8 +378,8 @@ pub fn report(case: &Case) -> Report {
             .collect();
         let _ = writeln!(
             table,
-            "  {:<10} {:>2} gap(s){}{}",
-            case.prefectures[p].name,
+            "  {} {:>2} gap(s){}{}",
+            pad(&case.prefectures[p].name, 10),
             missing.len(),
             if missing.is_empty() { "" } else { ": " },
             missing.join("、")

@@ -215,29 +215,16 @@ fn read_case_toml(dir: &Path, diags: &mut Diagnostics) -> Option<CaseToml> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     match toml::from_str::<CaseToml>(text) {
         Ok(h) => {
-            let p = &h.policy;
-            let mut bad = |key: &str, message: &str| {
+            for (key, message) in h.policy.problems() {
                 diags.error("case.toml", None, Some(key), message.to_string());
-            };
-            if !(p.max_travel_km > 0.0) {
-                bad("max_travel_km", "must be a positive number of km");
-            }
-            if !(p.road_factor >= 1.0) {
-                bad(
-                    "road_factor",
-                    "must be at least 1 (roads are never shorter than the straight line)",
-                );
-            }
-            if p.candidates_per_invigilator == 0 {
-                bad("candidates_per_invigilator", "must be at least 1");
-            }
-            if p.sittings_per_paper == 0 {
-                bad("sittings_per_paper", "must be at least 1");
             }
             match &h.quarter {
-                Some(q) if Quarter::parse(q).is_none() => {
-                    bad("quarter", "expected a quarter such as 2026Q3")
-                }
+                Some(q) if Quarter::parse(q).is_none() => diags.error(
+                    "case.toml",
+                    None,
+                    Some("quarter"),
+                    "expected a quarter such as 2026Q3".into(),
+                ),
                 None => diags.warning(
                     "case.toml",
                     None,
@@ -397,16 +384,7 @@ fn read_distances(
     prefectures: &[Prefecture],
     policy: &Policy,
 ) -> Vec<Vec<f64>> {
-    let n = prefectures.len();
-    let mut km = vec![vec![0.0; n]; n];
-    for (a, pa) in prefectures.iter().enumerate() {
-        for (b, pb) in prefectures.iter().enumerate() {
-            if a != b {
-                km[a][b] =
-                    (haversine_km(pa.lat, pa.lon, pb.lat, pb.lon) * policy.road_factor).round();
-            }
-        }
-    }
+    let mut km = road_km(prefectures, policy.road_factor);
     if dir.join("distances.csv").exists() {
         read_table(
             dir,
@@ -786,34 +764,22 @@ fn read_filings(
         let occupation_text = row.required(diags, "occupation");
         let work_type = row.text("work_type");
         let rows: Option<Vec<usize>> = occupation_text.and_then(|o| {
-            if work_type.is_empty() {
-                match names.occupation(o, "") {
-                    Ok((r, alias)) => {
-                        note_alias(row, diags, alias, o, &occupations[r]);
-                        Some(vec![r])
-                    }
-                    Err(_) => match names.occupation_rows(o) {
-                        // a filing naming no work type covers every work type of the occupation
-                        Some((rows, alias)) => {
-                            note_alias(row, diags, alias, o, &occupations[rows[0]]);
-                            Some(rows.to_vec())
-                        }
-                        None => {
-                            row.error(diags, "occupation", format!("unknown occupation {o:?}"));
-                            None
-                        }
-                    },
+            let found = match names.occupation(o, work_type) {
+                Ok((r, alias)) => Ok((vec![r], alias)),
+                // a filing naming no work type covers every work type of the occupation
+                Err(m) => match names.occupation_rows(o).filter(|_| work_type.is_empty()) {
+                    Some((rows, alias)) => Ok((rows.to_vec(), alias)),
+                    None => Err(m),
+                },
+            };
+            match found {
+                Ok((rows, alias)) => {
+                    note_alias(row, diags, alias, o, &occupations[rows[0]]);
+                    Some(rows)
                 }
-            } else {
-                match names.occupation(o, work_type) {
-                    Ok((r, alias)) => {
-                        note_alias(row, diags, alias, o, &occupations[r]);
-                        Some(vec![r])
-                    }
-                    Err(m) => {
-                        row.error(diags, "occupation", m);
-                        None
-                    }
+                Err(m) => {
+                    row.error(diags, "occupation", m);
+                    None
                 }
             }
         });
@@ -872,6 +838,49 @@ fn read_filings(
         }
     });
     out
+}
+
+/// Resolves a row's `occupation` (with its `work_type`) to an occupation row, reporting why
+/// not; the `bool` is true when a former name or alias was used.
+fn resolve_occupation(row: &Row, diags: &mut Diagnostics, names: &Names) -> Option<(usize, bool)> {
+    let given = row.required(diags, "occupation")?;
+    names
+        .occupation(given, row.text("work_type"))
+        .map_err(|m| row.error(diags, "occupation", m))
+        .ok()
+}
+
+/// Resolves a row's `level` (a number or a Chinese name) and checks that the occupation, when
+/// it is known, defines that level.
+fn resolve_level(
+    row: &Row,
+    diags: &mut Diagnostics,
+    occupation: Option<&Occupation>,
+) -> Option<u8> {
+    let given = row.required(diags, "level")?;
+    let Some(level) = parse_level(given) else {
+        row.error(
+            diags,
+            "level",
+            format!("expected a level 1-5 or its name (三级, 高级工 …), found {given:?}"),
+        );
+        return None;
+    };
+    match occupation {
+        Some(o) if !o.levels.contains(&level) => {
+            row.error(
+                diags,
+                "level",
+                format!(
+                    "{} defines levels {}; level {level} is not one of them",
+                    o.label(),
+                    join_levels(&o.levels)
+                ),
+            );
+            None
+        }
+        _ => Some(level),
+    }
 }
 
 fn join_levels(levels: &[u8]) -> String {
@@ -933,49 +942,14 @@ fn read_candidates(
             }
         }
         let prefecture = resolve_prefecture(row, diags, names, "prefecture");
-        let occupation = row.required(diags, "occupation").and_then(|o| {
-            match names.occupation(o, row.text("work_type")) {
-                Ok((r, alias)) => {
-                    if alias {
-                        let e = aliases
-                            .uses
-                            .entry(o.to_string())
-                            .or_insert((r, row.line, 0));
-                        e.2 += 1;
-                    }
-                    Some(r)
-                }
-                Err(m) => {
-                    row.error(diags, "occupation", m);
-                    None
-                }
+        let occupation = resolve_occupation(row, diags, names).map(|(r, alias)| {
+            if alias {
+                let given = row.text("occupation").to_string();
+                aliases.uses.entry(given).or_insert((r, row.line, 0)).2 += 1;
             }
+            r
         });
-        let level = row.required(diags, "level").and_then(|l| {
-            let level = parse_level(l);
-            if level.is_none() {
-                row.error(
-                    diags,
-                    "level",
-                    format!("expected a level 1-5 or its name (三级, 高级工 …), found {l:?}"),
-                );
-            }
-            level
-        });
-        if let (Some(occupation), Some(level)) = (occupation, level) {
-            if !occupations[occupation].levels.contains(&level) {
-                row.error(
-                    diags,
-                    "level",
-                    format!(
-                        "{} defines levels {}; level {level} is not one of them",
-                        occupations[occupation].label(),
-                        join_levels(&occupations[occupation].levels)
-                    ),
-                );
-                return;
-            }
-        }
+        let level = resolve_level(row, diags, occupation.map(|o| &occupations[o]));
         let institution_text = row.text("institution_id");
         let institution = if institution_text.is_empty() {
             None
@@ -1043,44 +1017,15 @@ fn read_demand(
     ];
     read_table(dir, "demand.csv", &required, diags, |row, diags| {
         let prefecture = resolve_prefecture(row, diags, names, "prefecture");
-        let occupation = row.required(diags, "occupation").and_then(|o| {
-            match names.occupation(o, row.text("work_type")) {
-                Ok((r, alias)) => {
-                    note_alias(row, diags, alias, o, &occupations[r]);
-                    Some(r)
-                }
-                Err(m) => {
-                    row.error(diags, "occupation", m);
-                    None
-                }
-            }
+        let occupation = resolve_occupation(row, diags, names).map(|(r, alias)| {
+            note_alias(row, diags, alias, row.text("occupation"), &occupations[r]);
+            r
         });
-        let level = row.required(diags, "level").and_then(|l| {
-            let level = parse_level(l);
-            if level.is_none() {
-                row.error(
-                    diags,
-                    "level",
-                    format!("expected a level 1-5 or its name, found {l:?}"),
-                );
-            }
-            level
-        });
+        let level = resolve_level(row, diags, occupation.map(|o| &occupations[o]));
         let count = row.parse_u32(diags, "candidates");
         if let (Some(prefecture), Some(occupation), Some(level), Some(candidates)) =
             (prefecture, occupation, level, count)
         {
-            if !occupations[occupation].levels.contains(&level) {
-                row.error(
-                    diags,
-                    "level",
-                    format!(
-                        "{} does not define level {level}",
-                        occupations[occupation].label()
-                    ),
-                );
-                return;
-            }
             out.push(DemandRow {
                 prefecture,
                 occupation,

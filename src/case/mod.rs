@@ -6,10 +6,12 @@
 
 pub mod checks;
 mod load;
+mod rules;
 pub mod table;
 
 pub use load::load;
 pub(crate) use load::{load_quiet, Names};
+pub use rules::road_km;
 
 use chrono::{Datelike, NaiveDate, NaiveTime};
 use serde::Deserialize;
@@ -424,18 +426,6 @@ impl Case {
             self.occupations[paper.occupation].label(),
             level_name(paper.level)
         )
-    }
-
-    /// Is `institution` filed (status `filed`, dated by the quarter's first day) for `paper`?
-    pub fn is_filed_for(&self, institution: usize, paper: Paper) -> bool {
-        let first_day = self.quarter.first_day();
-        self.filings.iter().any(|f| {
-            f.institution == institution
-                && f.occupation == paper.occupation
-                && f.status == FilingStatus::Filed
-                && f.filed_on.is_none_or(|d| d <= first_day)
-                && f.levels.contains(&paper.level)
-        })
     }
 }
 

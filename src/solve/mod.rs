@@ -104,11 +104,7 @@ pub fn solve(
 ) -> Result<Solution, SolveError> {
     let mut timings = Vec::new();
     let clock = Instant::now();
-    let tt_settings = timetable::Settings {
-        time_limit: settings.time_limit,
-        rel_gap: settings.gap,
-    };
-    let outcome = timetable::solve(&problem, case, &tt_settings, warm)?;
+    let outcome = timetable::solve(&problem, case, settings, warm)?;
     timings.push(("timetable", clock.elapsed().as_secs_f64()));
 
     let clock = Instant::now();

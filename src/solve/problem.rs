@@ -7,8 +7,8 @@
 //! before any model is built.
 
 use super::capacity::Venue;
-use crate::case::{Case, FilingStatus, Paper, Registrations};
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use crate::case::{Case, Paper, Registrations};
+use rustc_hash::FxHashMap as HashMap;
 use std::collections::BTreeMap;
 
 /// Why a registration (or forecast count) is deferred to the next quarter.
@@ -31,6 +31,19 @@ pub enum Reason {
 }
 
 impl Reason {
+    /// The short name summary.json counts deferrals under.
+    pub fn key(&self) -> &'static str {
+        match self {
+            Reason::Duplicate { .. } => "duplicate registration",
+            Reason::NotFiled => "no filed institution",
+            Reason::NoneWithinReach => "none within reach",
+            Reason::NoSlotLongEnough => "no slot long enough",
+            Reason::Conflict { .. } => "conflicting registration",
+            Reason::RegisteredFull { .. } => "registered institution full",
+            Reason::CapacityExhausted => "capacity exhausted",
+        }
+    }
+
     pub fn text(&self, case: &Case, paper: Paper) -> String {
         let label = case.paper_label(paper);
         match self {
@@ -139,33 +152,11 @@ impl Problem {
     }
 }
 
-/// Which institution may seat which paper: filed, dated by the quarter's first day, eligible.
-pub fn filed_papers(case: &Case, eligible: &[bool]) -> HashSet<(usize, Paper)> {
-    let first_day = case.quarter.first_day();
-    let mut filed = HashSet::default();
-    for f in &case.filings {
-        if f.status == FilingStatus::Filed
-            && f.filed_on.is_none_or(|d| d <= first_day)
-            && eligible[f.institution]
-        {
-            for &level in &f.levels {
-                filed.insert((
-                    f.institution,
-                    Paper {
-                        occupation: f.occupation,
-                        level,
-                    },
-                ));
-            }
-        }
-    }
-    filed
-}
-
 /// Builds the problem; `eligible` comes from vetting.
 pub fn build(case: &Case, eligible: &[bool]) -> Problem {
     let policy = &case.policy;
-    let filed = filed_papers(case, eligible);
+    let mut filed = case.filed_papers();
+    filed.retain(|&(i, _)| eligible[i]);
     let venues: Vec<Venue> = (0..case.institutions.len())
         .map(|i| {
             let mut v = Venue::new(case, i);
@@ -182,12 +173,12 @@ pub fn build(case: &Case, eligible: &[bool]) -> Problem {
     let mut fixed = Vec::new();
     match &case.registrations {
         Registrations::Candidates(cands) => {
+            let duplicate_of = case.duplicate_of();
             let mut order: Vec<usize> = (0..cands.len()).collect();
             order.sort_by(|&a, &b| cands[a].candidate_id.cmp(&cands[b].candidate_id));
-            let mut first: HashMap<(&str, Paper), usize> = HashMap::default();
             for c in order {
                 let cand = &cands[c];
-                if let Some(&kept) = first.get(&(cand.id_number.as_str(), cand.paper())) {
+                if let Some(kept) = duplicate_of[c] {
                     fixed.push(Deferral {
                         candidate: Some(c),
                         home: cand.prefecture,
@@ -199,7 +190,6 @@ pub fn build(case: &Case, eligible: &[bool]) -> Problem {
                     });
                     continue;
                 }
-                first.insert((cand.id_number.as_str(), cand.paper()), c);
                 let e = raw
                     .entry((cand.paper(), cand.prefecture, cand.institution))
                     .or_default();

@@ -13,6 +13,7 @@
 use super::highs::{Limits, Model, Reached, SolveError};
 use super::problem::Problem;
 use super::routing::Routing;
+use super::Settings;
 use crate::case::Case;
 use good_lp::{variable, Expression, Variable};
 use std::collections::BTreeMap;
@@ -40,13 +41,6 @@ pub struct Outcome {
     /// The routing of `timetable` when a start already computed it, with the group sizes it
     /// routed: the final routing reuses it when its sizes are the same.
     pub routed: Option<(Vec<u32>, Routing)>,
-}
-
-/// Settings for the timetable stages.
-#[derive(Debug, Clone, Copy)]
-pub struct Settings {
-    pub time_limit: Option<f64>,
-    pub rel_gap: f64,
 }
 
 enum Objective {
@@ -550,7 +544,7 @@ fn limit_text(settings: &Settings) -> String {
 fn limits(settings: &Settings, integral: bool) -> Limits {
     Limits {
         time_limit: settings.time_limit,
-        rel_gap: settings.rel_gap,
+        rel_gap: settings.gap,
         abs_gap: if integral { 0.99 } else { 1e-6 },
         presolve: false,
     }
@@ -720,7 +714,7 @@ fn pinned_floor(pb: &Problem, case: &Case) -> f64 {
 fn meets_bounds(pb: &Problem, case: &Case, settings: &Settings, s: &Start) -> bool {
     let floor = travel_floor(pb, s.deferred);
     s.deferred <= pinned_floor(pb, case) + 0.5
-        && (s.travel <= floor + 0.5 || s.travel - floor <= settings.rel_gap * s.travel)
+        && (s.travel <= floor + 0.5 || s.travel - floor <= settings.gap * s.travel)
 }
 
 fn integral_km(pb: &Problem) -> bool {
@@ -861,7 +855,7 @@ pub fn solve(
     let first = &first;
     let (_, first_travel) = measure(pb, &cols, first);
     let (travel, values) = if first_travel <= floor + 0.5
-        || first_travel - floor <= settings.rel_gap * first_travel
+        || first_travel - floor <= settings.gap * first_travel
     {
         let r = StageResult {
             value: first_travel,

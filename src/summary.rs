@@ -1,0 +1,281 @@
+//! What a plan achieved, as typed figures: `summary.json` of `plan`, a row of `scenarios.csv`
+//! of `whatif`.
+//!
+//! Both come from [`PlanStats::of`], which reads only the solution (flows, deferrals, stage
+//! bounds), so a scenario and a plan of the same case report the same numbers, and the status
+//! words (`optimal`, `feasible`, `time_limit`) mean the same thing everywhere.
+
+use crate::case::Case;
+use crate::solve::{Settings, Solution, StageResult};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// How far a plan is known to be from the best: the contract's three words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Both objectives proven optimal, with no gap.
+    Optimal,
+    /// Both objectives proven, at least one only within `--gap`.
+    Feasible,
+    /// A solver stopped at its time limit before proving an objective.
+    TimeLimit,
+}
+
+impl Status {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Status::Optimal => "optimal",
+            Status::Feasible => "feasible",
+            Status::TimeLimit => "time_limit",
+        }
+    }
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One objective's value, its proven bound and the relative gap between them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ObjectiveStats {
+    pub value: f64,
+    pub bound: f64,
+    pub gap: f64,
+    pub proven_optimal: bool,
+    /// `mip`, or `start met the bound` when no MIP was needed.
+    pub solved_by: String,
+}
+
+impl ObjectiveStats {
+    fn of(stage: &StageResult, value: f64) -> ObjectiveStats {
+        let bound = stage.bound.min(value);
+        ObjectiveStats {
+            value: round2(value),
+            bound: round2(bound),
+            gap: round6(gap(value, bound)),
+            proven_optimal: stage.proven && gap(value, bound) <= 1e-9,
+            solved_by: if stage.mip {
+                "mip"
+            } else {
+                "start met the bound"
+            }
+            .to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RoomsStats {
+    pub value: u64,
+    pub scope: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Objectives {
+    pub deferred: ObjectiveStats,
+    pub travel_km: ObjectiveStats,
+    pub rooms_opened: RoomsStats,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StageSeconds {
+    pub stage: String,
+    pub seconds: f64,
+}
+
+/// The solver settings the plan was made with.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SettingsUsed {
+    pub time_limit_seconds: Option<f64>,
+    pub gap: f64,
+}
+
+/// The policy values a reader of the plan needs to interpret it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PolicyUsed {
+    pub max_travel_km: f64,
+    pub sittings_per_paper: u32,
+    pub keep_registered_institution: bool,
+}
+
+/// summary.json: the contract's keys first, then per-objective detail. `solve_seconds` and
+/// `stage_seconds` are the only values that differ between two runs of the same input.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanStats {
+    pub case: String,
+    pub quarter: String,
+    pub status: Status,
+    /// Travel km, with deferred held at its optimum (see `objectives`).
+    pub objective: f64,
+    pub bound: f64,
+    pub gap: f64,
+    pub objective_meaning: String,
+    pub candidates: u64,
+    pub seated: u64,
+    pub deferred: u64,
+    pub travel_km: f64,
+    pub cross_prefecture: u64,
+    pub rooms_opened: u64,
+    pub slots_used: u64,
+    pub slots_offered: u64,
+    /// Paper sittings (rows of timetable.csv).
+    pub papers: u64,
+    pub invigilators: u64,
+    pub solve_seconds: f64,
+    pub stage_seconds: Vec<StageSeconds>,
+    pub objectives: Objectives,
+    pub deferred_by_reason: BTreeMap<String, u64>,
+    pub settings: SettingsUsed,
+    pub policy: PolicyUsed,
+}
+
+impl PlanStats {
+    /// The figures of a solved quarter. Rooms and invigilators follow from each institution's
+    /// load at each slot exactly as the seat dealer lays them out.
+    pub fn of(case: &Case, sol: &Solution, settings: &Settings) -> PlanStats {
+        let pb = &sol.problem;
+        let mut load: BTreeMap<(usize, usize), u32> = BTreeMap::new();
+        let mut sittings: BTreeSet<(usize, usize)> = BTreeSet::new();
+        let mut cross = 0u64;
+        for f in &sol.routing.flows {
+            *load.entry((f.slot, f.institution)).or_default() += f.count;
+            sittings.insert((pb.groups[f.group].paper, f.slot));
+            if case.institutions[f.institution].prefecture != pb.groups[f.group].home {
+                cross += u64::from(f.count);
+            }
+        }
+        let (mut rooms, mut invigilators) = (0u64, 0u64);
+        for (&(_, i), &n) in &load {
+            let layout = pb.venues[i]
+                .layout(case, n)
+                .expect("routing never exceeds an institution's capacity");
+            rooms += layout.len() as u64;
+            invigilators += layout.iter().map(|r| u64::from(r.2)).sum::<u64>();
+        }
+        let seated: u64 = load.values().map(|&n| u64::from(n)).sum();
+        let slots_used: BTreeSet<usize> = load.keys().map(|k| k.0).collect();
+        let deferred = sol.deferred_total();
+        let travel = sol.travel_km();
+        let fixed: u64 = pb.fixed.iter().map(|d| u64::from(d.count)).sum();
+        let deferred_stage = StageResult {
+            bound: fixed as f64 + sol.deferred_stage.bound,
+            ..sol.deferred_stage
+        };
+        let mut by_reason: BTreeMap<String, u64> = BTreeMap::new();
+        for d in pb.fixed.iter().chain(&sol.deferred) {
+            *by_reason.entry(d.reason.key().to_string()).or_default() += u64::from(d.count);
+        }
+        let proven = deferred_stage.proven && sol.travel_stage.proven;
+        let travel_bound = sol.travel_stage.bound.min(travel);
+        let travel_gap = gap(travel, travel_bound);
+        let status = if !proven {
+            Status::TimeLimit
+        } else if travel_gap > 1e-6 || gap(deferred as f64, deferred_stage.bound) > 1e-9 {
+            Status::Feasible
+        } else {
+            Status::Optimal
+        };
+        PlanStats {
+            case: case.name.clone(),
+            quarter: case.quarter.to_string(),
+            status,
+            objective: round2(travel),
+            bound: round2(travel_bound),
+            gap: round6(travel_gap),
+            objective_meaning: "travel_km, with deferred held at its optimum (see objectives)"
+                .into(),
+            candidates: sol.registrations,
+            seated,
+            deferred,
+            travel_km: round2(travel),
+            cross_prefecture: cross,
+            rooms_opened: rooms,
+            slots_used: slots_used.len() as u64,
+            slots_offered: case.sessions.len() as u64,
+            papers: sittings.len() as u64,
+            invigilators,
+            solve_seconds: round2(sol.timings.iter().map(|t| t.1).sum()),
+            stage_seconds: sol
+                .timings
+                .iter()
+                .map(|&(stage, seconds)| StageSeconds {
+                    stage: stage.to_string(),
+                    seconds: round2(seconds),
+                })
+                .collect(),
+            objectives: Objectives {
+                deferred: ObjectiveStats::of(&deferred_stage, deferred as f64),
+                travel_km: ObjectiveStats::of(&sol.travel_stage, travel),
+                rooms_opened: RoomsStats {
+                    value: rooms,
+                    scope:
+                        "fewest rooms for each institution's load at each slot, given the routing"
+                            .into(),
+                },
+            },
+            deferred_by_reason: by_reason,
+            settings: SettingsUsed {
+                time_limit_seconds: settings.time_limit,
+                gap: settings.gap,
+            },
+            policy: PolicyUsed {
+                max_travel_km: case.policy.max_travel_km,
+                sittings_per_paper: case.policy.sittings_per_paper,
+                keep_registered_institution: case.policy.keep_registered_institution,
+            },
+        }
+    }
+
+    /// summary.json's bytes: pretty JSON and a final newline.
+    pub fn to_json(&self) -> Vec<u8> {
+        let mut json = serde_json::to_vec_pretty(self).expect("plan figures serialise");
+        json.push(b'\n');
+        json
+    }
+
+    /// One paragraph for humans.
+    pub fn describe(&self) -> String {
+        let o = &self.objectives;
+        format!(
+            "{} ({}): {} of {} registrations seated, {} deferred{} ; {} papers in {} of {} slots; {} room sittings with {} invigilators; travel {:.0} km ({} candidates cross a prefecture line){}.",
+            self.case,
+            self.status,
+            self.seated,
+            self.candidates,
+            self.deferred,
+            if o.deferred.proven_optimal { " (proven fewest)" } else { " (not proven fewest)" },
+            self.papers,
+            self.slots_used,
+            self.slots_offered,
+            self.rooms_opened,
+            self.invigilators,
+            self.travel_km,
+            self.cross_prefecture,
+            if o.travel_km.proven_optimal {
+                " (proven least)".to_string()
+            } else {
+                format!(", within {:.2} % of the bound", self.gap * 100.0)
+            }
+        )
+    }
+}
+
+/// The relative gap of a minimisation: how much of `value` the bound does not yet prove.
+pub fn gap(value: f64, bound: f64) -> f64 {
+    if value <= 0.0 {
+        0.0
+    } else {
+        ((value - bound) / value).max(0.0)
+    }
+}
+
+fn round2(v: f64) -> f64 {
+    (v * 100.0).round() / 100.0
+}
+
+fn round6(v: f64) -> f64 {
+    (v * 1e6).round() / 1e6
+}

@@ -1,0 +1,14 @@
+//! What-if scenarios: edits applied to copies of the case, each planned on its own rayon worker.
+//!
+//! [`scenario`] says what each scenario changes (TOML file, sweep, Monte Carlo draws), [`edit`]
+//! applies it to a copy of the case, [`run`] plans the baseline and every scenario in parallel,
+//! and [`report`] writes the comparison. The baseline's routing duals give each institution and
+//! slot the value of one more seat.
+
+pub mod edit;
+pub mod report;
+pub mod run;
+pub mod scenario;
+
+pub use report::Report;
+pub use run::{run, Error, Outcome, Request, ScenarioStatus};

@@ -1,0 +1,292 @@
+//! What a what-if run writes: scenarios.csv, capacity_value.csv, monte_carlo.csv, summary.json,
+//! and the paragraph the command prints ("what the scenarios say").
+
+use super::run::{Error, Outcome, Request, ScenarioStatus};
+use super::scenario::Prepared;
+use crate::case::Case;
+use crate::solve::Solution;
+use crate::staging::Staging;
+use serde::Serialize;
+use std::path::Path;
+use std::time::Instant;
+
+/// Every file a what-if folder may hold.
+pub const FILES: [&str; 4] = [
+    "scenarios.csv",
+    "capacity_value.csv",
+    "monte_carlo.csv",
+    "summary.json",
+];
+
+/// A finished run: the baseline and every scenario's outcome, in the order given.
+pub struct Results<'a> {
+    pub case: &'a Case,
+    pub baseline: &'a Solution,
+    pub base: Outcome,
+    pub outcomes: Vec<Outcome>,
+    pub prepared: &'a [Prepared],
+}
+
+/// What the command line prints once the folder is written.
+pub struct Report {
+    /// "What the scenarios say": the paragraph for stdout.
+    pub story: String,
+    pub scenarios: usize,
+    pub wall_seconds: f64,
+}
+
+/// The what-if summary.json.
+#[derive(Debug, Serialize)]
+struct WhatifSummary<'a> {
+    scenarios: usize,
+    invalid: usize,
+    threads: usize,
+    warm_start: bool,
+    wall_seconds: f64,
+    scenarios_per_second: f64,
+    deferred_weight: f64,
+    what_the_scenarios_say: &'a str,
+}
+
+impl Results<'_> {
+    /// Writes the folder (all files or none) and returns what to print.
+    pub fn write(&self, req: &Request, wall: Instant, out: &Path) -> Result<Report, Error> {
+        let (scen, mc): (Vec<(&Outcome, &Prepared)>, Vec<(&Outcome, &Prepared)>) = self
+            .outcomes
+            .iter()
+            .zip(self.prepared)
+            .partition(|(_, p)| p.draw.is_none());
+        let scen: Vec<&Outcome> = scen.into_iter().map(|x| x.0).collect();
+        let wall_seconds = wall.elapsed().as_secs_f64();
+        let total = self.outcomes.len();
+        let staging = Staging::new(out)?;
+        staging.add_bytes(
+            "scenarios.csv",
+            &scenarios_csv(&self.base, scen.iter().copied()),
+        )?;
+        staging.add_bytes(
+            "capacity_value.csv",
+            &capacity_csv(self.case, self.baseline),
+        )?;
+        if req.monte_carlo.is_some() {
+            let draws = mc.iter().map(|x| x.0).collect();
+            staging.add_bytes("monte_carlo.csv", &monte_carlo_csv(self.case, draws))?;
+        }
+        let story = narrative(self.case, &self.base, &scen, self.baseline);
+        let summary = WhatifSummary {
+            scenarios: total,
+            invalid: self
+                .outcomes
+                .iter()
+                .filter(|o| o.status == ScenarioStatus::Invalid)
+                .count(),
+            threads: req.threads,
+            warm_start: req.warm_start,
+            wall_seconds: (wall_seconds * 100.0).round() / 100.0,
+            scenarios_per_second: ((total as f64 / wall_seconds.max(1e-9)) * 100.0).round() / 100.0,
+            deferred_weight: self.baseline.routing.deferred_weight,
+            what_the_scenarios_say: &story,
+        };
+        let mut json = serde_json::to_vec_pretty(&summary).expect("json");
+        json.push(b'\n');
+        staging.add_bytes("summary.json", &json)?;
+        staging.commit(&FILES)?;
+        Ok(Report {
+            story,
+            scenarios: total,
+            wall_seconds,
+        })
+    }
+}
+
+fn scenarios_csv<'a>(base: &'a Outcome, scen: impl Iterator<Item = &'a Outcome>) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "scenario",
+        "status",
+        "candidates",
+        "seated",
+        "deferred",
+        "delta_deferred",
+        "travel_km",
+        "delta_travel_km",
+        "cross_prefecture",
+        "rooms_opened",
+        "gap",
+        "solve_seconds",
+        "reason",
+    ])
+    .expect("memory");
+    let base_deferred = base.stats.as_ref().map_or(0, |s| s.deferred);
+    for o in std::iter::once(base).chain(scen) {
+        let mut row = vec![o.name.clone(), o.status.to_string()];
+        match &o.stats {
+            Some(st) => row.extend([
+                st.candidates.to_string(),
+                st.seated.to_string(),
+                st.deferred.to_string(),
+                (st.deferred as i64 - base_deferred as i64).to_string(),
+                format!("{:.0}", o.travel_km.round() + 0.0),
+                format!("{:.0}", (o.travel_km - base.travel_km).round() + 0.0),
+                st.cross_prefecture.to_string(),
+                st.rooms_opened.to_string(),
+                format!("{:.6}", st.gap),
+            ]),
+            None => row.extend(std::iter::repeat_n(String::new(), 9)),
+        }
+        row.push(format!("{:.3}", o.seconds));
+        row.push(o.reason.clone());
+        w.write_record(&row).expect("memory");
+    }
+    w.into_inner().expect("memory")
+}
+
+fn capacity_csv(case: &Case, sol: &Solution) -> Vec<u8> {
+    let mut values = sol.routing.seat_values.clone();
+    values.sort_by(|a, b| {
+        b.value
+            .total_cmp(&a.value)
+            .then(a.institution.cmp(&b.institution))
+            .then(a.slot.cmp(&b.slot))
+    });
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "institution_id",
+        "institution",
+        "prefecture",
+        "date",
+        "start",
+        "seat_value",
+    ])
+    .expect("memory");
+    for v in values {
+        let inst = &case.institutions[v.institution];
+        let s = &case.sessions[v.slot];
+        w.write_record([
+            inst.id.clone(),
+            inst.name.clone(),
+            case.prefectures[inst.prefecture].name.clone(),
+            s.date.to_string(),
+            s.start.format("%H:%M").to_string(),
+            format!("{:.2}", v.value),
+        ])
+        .expect("memory");
+    }
+    w.into_inner().expect("memory")
+}
+
+fn monte_carlo_csv(case: &Case, draws: Vec<&Outcome>) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "prefecture",
+        "draws",
+        "p_any_deferred",
+        "mean_deferred",
+        "p95_deferred",
+        "p_any_planning_deferred",
+        "mean_planning_deferred",
+    ])
+    .expect("memory");
+    let ok: Vec<&&Outcome> = draws
+        .iter()
+        .filter(|o| !o.deferred_by_prefecture.is_empty())
+        .collect();
+    for (p, pref) in case.prefectures.iter().enumerate() {
+        let planning: Vec<u64> = ok
+            .iter()
+            .map(|o| o.planning_deferred_by_prefecture[p])
+            .collect();
+        let m = planning.len().max(1) as f64;
+        let any_planning = planning.iter().filter(|&&d| d > 0).count() as f64 / m;
+        let mean_planning = planning.iter().sum::<u64>() as f64 / m;
+        let mut v: Vec<u64> = ok.iter().map(|o| o.deferred_by_prefecture[p]).collect();
+        v.sort_unstable();
+        let n = v.len().max(1) as f64;
+        let any = v.iter().filter(|&&d| d > 0).count() as f64 / n;
+        let mean = v.iter().sum::<u64>() as f64 / n;
+        let p95 = if v.is_empty() {
+            0
+        } else {
+            v[((0.95 * v.len() as f64).ceil() as usize).clamp(1, v.len()) - 1]
+        };
+        w.write_record([
+            pref.name.clone(),
+            v.len().to_string(),
+            format!("{any:.4}"),
+            format!("{mean:.2}"),
+            p95.to_string(),
+            format!("{any_planning:.4}"),
+            format!("{mean_planning:.2}"),
+        ])
+        .expect("memory");
+    }
+    w.into_inner().expect("memory")
+}
+
+/// "What the scenarios say": the biggest changes and the most valuable seats.
+fn narrative(case: &Case, base: &Outcome, scen: &[&Outcome], baseline: &Solution) -> String {
+    let deferred = |o: &Outcome| o.stats.as_ref().map_or(0, |s| s.deferred) as i64;
+    let mut valid: Vec<&&Outcome> = scen.iter().filter(|o| o.stats.is_some()).collect();
+    let mut text = format!(
+        "Baseline: {} of {} seated, {} deferred, {:.0} km of travel.",
+        base.stats.as_ref().map_or(0, |s| s.seated),
+        base.stats.as_ref().map_or(0, |s| s.candidates),
+        deferred(base),
+        base.travel_km
+    );
+    valid.sort_by(|a, b| {
+        deferred(a)
+            .cmp(&deferred(b))
+            .then(a.travel_km.total_cmp(&b.travel_km))
+            .then(a.name.cmp(&b.name))
+    });
+    if let Some(best) = valid.first() {
+        text += &format!(
+            " Most helpful scenario: \"{}\" ({:+} deferred, {:+.0} km).",
+            best.name,
+            deferred(best) - deferred(base),
+            best.travel_km - base.travel_km
+        );
+    }
+    if let Some(worst) = valid.last().filter(|_| valid.len() > 1) {
+        text += &format!(
+            " Most harmful: \"{}\" ({:+} deferred, {:+.0} km).",
+            worst.name,
+            deferred(worst) - deferred(base),
+            worst.travel_km - base.travel_km
+        );
+    }
+    let invalid = scen
+        .iter()
+        .filter(|o| o.status == ScenarioStatus::Invalid)
+        .count();
+    if invalid > 0 {
+        text += &format!(" {invalid} scenario(s) invalid (see scenarios.csv).");
+    }
+    let mut values = baseline.routing.seat_values.clone();
+    values.sort_by(|a, b| {
+        b.value
+            .total_cmp(&a.value)
+            .then(a.institution.cmp(&b.institution))
+    });
+    let top: Vec<String> = values
+        .iter()
+        .filter(|v| v.value > 0.0)
+        .take(3)
+        .map(|v| {
+            format!(
+                "{} at {} {} ({:.0})",
+                case.institutions[v.institution].id,
+                case.sessions[v.slot].date,
+                case.sessions[v.slot].start.format("%H:%M"),
+                v.value
+            )
+        })
+        .collect();
+    if top.is_empty() {
+        text += " No institution's seats are binding: one more seat anywhere changes nothing.";
+    } else {
+        text += &format!(" Highest value of one more seat: {}.", top.join("; "));
+    }
+    text
+}

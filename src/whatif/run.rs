@@ -1,0 +1,267 @@
+//! Running the scenarios: the baseline first, then every scenario on its own rayon worker.
+//!
+//! Every scenario is a full plan (timetable MIP + routing LPs) with single-threaded HiGHS, so
+//! results never depend on the number of workers. A scenario starts from the baseline's
+//! timetable when the edit leaves it admissible (warm start). Plans are computed on counts
+//! (no seats), which is what a comparison needs.
+
+use super::edit;
+use super::report::{self, Report};
+use super::scenario::{self, Prepared};
+use crate::case::{self, Case, Paper};
+use crate::solve::{self, Problem, Settings, Solution, Timetable};
+use crate::summary::{PlanStats, Status};
+use crate::{progress, vet};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// What the command line asked for.
+pub struct Request {
+    pub scenarios: Option<PathBuf>,
+    pub sweep: Option<String>,
+    pub monte_carlo: Option<usize>,
+    pub cv: f64,
+    pub seed: u64,
+    pub warm_start: bool,
+    pub settings: Settings,
+    pub threads: usize,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Bad arguments (exit 2).
+    #[error("{0}")]
+    Usage(String),
+    /// The case or the scenario file cannot be read (exit 1).
+    #[error("{0}")]
+    Case(String),
+    /// Ctrl-C: nothing was written.
+    #[error("interrupted")]
+    Interrupted,
+    #[error("the baseline could not be planned: {0}")]
+    Baseline(String),
+    #[error("cannot write the output: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// How a scenario ended: planned (with the plan's status), or not planned and why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScenarioStatus {
+    Planned(Status),
+    /// The edits do not fit the case (unknown institution, bad value…).
+    Invalid,
+    /// The solver found no plan.
+    Failed,
+}
+
+impl std::fmt::Display for ScenarioStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ScenarioStatus::Planned(s) => s.fmt(f),
+            ScenarioStatus::Invalid => f.write_str("invalid"),
+            ScenarioStatus::Failed => f.write_str("failed"),
+        }
+    }
+}
+
+/// The outcome of one scenario.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub name: String,
+    pub status: ScenarioStatus,
+    /// Why a scenario is invalid or failed; empty otherwise.
+    pub reason: String,
+    /// The plan's figures, when it was planned.
+    pub stats: Option<PlanStats>,
+    /// Travel km unrounded (the stats round to 0.01 km).
+    pub travel_km: f64,
+    pub seconds: f64,
+    pub deferred_by_prefecture: Vec<u64>,
+    /// The part of it a prefecture can act on: capacity shortfalls and conflicts, not the
+    /// registrations no plan could seat (unfiled papers, out of reach, duplicates).
+    pub planning_deferred_by_prefecture: Vec<u64>,
+}
+
+impl Outcome {
+    fn unplanned(name: &str, status: ScenarioStatus, reason: String, seconds: f64) -> Outcome {
+        Outcome {
+            name: name.to_string(),
+            status,
+            reason,
+            stats: None,
+            travel_km: 0.0,
+            seconds,
+            deferred_by_prefecture: Vec::new(),
+            planning_deferred_by_prefecture: Vec::new(),
+        }
+    }
+
+    fn planned(
+        case: &Case,
+        sol: &Solution,
+        settings: &Settings,
+        name: &str,
+        seconds: f64,
+    ) -> Outcome {
+        let stats = PlanStats::of(case, sol, settings);
+        let mut by_pref = vec![0u64; case.prefectures.len()];
+        let mut planning = vec![0u64; case.prefectures.len()];
+        for d in &sol.problem.fixed {
+            by_pref[d.home] += u64::from(d.count);
+        }
+        for d in &sol.deferred {
+            by_pref[d.home] += u64::from(d.count);
+            planning[d.home] += u64::from(d.count);
+        }
+        Outcome {
+            name: name.to_string(),
+            status: ScenarioStatus::Planned(stats.status),
+            reason: String::new(),
+            stats: Some(stats),
+            travel_km: sol.travel_km(),
+            seconds,
+            deferred_by_prefecture: by_pref,
+            planning_deferred_by_prefecture: planning,
+        }
+    }
+}
+
+/// Each paper's slots, keyed by paper: a scenario's problem numbers its papers afresh.
+fn keyed(pb: &Problem, tt: &Timetable) -> BTreeMap<Paper, Vec<usize>> {
+    pb.papers
+        .iter()
+        .zip(tt)
+        .map(|(p, s)| (*p, s.clone()))
+        .collect()
+}
+
+/// Plans one scenario (or draw) on the calling worker.
+fn run_one(
+    base: &Case,
+    names: &case::Names,
+    prep: &Prepared,
+    req: &Request,
+    warm: Option<&BTreeMap<Paper, Vec<usize>>>,
+) -> Outcome {
+    let clock = Instant::now();
+    let invalid =
+        |reason: String| Outcome::unplanned(&prep.name, ScenarioStatus::Invalid, reason, 0.0);
+    let scenario = match &prep.edit {
+        Ok(s) => s,
+        Err(e) => return invalid(e.clone()),
+    };
+    let (case, factors) = match edit::apply(base, names, scenario) {
+        Ok(x) => x,
+        Err(e) => return invalid(e),
+    };
+    let eligible = vet::eligible(&case);
+    let mut pb = solve::problem::build(&case, &eligible);
+    edit::scale_demand(&case, &mut pb, &factors);
+    if let Some(draw) = prep.draw {
+        edit::draw_demand(&mut pb, req.seed, req.cv, draw);
+    }
+    let warm_tt: Option<Timetable> = warm.map(|w| {
+        pb.papers
+            .iter()
+            .map(|p| w.get(p).cloned().unwrap_or_default())
+            .collect()
+    });
+    match solve::solve(&case, pb, &req.settings, warm_tt.as_ref()) {
+        Ok(sol) => Outcome::planned(
+            &case,
+            &sol,
+            &req.settings,
+            &prep.name,
+            clock.elapsed().as_secs_f64(),
+        ),
+        Err(e) => Outcome::unplanned(
+            &prep.name,
+            ScenarioStatus::Failed,
+            e.to_string(),
+            clock.elapsed().as_secs_f64(),
+        ),
+    }
+}
+
+/// Runs every scenario and writes the comparison into `out` (all files or none); returns what
+/// the command line prints.
+pub fn run(case_dir: &Path, req: &Request, out: &Path) -> Result<Report, Error> {
+    let wall = Instant::now();
+    let (loaded, mut diags) = case::load_quiet(case_dir);
+    let Some((base, names)) = loaded else {
+        return Err(Error::Case(
+            diags
+                .items
+                .iter()
+                .map(|d| d.to_string())
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ));
+    };
+    crate::validate::cross_check(&base, &mut diags);
+    if diags.has_errors() {
+        return Err(Error::Case(
+            diags
+                .errors()
+                .map(|d| d.to_string())
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ));
+    }
+    let mut prepared = Vec::new();
+    if let Some(path) = &req.scenarios {
+        prepared.extend(scenario::read_scenarios(path)?);
+    }
+    if let Some(sweep) = &req.sweep {
+        prepared.extend(scenario::sweep(&base, sweep)?);
+    }
+    if req.monte_carlo.is_some() && !(req.cv >= 0.0 && req.cv.is_finite()) {
+        return Err(Error::Usage(format!("--cv must be ≥ 0, got {}", req.cv)));
+    }
+    prepared.extend(scenario::draws(req.monte_carlo.unwrap_or(0)));
+
+    // the baseline: its timetable warms the scenarios, its duals give capacity values
+    let eligible = vet::eligible(&base);
+    let pb = solve::problem::build(&base, &eligible);
+    let clock = Instant::now();
+    let baseline =
+        solve::solve(&base, pb, &req.settings, None).map_err(|e| Error::Baseline(e.to_string()))?;
+    let base_outcome = Outcome::planned(
+        &base,
+        &baseline,
+        &req.settings,
+        "baseline",
+        clock.elapsed().as_secs_f64(),
+    );
+    let warm = req
+        .warm_start
+        .then(|| keyed(&baseline.problem, &baseline.timetable));
+
+    let counter = progress::Counter::new(prepared.len(), "scenarios");
+    let outcomes: Vec<Option<Outcome>> = prepared
+        .par_iter()
+        .map(|p| {
+            if progress::interrupted() {
+                return None;
+            }
+            let o = run_one(&base, &names, p, req, warm.as_ref());
+            counter.inc("scenarios");
+            Some(o)
+        })
+        .collect();
+    counter.finish();
+    if progress::interrupted() || outcomes.iter().any(Option::is_none) {
+        return Err(Error::Interrupted);
+    }
+    let outcomes: Vec<Outcome> = outcomes.into_iter().flatten().collect();
+    let results = report::Results {
+        case: &base,
+        baseline: &baseline,
+        base: base_outcome,
+        outcomes,
+        prepared: &prepared,
+    };
+    results.write(req, wall, out)
+}
