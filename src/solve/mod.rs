@@ -12,9 +12,9 @@ pub mod routing;
 pub mod timetable;
 
 pub use highs::SolveError;
-pub use problem::{Deferral, Group, Problem, Reason};
+pub use problem::{Deferral, Group, Problem, Reason, Timetable};
 pub use routing::{Flow, Routing, SeatValue};
-pub use timetable::{StageResult, Timetable};
+pub use timetable::StageResult;
 
 use crate::case::Case;
 use std::time::Instant;

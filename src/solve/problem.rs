@@ -74,6 +74,9 @@ impl Reason {
     }
 }
 
+/// The slots each paper sits at (indices into `case.sessions`), per paper of the problem.
+pub type Timetable = Vec<Vec<usize>>;
+
 /// Registrations deferred before or after planning.
 #[derive(Debug, Clone)]
 pub struct Deferral {

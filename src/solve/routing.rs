@@ -7,8 +7,7 @@
 //! The duals of the capacity rows are the value of one more seat at an institution and slot.
 
 use super::highs::{Limits, Model, SolveError};
-use super::problem::Problem;
-use super::timetable::Timetable;
+use super::problem::{Problem, Timetable};
 use crate::case::Case;
 use good_lp::{variable, Expression};
 use rayon::prelude::*;

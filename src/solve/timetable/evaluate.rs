@@ -1,0 +1,124 @@
+//! Evaluating a timetable exactly: with the timetable fixed the model is the per-slot routing
+//! problem, so the routing LPs give the flows and every other MIP column follows from them.
+
+use super::super::highs::SolveError;
+use super::super::problem::{Problem, Timetable};
+use super::super::routing::{self, Routing};
+use super::model::{measure, Cols};
+use crate::case::Case;
+
+/// A timetable with a complete, feasible solution vector for the MIPs.
+pub(super) struct Start {
+    pub(super) timetable: Timetable,
+    pub(super) deferred: f64,
+    pub(super) travel: f64,
+    pub(super) values: Vec<f64>,
+    /// What the routing LPs routed (group sizes after clashes) and their result.
+    pub(super) sizes: Vec<u32>,
+    pub(super) routing: Routing,
+}
+
+/// Evaluates a timetable exactly and turns it into a complete start for the MIPs: with the
+/// timetable fixed the model is the per-slot routing problem, so the routing LPs (in parallel)
+/// give the flows, and every other column follows from them.
+pub(super) fn evaluate(
+    pb: &Problem,
+    case: &Case,
+    cols: &Cols,
+    tt: &Timetable,
+) -> Result<Start, SolveError> {
+    let clock = std::time::Instant::now();
+    let clash: Vec<bool> = pb
+        .conflicts
+        .iter()
+        .map(|c| tt[c.a].iter().any(|t| tt[c.b].contains(t)))
+        .collect();
+    let mut sizes: Vec<u32> = pb.groups.iter().map(|g| g.n).collect();
+    for (conflict, _) in pb
+        .conflicts
+        .iter()
+        .zip(&clash)
+        .filter(|(_, &clashes)| clashes)
+    {
+        for &(g, k) in &conflict.losers {
+            sizes[g] -= k.min(sizes[g]);
+        }
+    }
+    let routing = routing::route(pb, case, tt, &sizes)?;
+    let mut values = vec![0.0; cols.columns];
+    for (p, xs) in cols.x.iter().enumerate() {
+        for &(t, _, col) in xs {
+            if tt[p].contains(&t) {
+                values[col] = 1.0;
+            }
+        }
+    }
+    let mut seated = vec![0u32; pb.groups.len()];
+    for f in &routing.flows {
+        let group = &pb.groups[f.group];
+        let k = match group.registered {
+            Some(_) => 0,
+            None => {
+                let q = case.institutions[f.institution].prefecture;
+                values[cols.a[&(group.paper, f.institution)]] += f64::from(f.count);
+                cols.dest[f.group]
+                    .iter()
+                    .position(|d| d.0 == q)
+                    .expect("routing uses the group's targets")
+            }
+        };
+        values[cols.f[f.group][k].1] += f64::from(f.count);
+        values[cols.z[&(group.paper, f.institution, f.slot)]] += f64::from(f.count);
+        seated[f.group] += f.count;
+    }
+    let mut unseated: Vec<f64> = Vec::with_capacity(pb.groups.len());
+    for (g, group) in pb.groups.iter().enumerate() {
+        let u = f64::from(group.n - seated[g]);
+        values[cols.u[g].1] = u;
+        unseated.push(u);
+    }
+    for (c, ws) in pb.conflicts.iter().zip(&cols.w) {
+        for &(t, _, col) in ws {
+            if tt[c.a].contains(&t) && tt[c.b].contains(&t) {
+                values[col] = 1.0;
+            }
+        }
+    }
+    for &(c, g, col) in &cols.v {
+        if clash[c] {
+            let k = pb.conflicts[c]
+                .losers
+                .iter()
+                .find(|l| l.0 == g)
+                .map_or(0, |l| l.1);
+            let credit = f64::from(k).min(unseated[g]);
+            values[col] = credit;
+            unseated[g] -= credit;
+        }
+    }
+    let (deferred, travel) = measure(pb, cols, &values);
+    super::super::trace(|| {
+        format!(
+            "start evaluated by routing in {:.2} s",
+            clock.elapsed().as_secs_f64()
+        )
+    });
+    Ok(Start {
+        timetable: tt.clone(),
+        deferred,
+        travel,
+        values,
+        sizes,
+        routing,
+    })
+}
+
+pub(super) fn round_near_integers(mut values: Vec<f64>) -> Vec<f64> {
+    for v in &mut values {
+        let r = v.round();
+        if (*v - r).abs() < 1e-6 {
+            *v = r;
+        }
+    }
+    values
+}

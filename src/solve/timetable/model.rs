@@ -1,0 +1,287 @@
+//! The timetable MIP's columns and rows: x (paper at slot), f (group flows to institutions or
+//! prefecture pools), a (an institution's share of a pool), z (a paper's load at an institution
+//! and slot), u (unseated), w (a clash of two papers at a slot), v (overlap credits).
+
+use super::super::highs::Model;
+use super::super::problem::{Group, Problem};
+use crate::case::Case;
+use good_lp::{variable, Expression, Variable};
+use std::collections::BTreeMap;
+
+pub(super) enum Objective {
+    Deferred,
+    Travel { max_deferred: f64 },
+}
+
+pub(super) struct Cols {
+    /// x[p] = (slot, variable, column)
+    pub(super) x: Vec<Vec<(usize, Variable, usize)>>,
+    /// f[g] = flow of group g to each of its destinations `dest[g]` = (institution if the group
+    /// is registered, else prefecture; km)
+    pub(super) f: Vec<Vec<(Variable, usize)>>,
+    pub(super) dest: Vec<Vec<(usize, f64)>>,
+    /// a[(paper, institution)] = column of the institution's share of its prefecture's pool
+    pub(super) a: BTreeMap<(usize, usize), usize>,
+    pub(super) u: Vec<(Variable, usize)>,
+    /// z[(paper, institution, slot)] = column
+    pub(super) z: BTreeMap<(usize, usize, usize), usize>,
+    /// w[conflict] = (slot, variable, column)
+    pub(super) w: Vec<Vec<(usize, Variable, usize)>>,
+    /// Overlap credits (conflict, group, column): deferrals counted both as conflicts and as
+    /// capacity shortfalls.
+    pub(super) v: Vec<(usize, usize, usize)>,
+    pub(super) columns: usize,
+}
+
+pub(super) fn build(
+    pb: &Problem,
+    case: &Case,
+    allowed: &[Vec<usize>],
+    objective: Objective,
+) -> (Model, Expression, Cols) {
+    let mut m = Model::default();
+    let sittings = case.policy.sittings_per_paper as f64;
+    let x: Vec<Vec<(usize, Variable, usize)>> = (0..pb.papers.len())
+        .map(|p| {
+            allowed[p]
+                .iter()
+                .map(|&t| {
+                    let (v, col) = m.add(variable().binary());
+                    (t, v, col)
+                })
+                .collect()
+        })
+        .collect();
+    let dest: Vec<Vec<(usize, f64)>> = pb.groups.iter().map(|g| destinations(case, g)).collect();
+    let f: Vec<Vec<(Variable, usize)>> = pb
+        .groups
+        .iter()
+        .zip(&dest)
+        .map(|(g, d)| {
+            d.iter()
+                .map(|_| m.add(variable().min(0).max(g.n)))
+                .collect()
+        })
+        .collect();
+    let u: Vec<(Variable, usize)> = pb
+        .groups
+        .iter()
+        .map(|g| m.add(variable().min(0).max(g.n)))
+        .collect();
+    // D[p][i]: registrations of paper p that may sit at institution i
+    let mut reach: Vec<BTreeMap<usize, f64>> = vec![BTreeMap::new(); pb.papers.len()];
+    for g in &pb.groups {
+        for &(i, _) in &g.targets {
+            *reach[g.paper].entry(i).or_default() += f64::from(g.n);
+        }
+    }
+    let mut load: BTreeMap<(usize, usize), Expression> = BTreeMap::new();
+    let mut z_cols = BTreeMap::new();
+    // flow into (paper, institution): registered groups directly, the others through a share
+    // a[p,i] of their prefecture's pool, Σ_{i in q} a[p,i] = Σ_g f[g,q]
+    let mut flow_in: Vec<BTreeMap<usize, Expression>> = vec![BTreeMap::new(); pb.papers.len()];
+    let mut pool_in: BTreeMap<(usize, usize), Expression> = BTreeMap::new();
+    let mut shared: Vec<std::collections::BTreeSet<usize>> =
+        vec![Default::default(); pb.papers.len()];
+    for (g, group) in pb.groups.iter().enumerate() {
+        match group.registered {
+            Some(i) => flow_in[group.paper]
+                .entry(i)
+                .or_default()
+                .add_mul(1.0, f[g][0].0),
+            None => {
+                for (k, &(q, _)) in dest[g].iter().enumerate() {
+                    pool_in
+                        .entry((group.paper, q))
+                        .or_default()
+                        .add_mul(1.0, f[g][k].0);
+                }
+                shared[group.paper].extend(group.targets.iter().map(|t| t.0));
+            }
+        }
+    }
+    let mut a_cols = BTreeMap::new();
+    let mut pool_out: BTreeMap<(usize, usize), Expression> = BTreeMap::new();
+    for (p, institutions) in shared.iter().enumerate() {
+        for &i in institutions {
+            let (a, col) = m.add(variable().min(0).max(reach[p][&i]));
+            a_cols.insert((p, i), col);
+            flow_in[p].entry(i).or_default().add_mul(1.0, a);
+            pool_out
+                .entry((p, case.institutions[i].prefecture))
+                .or_default()
+                .add_mul(1.0, a);
+        }
+    }
+    for (key, out) in pool_out {
+        let into = pool_in.remove(&key).unwrap_or_default();
+        m.constrain((out - into).eq(0.0));
+    }
+    for p in 0..pb.papers.len() {
+        let sum: Expression = x[p].iter().map(|e| e.1).sum();
+        if sittings <= 1.0 {
+            m.constrain(sum.eq(1.0));
+        } else {
+            m.constrain(sum.clone().geq(1.0));
+            m.constrain(sum.leq(sittings));
+        }
+        // links per (paper, prefecture, slot): (Σ_i z[p,i,t], Σ_i bound)
+        let mut links: BTreeMap<(usize, usize), (Expression, f64)> = BTreeMap::new();
+        for (&i, &d) in &reach[p] {
+            let cap = f64::from(pb.capacity(i)).min(d);
+            let q = case.institutions[i].prefecture;
+            let mut total = Expression::default();
+            for &(t, _, _) in &x[p] {
+                let (z, col) = m.add(variable().min(0).max(cap));
+                z_cols.insert((p, i, t), col);
+                let link = links.entry((q, t)).or_default();
+                link.0.add_mul(1.0, z);
+                link.1 += cap;
+                total.add_mul(1.0, z);
+                load.entry((i, t)).or_default().add_mul(1.0, z);
+            }
+            let inflow = flow_in[p].remove(&i).unwrap_or_default();
+            m.constrain((total - inflow).eq(0.0));
+        }
+        for ((_, t), (sum, bound)) in links {
+            let xv = x[p]
+                .iter()
+                .find(|e| e.0 == t)
+                .expect("link slot is allowed")
+                .1;
+            m.constrain((sum - bound * xv).leq(0.0));
+        }
+    }
+    for (g, group) in pb.groups.iter().enumerate() {
+        let seated: Expression = f[g].iter().map(|e| e.0).sum();
+        m.constrain((seated + u[g].0).eq(f64::from(group.n)));
+    }
+    for ((i, _), e) in load {
+        m.constrain(e.leq(f64::from(pb.capacity(i))));
+    }
+    let w: Vec<Vec<(usize, Variable, usize)>> = pb
+        .conflicts
+        .iter()
+        .map(|c| {
+            let mut ws = Vec::new();
+            for &(t, xa, _) in &x[c.a] {
+                if let Some(&(_, xb, _)) = x[c.b].iter().find(|e| e.0 == t) {
+                    let (wv, col) = m.add(variable().min(0).max(1));
+                    m.constrain((wv - xa - xb).geq(-1.0));
+                    ws.push((t, wv, col));
+                }
+            }
+            ws
+        })
+        .collect();
+    let mut deferred: Expression = u.iter().map(|e| e.0).sum();
+    for (c, ws) in pb.conflicts.iter().zip(&w) {
+        for &(_, wv, _) in ws {
+            deferred.add_mul(f64::from(c.persons), wv);
+        }
+    }
+    // A clash defers known registrations (the later of each person's pair) which still count
+    // in their group's load; when that group is also short of seats, the shortfall can fall on
+    // exactly those registrations, so they are deferred once, not twice:
+    // v[c,g] ≤ k[c,g]·Σ_t w[c,t] and Σ_c v[c,g] ≤ u[g] credit the overlap.
+    let mut v = Vec::new();
+    let mut credit: BTreeMap<usize, Expression> = BTreeMap::new();
+    for (ci, (c, ws)) in pb.conflicts.iter().zip(&w).enumerate() {
+        if ws.is_empty() {
+            continue;
+        }
+        let clash: Expression = ws.iter().map(|e| e.1).sum();
+        for &(g, k) in &c.losers {
+            let (vv, col) = m.add(variable().min(0).max(k));
+            m.constrain((vv - f64::from(k) * clash.clone()).leq(0.0));
+            credit.entry(g).or_default().add_mul(1.0, vv);
+            deferred.add_mul(-1.0, vv);
+            v.push((ci, g, col));
+        }
+    }
+    for (g, e) in credit {
+        m.constrain((e - u[g].0).leq(0.0));
+    }
+    let mut travel = Expression::default();
+    for (g, d) in dest.iter().enumerate() {
+        for (k, &(_, km)) in d.iter().enumerate() {
+            if km > 0.0 {
+                travel.add_mul(km, f[g][k].0);
+            }
+        }
+    }
+    let objective = match objective {
+        Objective::Deferred => deferred,
+        Objective::Travel { max_deferred } => {
+            m.constrain(deferred.leq(max_deferred));
+            travel
+        }
+    };
+    let columns = m.columns();
+    (
+        m,
+        objective,
+        Cols {
+            x,
+            f,
+            dest,
+            a: a_cols,
+            u,
+            z: z_cols,
+            w,
+            v,
+            columns,
+        },
+    )
+}
+
+/// A registered group flows to its institution; any other group to the prefectures of its
+/// targets (all of a prefecture's filed institutions are equally far, so travel needs no more).
+fn destinations(case: &Case, g: &Group) -> Vec<(usize, f64)> {
+    match g.registered {
+        Some(i) => vec![(i, g.targets[0].1)],
+        None => {
+            let mut d: Vec<(usize, f64)> = Vec::new();
+            for &(i, km) in &g.targets {
+                let q = case.institutions[i].prefecture;
+                if !d.iter().any(|e| e.0 == q) {
+                    d.push((q, km));
+                }
+            }
+            d
+        }
+    }
+}
+
+/// The model's deferred count and travel for a solution vector.
+pub(super) fn measure(pb: &Problem, cols: &Cols, values: &[f64]) -> (f64, f64) {
+    let mut deferred = 0.0;
+    let mut travel = 0.0;
+    for g in 0..pb.groups.len() {
+        deferred += values[cols.u[g].1];
+        for (k, &(_, km)) in cols.dest[g].iter().enumerate() {
+            travel += km * values[cols.f[g][k].1];
+        }
+    }
+    for (c, ws) in pb.conflicts.iter().zip(&cols.w) {
+        for &(_, _, col) in ws {
+            deferred += f64::from(c.persons) * values[col];
+        }
+    }
+    for &(_, _, col) in &cols.v {
+        deferred -= values[col];
+    }
+    (deferred, travel)
+}
+
+pub(super) fn read_timetable(cols: &Cols, values: &[f64]) -> super::Timetable {
+    cols.x
+        .iter()
+        .map(|xs| {
+            xs.iter()
+                .filter(|e| values[e.2] > 0.5)
+                .map(|e| e.0)
+                .collect()
+        })
+        .collect()
+}
