@@ -6,9 +6,13 @@
 //! slot the value of one more seat.
 
 pub mod edit;
+pub mod outcome;
 pub mod report;
+pub mod request;
 pub mod run;
 pub mod scenario;
 
+pub use outcome::{Outcome, ScenarioStatus};
 pub use report::Report;
-pub use run::{run, Error, Outcome, Request, ScenarioStatus};
+pub use request::{Error, Request};
+pub use run::run;

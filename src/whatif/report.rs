@@ -1,7 +1,8 @@
 //! What a what-if run writes: scenarios.csv, capacity_value.csv, monte_carlo.csv, summary.json,
 //! and the paragraph the command prints ("what the scenarios say").
 
-use super::run::{Error, Outcome, Request, ScenarioStatus};
+use super::outcome::{Outcome, ScenarioStatus};
+use super::request::{Error, Request};
 use super::scenario::Prepared;
 use crate::case::Case;
 use crate::solve::Solution;

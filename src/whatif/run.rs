@@ -6,127 +6,17 @@
 //! (no seats), which is what a comparison needs.
 
 use super::edit;
+use super::outcome::{Outcome, ScenarioStatus};
 use super::report::{self, Report};
+use super::request::{Error, Request};
 use super::scenario::{self, Prepared};
 use crate::case::{self, Case, Paper};
-use crate::solve::{self, Problem, Settings, Solution, Timetable};
-use crate::summary::{PlanStats, Status};
+use crate::solve::{self, Problem, Timetable};
 use crate::{progress, vet};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Instant;
-
-/// What the command line asked for.
-pub struct Request {
-    pub scenarios: Option<PathBuf>,
-    pub sweep: Option<String>,
-    pub monte_carlo: Option<usize>,
-    pub cv: f64,
-    pub seed: u64,
-    pub warm_start: bool,
-    pub settings: Settings,
-    pub threads: usize,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
-    /// Bad arguments (exit 2).
-    #[error("{0}")]
-    Usage(String),
-    /// The case or the scenario file cannot be read (exit 1).
-    #[error("{0}")]
-    Case(String),
-    /// Ctrl-C: nothing was written.
-    #[error("interrupted")]
-    Interrupted,
-    #[error("the baseline could not be planned: {0}")]
-    Baseline(String),
-    #[error("cannot write the output: {0}")]
-    Io(#[from] std::io::Error),
-}
-
-/// How a scenario ended: planned (with the plan's status), or not planned and why.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ScenarioStatus {
-    Planned(Status),
-    /// The edits do not fit the case (unknown institution, bad value…).
-    Invalid,
-    /// The solver found no plan.
-    Failed,
-}
-
-impl std::fmt::Display for ScenarioStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ScenarioStatus::Planned(s) => s.fmt(f),
-            ScenarioStatus::Invalid => f.write_str("invalid"),
-            ScenarioStatus::Failed => f.write_str("failed"),
-        }
-    }
-}
-
-/// The outcome of one scenario.
-#[derive(Debug, Clone)]
-pub struct Outcome {
-    pub name: String,
-    pub status: ScenarioStatus,
-    /// Why a scenario is invalid or failed; empty otherwise.
-    pub reason: String,
-    /// The plan's figures, when it was planned.
-    pub stats: Option<PlanStats>,
-    /// Travel km unrounded (the stats round to 0.01 km).
-    pub travel_km: f64,
-    pub seconds: f64,
-    pub deferred_by_prefecture: Vec<u64>,
-    /// The part of it a prefecture can act on: capacity shortfalls and conflicts, not the
-    /// registrations no plan could seat (unfiled papers, out of reach, duplicates).
-    pub planning_deferred_by_prefecture: Vec<u64>,
-}
-
-impl Outcome {
-    fn unplanned(name: &str, status: ScenarioStatus, reason: String, seconds: f64) -> Outcome {
-        Outcome {
-            name: name.to_string(),
-            status,
-            reason,
-            stats: None,
-            travel_km: 0.0,
-            seconds,
-            deferred_by_prefecture: Vec::new(),
-            planning_deferred_by_prefecture: Vec::new(),
-        }
-    }
-
-    fn planned(
-        case: &Case,
-        sol: &Solution,
-        settings: &Settings,
-        name: &str,
-        seconds: f64,
-    ) -> Outcome {
-        let stats = PlanStats::of(case, sol, settings);
-        let mut by_pref = vec![0u64; case.prefectures.len()];
-        let mut planning = vec![0u64; case.prefectures.len()];
-        for d in &sol.problem.fixed {
-            by_pref[d.home] += u64::from(d.count);
-        }
-        for d in &sol.deferred {
-            by_pref[d.home] += u64::from(d.count);
-            planning[d.home] += u64::from(d.count);
-        }
-        Outcome {
-            name: name.to_string(),
-            status: ScenarioStatus::Planned(stats.status),
-            reason: String::new(),
-            stats: Some(stats),
-            travel_km: sol.travel_km(),
-            seconds,
-            deferred_by_prefecture: by_pref,
-            planning_deferred_by_prefecture: planning,
-        }
-    }
-}
 
 /// Each paper's slots, keyed by paper: a scenario's problem numbers its papers afresh.
 fn keyed(pb: &Problem, tt: &Timetable) -> BTreeMap<Paper, Vec<usize>> {

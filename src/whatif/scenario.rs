@@ -9,7 +9,7 @@ use crate::vet;
 use serde::Deserialize;
 use std::path::Path;
 
-use super::Error;
+use super::request::Error;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
