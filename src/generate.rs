@@ -7,11 +7,11 @@
 //! A ChaCha stream seeded by `--seed` makes every draw reproducible.
 
 use crate::case::checks::{credit_code_check, resident_id_check};
+use crate::staging::Staging;
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use std::fmt::Write as _;
 use std::path::Path;
 
 pub const PREFECTURES_CSV: &str = include_str!("../data/hunan/prefectures.csv");
@@ -163,9 +163,20 @@ pub fn generate(spec: &Spec, out: &Path) -> std::io::Result<usize> {
         pref: usize,
     }
     let mut institutions: Vec<Inst> = Vec::new();
-    let mut inst_csv = String::from("id,name,credit_code,prefecture,entity_type,staff,qualified_staff,total_area_m2,office_area_m2,records\n");
-    let mut rooms_csv = String::from("institution_id,room_id,seats,camera_p\n");
-    let mut assess_csv = String::from("institution_id,item,grade\n");
+    let mut inst_csv = table(&[
+        "id",
+        "name",
+        "credit_code",
+        "prefecture",
+        "entity_type",
+        "staff",
+        "qualified_staff",
+        "total_area_m2",
+        "office_area_m2",
+        "records",
+    ]);
+    let mut rooms_csv = table(&["institution_id", "room_id", "seats", "camera_p"]);
+    let mut assess_csv = table(&["institution_id", "item", "grade"]);
     let counts: Vec<usize> = prefs
         .iter()
         .map(|p| ((p.population / 1.4 * scale).round() as usize).max(2))
@@ -202,13 +213,22 @@ pub fn generate(spec: &Spec, out: &Path) -> std::io::Result<usize> {
                 WORDS[(n + k) % WORDS.len()],
                 n + 1
             );
-            let _ = writeln!(
-                inst_csv,
-                "{id},{name},{},{},{entity},{staff},{qualified},{},{},{records}",
-                credit_code(&mut rng, &p.code[..4]),
-                p.name,
-                rng.gen_range(1000..5000),
-                rng.gen_range(100..600)
+            let credit = credit_code(&mut rng, &p.code[..4]);
+            let (total_area, office_area) = (rng.gen_range(1000..5000), rng.gen_range(100..600));
+            row(
+                &mut inst_csv,
+                [
+                    &id,
+                    &name,
+                    &credit,
+                    &p.name,
+                    entity,
+                    &staff.to_string(),
+                    &qualified.to_string(),
+                    &total_area.to_string(),
+                    &office_area.to_string(),
+                    &records,
+                ],
             );
             let mut seats_total = 0;
             let mut r = 0;
@@ -223,7 +243,15 @@ pub fn generate(spec: &Spec, out: &Path) -> std::io::Result<usize> {
                 } else {
                     720
                 };
-                let _ = writeln!(rooms_csv, "{id},R{r},{seats},{camera}");
+                row(
+                    &mut rooms_csv,
+                    [
+                        &id,
+                        &format!("R{r}"),
+                        &seats.to_string(),
+                        &camera.to_string(),
+                    ],
+                );
             }
             for (item, name) in crate::case::ASSESSMENT_ITEMS.iter().enumerate() {
                 let grade = if fail == 5 && item == 6 {
@@ -231,15 +259,21 @@ pub fn generate(spec: &Spec, out: &Path) -> std::io::Result<usize> {
                 } else {
                     ["优秀", "良好", "良好", "合格"][rng.gen_range(0..4)]
                 };
-                let _ = writeln!(assess_csv, "{id},{name},{grade}");
+                row(&mut assess_csv, [&id, name, grade]);
             }
             institutions.push(Inst { id, pref: pi });
         }
     }
 
     // filings: per prefecture and occupation row, one institution (two in big prefectures)
-    let mut filings_csv =
-        String::from("institution_id,occupation,work_type,levels,status,filed_on\n");
+    let mut filings_csv = table(&[
+        "institution_id",
+        "occupation",
+        "work_type",
+        "levels",
+        "status",
+        "filed_on",
+    ]);
     let mut filed: Vec<Vec<Vec<usize>>> = vec![vec![Vec::new(); occs.len()]; prefs.len()];
     let gap_occupation = occs.iter().position(|o| o.name == "会展设计师");
     for (pi, p) in prefs.iter().enumerate() {
@@ -275,10 +309,16 @@ pub fn generate(spec: &Spec, out: &Path) -> std::io::Result<usize> {
                         .collect::<Vec<_>>()
                         .join("|")
                 };
-                let _ = writeln!(
-                    filings_csv,
-                    "{},{},{},{levels},{status},{filed_on}",
-                    institutions[i].id, o.name, o.work_type
+                row(
+                    &mut filings_csv,
+                    [
+                        &institutions[i].id,
+                        &o.name,
+                        &o.work_type,
+                        &levels,
+                        status,
+                        &filed_on.to_string(),
+                    ],
                 );
                 if status == "filed" && filed_on <= first_day {
                     filed[pi][oi].push(i);
@@ -294,13 +334,14 @@ pub fn generate(spec: &Spec, out: &Path) -> std::io::Result<usize> {
         .copied()
         .filter(|d| d.weekday() == Weekday::Sat && days.contains(&(*d + Duration::days(1))))
         .collect();
-    let mut sessions_csv = String::from("date,start,end\n");
+    let mut sessions_csv = table(&["date", "start", "end"]);
     let pick = weekends.min(saturdays.len()).max(1);
     for k in 0..pick {
         let sat = saturdays[k * saturdays.len() / pick];
         for day in [sat, sat + Duration::days(1)] {
-            let _ = writeln!(sessions_csv, "{day},08:30,12:30");
-            let _ = writeln!(sessions_csv, "{day},14:00,17:30");
+            let day = day.to_string();
+            row(&mut sessions_csv, [&day, "08:30", "12:30"]);
+            row(&mut sessions_csv, [&day, "14:00", "17:30"]);
         }
     }
 
@@ -308,10 +349,16 @@ pub fn generate(spec: &Spec, out: &Path) -> std::io::Result<usize> {
     let pref_w: Vec<f64> = prefs.iter().map(|p| p.population).collect();
     let occ_w: Vec<f64> = occs.iter().map(|o| o.popularity).collect();
     let level_weight = |l: u8| [0.0, 0.05, 0.15, 0.35, 0.30, 0.15][l as usize];
-    let mut cand_csv = String::with_capacity(spec.candidates * 110);
-    cand_csv.push_str(
-        "candidate_id,name,id_number,prefecture,occupation,work_type,level,institution_id\n",
-    );
+    let mut cand_csv = table(&[
+        "candidate_id",
+        "name",
+        "id_number",
+        "prefecture",
+        "occupation",
+        "work_type",
+        "level",
+        "institution_id",
+    ]);
     let mut demand = vec![vec![[0u32; 6]; occs.len()]; prefs.len()];
     let mut written = 0;
     let mut next_id = 1;
@@ -366,10 +413,18 @@ pub fn generate(spec: &Spec, out: &Path) -> std::io::Result<usize> {
                 } else {
                     level.to_string()
                 };
-                let _ = writeln!(
-                    cand_csv,
-                    "C{next_id:07},{name},{id_number},{},{occupation},{},{level_text},{registered}",
-                    prefs[pi].name, o.work_type
+                row(
+                    &mut cand_csv,
+                    [
+                        &format!("C{next_id:07}"),
+                        &name,
+                        &id_number,
+                        &prefs[pi].name,
+                        occupation,
+                        &o.work_type,
+                        &level_text,
+                        &registered,
+                    ],
                 );
                 next_id += 1;
                 written += 1;
@@ -377,45 +432,87 @@ pub fn generate(spec: &Spec, out: &Path) -> std::io::Result<usize> {
         }
     }
 
-    std::fs::create_dir_all(out)?;
     let quarter = format!("{year}Q{q}");
-    std::fs::write(
-        out.join("case.toml"),
+    let staging = Staging::new(out)?;
+    staging.add_bytes(
+        "case.toml",
         format!(
             "# Synthetic case written by `exam-planner generate --seed {} --candidates {}`: every institution and person is fictional.\nname = \"湖南省{year}年第{}季度知识技能型职业技能等级统一认定（合成数据）\"\nquarter = \"{quarter}\"\n\n[policy]\nmax_travel_km = 250\nroad_factor = 1.3\ncandidates_per_invigilator = 15\nmin_invigilators_per_room = 2\nsittings_per_paper = 1\nkeep_registered_institution = true\n",
             spec.seed,
             spec.candidates,
             ["一", "二", "三", "四"][(q - 1) as usize]
-        ),
+        )
+        .as_bytes(),
     )?;
-    std::fs::write(out.join("prefectures.csv"), PREFECTURES_CSV)?;
-    std::fs::write(out.join("occupations.csv"), OCCUPATIONS_CSV)?;
-    std::fs::write(out.join("holidays.csv"), HOLIDAYS_CSV)?;
-    std::fs::write(out.join("institutions.csv"), inst_csv)?;
-    std::fs::write(out.join("rooms.csv"), rooms_csv)?;
-    std::fs::write(out.join("assessment.csv"), assess_csv)?;
-    std::fs::write(out.join("filings.csv"), filings_csv)?;
-    std::fs::write(out.join("sessions.csv"), sessions_csv)?;
+    staging.add_bytes("prefectures.csv", PREFECTURES_CSV.as_bytes())?;
+    staging.add_bytes("occupations.csv", OCCUPATIONS_CSV.as_bytes())?;
+    staging.add_bytes("holidays.csv", HOLIDAYS_CSV.as_bytes())?;
+    staging.add_bytes("institutions.csv", &bytes(inst_csv))?;
+    staging.add_bytes("rooms.csv", &bytes(rooms_csv))?;
+    staging.add_bytes("assessment.csv", &bytes(assess_csv))?;
+    staging.add_bytes("filings.csv", &bytes(filings_csv))?;
+    staging.add_bytes("sessions.csv", &bytes(sessions_csv))?;
     if spec.demand_only {
-        let mut d = String::from("prefecture,occupation,work_type,level,candidates\n");
+        let mut d = table(&[
+            "prefecture",
+            "occupation",
+            "work_type",
+            "level",
+            "candidates",
+        ]);
         for (pi, per) in demand.iter().enumerate() {
             for (oi, levels) in per.iter().enumerate() {
                 for (level, &n) in levels.iter().enumerate() {
                     if n > 0 {
-                        let _ = writeln!(
-                            d,
-                            "{},{},{},{level},{n}",
-                            prefs[pi].name, occs[oi].name, occs[oi].work_type
+                        row(
+                            &mut d,
+                            [
+                                &prefs[pi].name,
+                                &occs[oi].name,
+                                &occs[oi].work_type,
+                                &level.to_string(),
+                                &n.to_string(),
+                            ],
                         );
                     }
                 }
             }
         }
-        std::fs::write(out.join("demand.csv"), d)?;
-        let _ = std::fs::remove_file(out.join("candidates.csv"));
+        staging.add_bytes("demand.csv", &bytes(d))?;
     } else {
-        std::fs::write(out.join("candidates.csv"), cand_csv)?;
-        let _ = std::fs::remove_file(out.join("demand.csv"));
+        staging.add_bytes("candidates.csv", &bytes(cand_csv))?;
     }
+    staging.commit(&CASE_FILES)?;
     Ok(written)
+}
+
+/// Every file a generated case folder holds (an existing folder holding only these is
+/// replaced whole).
+pub const CASE_FILES: [&str; 11] = [
+    "case.toml",
+    "prefectures.csv",
+    "occupations.csv",
+    "holidays.csv",
+    "institutions.csv",
+    "rooms.csv",
+    "assessment.csv",
+    "filings.csv",
+    "sessions.csv",
+    "candidates.csv",
+    "demand.csv",
+];
+
+/// A table in memory, its header written.
+fn table(header: &[&str]) -> csv::Writer<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(header).expect("writing to memory");
+    w
+}
+
+fn row<const N: usize>(w: &mut csv::Writer<Vec<u8>>, fields: [&str; N]) {
+    w.write_record(fields).expect("writing to memory");
+}
+
+fn bytes(w: csv::Writer<Vec<u8>>) -> Vec<u8> {
+    w.into_inner().expect("writing to memory")
 }
