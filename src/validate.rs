@@ -21,6 +21,7 @@ pub fn validate_dir(dir: &std::path::Path) -> (Option<Case>, Diagnostics) {
 
 /// Adds the cross-file diagnostics of `case` to `diags`.
 pub fn cross_check(case: &Case, diags: &mut Diagnostics) {
+    ticket_numbers_have_room(case, diags);
     sessions_on_holidays(case, diags);
     institutions_without_rooms(case, diags);
     let eligible = vet::eligible(case);
@@ -61,6 +62,54 @@ fn registrations_file(case: &Case) -> &'static str {
         "candidates.csv"
     } else {
         "demand.csv"
+    }
+}
+
+/// Ticket numbers have fixed widths (README): more institutions, slots or rooms than they can
+/// number would make tickets of different lengths, so such a case is refused.
+fn ticket_numbers_have_room(case: &Case, diags: &mut Diagnostics) {
+    use crate::case::ticket;
+    if case.institutions.len() > ticket::MAX_INSTITUTIONS {
+        diags.error(
+            "institutions.csv",
+            None,
+            None,
+            format!(
+                "{} institutions; ticket numbers have room for {}",
+                case.institutions.len(),
+                ticket::MAX_INSTITUTIONS
+            ),
+        );
+    }
+    if case.sessions.len() > ticket::MAX_SLOTS {
+        diags.error(
+            "sessions.csv",
+            None,
+            None,
+            format!(
+                "{} slots; ticket numbers have room for {}",
+                case.sessions.len(),
+                ticket::MAX_SLOTS
+            ),
+        );
+    }
+    let mut rooms = vec![0usize; case.institutions.len()];
+    for r in &case.rooms {
+        rooms[r.institution] += 1;
+    }
+    for (i, &n) in rooms.iter().enumerate() {
+        if n > ticket::MAX_ROOMS_PER_INSTITUTION {
+            diags.error(
+                "rooms.csv",
+                None,
+                Some("room_id"),
+                format!(
+                    "institution {} has {n} rooms; ticket numbers have room for {} per institution",
+                    case.institutions[i].id,
+                    ticket::MAX_ROOMS_PER_INSTITUTION
+                ),
+            );
+        }
     }
 }
 

@@ -15,7 +15,7 @@ pub const CONDITIONS: [&str; 8] = [
     "office",
     "seats",
     "cameras",
-    "staff",
+    "team",
     "records",
     "assessment",
 ];

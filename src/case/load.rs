@@ -631,12 +631,15 @@ fn read_rooms(dir: &Path, diags: &mut Diagnostics, names: &Names) -> Vec<Room> {
             let room_id = row.required(diags, "room_id");
             let seats_text = row.text("seats");
             let seats = match seats_text.parse::<i64>() {
-                Ok(s) if s > 0 && s <= 999 => Some(s as u32),
-                Ok(s) if s > 999 => {
+                Ok(s) if s > 0 && s <= i64::from(ticket::MAX_SEATS) => Some(s as u32),
+                Ok(s) if s > 0 => {
                     row.error(
                         diags,
                         "seats",
-                        format!("a room of {s} seats is not a computer exam room (at most 999)"),
+                        format!(
+                            "a room of {s} seats is not a computer exam room (at most {})",
+                            ticket::MAX_SEATS
+                        ),
                     );
                     None
                 }

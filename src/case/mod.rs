@@ -11,7 +11,7 @@ pub mod table;
 
 pub use load::load;
 pub(crate) use load::{load_quiet, Names};
-pub use rules::road_km;
+pub use rules::{road_km, ticket};
 
 use chrono::{Datelike, NaiveDate, NaiveTime};
 use serde::Deserialize;

@@ -72,6 +72,16 @@ impl Case {
     }
 }
 
+/// The widths of a ticket number (README, "Ticket numbers"): 4 digits of institution, 2 of
+/// slot, 2 of room within its institution, 3 of seat. A case beyond them is refused, so every
+/// ticket_no of a plan has the same length.
+pub mod ticket {
+    pub const MAX_INSTITUTIONS: usize = 9_999;
+    pub const MAX_SLOTS: usize = 99;
+    pub const MAX_ROOMS_PER_INSTITUTION: usize = 99;
+    pub const MAX_SEATS: u32 = 999;
+}
+
 /// Road km between every pair of prefecture seats, `[from][to]`: the straight line times the
 /// policy's road factor, rounded to whole km (`distances.csv` may override pairs afterwards).
 pub fn road_km(prefectures: &[Prefecture], road_factor: f64) -> Vec<Vec<f64>> {

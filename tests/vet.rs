@@ -1,0 +1,288 @@
+//! `vet`: each selection condition of the notice (附件1), each refusal ground with its window,
+//! each assessment grade (附件5), vetting.csv and coverage.csv as a prefecture reads them.
+
+mod common;
+use common::*;
+use std::collections::BTreeMap;
+
+/// One institution per line of the table below, each failing at most one condition. The
+/// quarter is 2026Q3: its first day, 2026-07-01, dates the 3-year windows.
+const INSTITUTIONS: &[(&str, &str, &str, u32, u32, u32, u32, &str)] = &[
+    // id, prefecture, entity, staff, qualified, total m², office m², records
+    ("OK", "长沙市", "企业", 20, 8, 1500, 200, ""),
+    ("GOV", "长沙市", "政府机关", 20, 8, 1500, 200, ""),
+    ("SMALL", "长沙市", "企业", 20, 8, 999, 200, ""),
+    ("OFFICE", "长沙市", "企业", 20, 8, 1500, 99, ""),
+    ("FEWSEATS", "长沙市", "企业", 20, 8, 1500, 200, ""),
+    ("CAM", "长沙市", "企业", 20, 8, 1500, 200, ""),
+    ("STAFF14", "长沙市", "企业", 14, 8, 1500, 200, ""),
+    ("QUAL4", "长沙市", "企业", 20, 4, 1500, 200, ""),
+    (
+        "VIOL",
+        "长沙市",
+        "企业",
+        20,
+        8,
+        1500,
+        200,
+        "violation@2010-01-01",
+    ),
+    (
+        "DISH",
+        "长沙市",
+        "企业",
+        20,
+        8,
+        1500,
+        200,
+        "dishonest@2001-05-05",
+    ),
+    (
+        "ILLEGAL",
+        "长沙市",
+        "企业",
+        20,
+        8,
+        1500,
+        200,
+        "illegal_org_list@2012-01-01",
+    ),
+    (
+        "EVAL",
+        "长沙市",
+        "企业",
+        20,
+        8,
+        1500,
+        200,
+        "evaluation_bad_record@2015-01-01",
+    ),
+    (
+        "ANNUAL",
+        "长沙市",
+        "企业",
+        20,
+        8,
+        1500,
+        200,
+        "annual_review_failed@2024-02-01",
+    ),
+    (
+        "ANNUALOLD",
+        "长沙市",
+        "企业",
+        20,
+        8,
+        1500,
+        200,
+        "annual_review_failed@2023-06-30",
+    ),
+    (
+        "ABN",
+        "长沙市",
+        "企业",
+        20,
+        8,
+        1500,
+        200,
+        "abnormal_business_list@2023-07-02",
+    ),
+    (
+        "ABNOLD",
+        "长沙市",
+        "企业",
+        20,
+        8,
+        1500,
+        200,
+        "abnormal_business_list@2023-06-30",
+    ),
+    (
+        "FUTURE",
+        "长沙市",
+        "企业",
+        20,
+        8,
+        1500,
+        200,
+        "violation@2026-08-01",
+    ),
+    ("ASSFAIL", "株洲市", "企业", 20, 8, 1500, 200, ""),
+    ("ASSALL", "株洲市", "事业单位", 20, 8, 1500, 200, ""),
+    ("ASSPART", "株洲市", "民办非企业", 20, 8, 1500, 200, ""),
+];
+
+fn case(dir: &std::path::Path) -> std::path::PathBuf {
+    let mut t = Tiny::default();
+    t.institutions = "id,name,credit_code,prefecture,entity_type,staff,qualified_staff,total_area_m2,office_area_m2,records\n".into();
+    t.rooms = "institution_id,room_id,seats,camera_p\n".into();
+    t.filings = "institution_id,occupation,work_type,levels,status,filed_on\n".into();
+    for &(id, pref, entity, staff, q, total, office, records) in INSTITUTIONS {
+        t.institutions += &format!(
+            "{id},{id}（虚构）,{CREDIT_OK},{pref},{entity},{staff},{q},{total},{office},{records}\n"
+        );
+        let (seats, camera) = match id {
+            "FEWSEATS" => (199, 1080),
+            "CAM" => (240, 480),
+            _ => (240, 720),
+        };
+        t.rooms += &format!("{id},R1,{seats},{camera}\n");
+        t.filings += &format!("{id},甲职业,,4-1,filed,2026-01-01\n");
+    }
+    let mut assessment = String::from("institution_id,item,grade\n");
+    let items = [
+        "机构",
+        "人员",
+        "场所",
+        "设备设施",
+        "题库建设",
+        "制度建设",
+        "安全",
+    ];
+    for (k, item) in items.iter().enumerate() {
+        let fail = if k == 6 { "不合格" } else { "优秀" };
+        assessment += &format!("ASSFAIL,{item},{fail}\n");
+        let all = if k == 3 { "合格" } else { "良好" };
+        assessment += &format!("ASSALL,{item},{all}\n");
+        if k < 3 {
+            assessment += &format!("ASSPART,{item},良好\n");
+        }
+    }
+    t.extra.push(("assessment.csv".into(), assessment));
+    t.write(&dir.join("case"))
+}
+
+/// vetting.csv rows by institution id, each as column → value.
+fn vetting(dir: &std::path::Path) -> BTreeMap<String, BTreeMap<String, String>> {
+    let mut r = csv::Reader::from_path(dir.join("vet/vetting.csv")).unwrap();
+    let header = r.headers().unwrap().clone();
+    let names: Vec<&str> = header.iter().collect();
+    let mut unique = names.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), names.len(), "duplicate column in {names:?}");
+    r.records()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            let row: BTreeMap<String, String> = header
+                .iter()
+                .zip(rec.iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect();
+            (row["institution_id"].clone(), row)
+        })
+        .collect()
+}
+
+#[test]
+fn each_condition_fails_exactly_the_institution_that_misses_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = case(dir.path());
+    let out = dir.path().join("vet");
+    let o = run(&["vet", c.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rows = vetting(dir.path());
+    let expected: &[(&str, Option<&str>)] = &[
+        ("OK", None),
+        ("GOV", Some("entity")),
+        ("SMALL", Some("premises")),
+        ("OFFICE", Some("office")),
+        ("FEWSEATS", Some("seats")),
+        ("CAM", Some("cameras")),
+        ("STAFF14", Some("team")),
+        ("QUAL4", Some("team")),
+        ("VIOL", Some("records")),
+        ("DISH", Some("records")),
+        ("ILLEGAL", Some("records")),
+        ("EVAL", Some("records")),
+        ("ANNUAL", Some("records")),
+        ("ANNUALOLD", None),
+        ("ABN", Some("records")),
+        ("ABNOLD", None),
+        ("FUTURE", None),
+        ("ASSFAIL", Some("assessment")),
+        ("ASSALL", None),
+        ("ASSPART", None),
+    ];
+    let conditions = [
+        "entity",
+        "premises",
+        "office",
+        "seats",
+        "cameras",
+        "team",
+        "records",
+        "assessment",
+    ];
+    for &(id, failing) in expected {
+        let row = &rows[id];
+        for c in conditions {
+            let want = if Some(c) == failing { "fail" } else { "ok" };
+            assert_eq!(row[c], want, "{id}: condition {c} in {row:?}");
+        }
+        assert_eq!(row["eligible"], failing.is_none().to_string(), "{id}");
+        assert_eq!(row["reasons"].is_empty(), failing.is_none(), "{id}");
+    }
+    assert!(rows["GOV"]["reasons"].contains("government"));
+    assert!(rows["ABN"]["reasons"].contains("abnormal_business_list@2023-07-02"));
+    assert_eq!(rows["FEWSEATS"]["total_seats"], "199");
+    // the weakest item is the overall grade; any 不合格 fails; a partial form gives none
+    assert_eq!(rows["ASSFAIL"]["assessment_grade"], "不合格");
+    assert_eq!(rows["ASSALL"]["assessment_grade"], "合格");
+    assert_eq!(rows["ASSPART"]["assessment_grade"], "");
+    assert_eq!(rows["OK"]["suggested_staff_grade"], "优秀");
+    assert_eq!(rows["STAFF14"]["suggested_staff_grade"], "不合格");
+    // the table says the same, with the count
+    let table = stdout(&o);
+    assert!(table.contains("6 of 20 institutions eligible"), "{table}");
+}
+
+#[test]
+fn an_institution_that_fails_vetting_seats_nobody() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut t = Tiny::default();
+    t.institutions += &format!("I2,二号（虚构）,{CREDIT_OK},长沙市,政府机关,40,8,1500,200,\n");
+    t.rooms += "I2,R1,240,1080\n";
+    t.filings = "institution_id,occupation,work_type,levels,status,filed_on\nI2,甲职业,,4-1,filed,2026-01-01\nI1,乙职业,,4|3,filed,2026-01-01\n".into();
+    t.add(1, 3, "长沙市", "甲职业", 3, "I2");
+    t.add(10, 2, "长沙市", "乙职业", 3, "");
+    let plan = plan_ok(&t.write(&dir.path().join("case")), dir.path());
+    let seats = csv_rows(&plan.join("seats.csv"));
+    assert_eq!(seats.len(), 2);
+    assert!(seats.iter().all(|r| &r[13] == "I1"));
+    let deferred = csv_rows(&plan.join("deferred.csv"));
+    assert_eq!(deferred.len(), 3);
+    assert!(deferred
+        .iter()
+        .all(|r| r[5].contains("no eligible institution is filed")));
+}
+
+#[test]
+fn coverage_flags_gaps_and_prefectures_with_several_institutions() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut t = Tiny::default();
+    t.institutions += &format!("I2,二号（虚构）,{CREDIT_OK},长沙市,企业,40,8,1500,200,\n");
+    t.rooms += "I2,R1,240,1080\n";
+    t.filings += "I2,甲职业,,4-1,filed,2026-01-01\n";
+    let c = t.write(&dir.path().join("case"));
+    let out = dir.path().join("vet");
+    let o = run(&["vet", c.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert!(o.status.success());
+    let rows = csv_rows(&out.join("coverage.csv"));
+    let find = |pref: &str, occ: &str| {
+        rows.iter()
+            .find(|r| &r[0] == pref && &r[2] == occ)
+            .unwrap_or_else(|| panic!("{pref} {occ}"))
+            .clone()
+    };
+    let several = find("长沙市", "甲职业");
+    assert_eq!(
+        (&several[4], several[5].starts_with("several")),
+        ("2", true)
+    );
+    let one = find("长沙市", "乙职业");
+    assert_eq!((&one[4], &one[5]), ("1", ""));
+    let gap = find("株洲市", "甲职业");
+    assert_eq!((&gap[4], gap[5].starts_with("gap")), ("0", true));
+    assert_eq!(rows.len(), 3 * 3, "every prefecture × occupation row");
+}
