@@ -49,6 +49,10 @@ pub struct ObjectiveStats {
     pub solved_by: String,
 }
 
+/// A relative gap at or below this is no gap: HiGHS returns bounds a rounding error below
+/// the value it proved. `status` and each `proven_optimal` use this one tolerance.
+const OPTIMAL_GAP: f64 = 1e-6;
+
 impl ObjectiveStats {
     fn of(stage: &StageResult, value: f64) -> ObjectiveStats {
         let bound = stage.bound.min(value);
@@ -56,7 +60,7 @@ impl ObjectiveStats {
             value: round2(value),
             bound: round2(bound),
             gap: round6(gap(value, bound)),
-            proven_optimal: stage.proven && gap(value, bound) <= 1e-9,
+            proven_optimal: stage.proven && gap(value, bound) <= OPTIMAL_GAP,
             solved_by: if stage.mip {
                 "mip"
             } else {
@@ -168,15 +172,23 @@ impl PlanStats {
         for d in pb.fixed.iter().chain(&sol.deferred) {
             *by_reason.entry(d.reason.key().to_string()).or_default() += u64::from(d.count);
         }
-        let proven = deferred_stage.proven && sol.travel_stage.proven;
         let travel_bound = sol.travel_stage.bound.min(travel);
         let travel_gap = gap(travel, travel_bound);
-        let status = if !proven {
+        let objectives = Objectives {
+            deferred: ObjectiveStats::of(&deferred_stage, deferred as f64),
+            travel_km: ObjectiveStats::of(&sol.travel_stage, travel),
+            rooms_opened: RoomsStats {
+                value: rooms,
+                scope: "fewest rooms for each institution's load at each slot, given the routing"
+                    .into(),
+            },
+        };
+        let status = if !(deferred_stage.proven && sol.travel_stage.proven) {
             Status::TimeLimit
-        } else if travel_gap > 1e-6 || gap(deferred as f64, deferred_stage.bound) > 1e-9 {
-            Status::Feasible
-        } else {
+        } else if objectives.deferred.proven_optimal && objectives.travel_km.proven_optimal {
             Status::Optimal
+        } else {
+            Status::Feasible
         };
         PlanStats {
             case: case.name.clone(),

@@ -28,6 +28,7 @@ pub fn id(body17: &str) -> String {
 
 /// A two-prefecture world (长沙, 株洲 ~ 51 km apart straight; 吉首 far away) with one paper kind
 /// per occupation row: A (4 levels), B, C. Files are plain strings so a test can break one.
+#[derive(Clone)]
 pub struct Tiny {
     pub case_toml: String,
     pub prefectures: String,
