@@ -1,14 +1,27 @@
 //! `vet`: each selection condition of the notice (附件1), each refusal ground with its window,
 //! each assessment grade (附件5), vetting.csv and coverage.csv as a prefecture reads them.
 
+#![allow(clippy::field_reassign_with_default)]
+
 mod common;
 use common::*;
 use std::collections::BTreeMap;
 
 /// One institution per line of the table below, each failing at most one condition. The
 /// quarter is 2026Q3: its first day, 2026-07-01, dates the 3-year windows.
-const INSTITUTIONS: &[(&str, &str, &str, u32, u32, u32, u32, &str)] = &[
-    // id, prefecture, entity, staff, qualified, total m², office m², records
+type InstitutionRow = (
+    &'static str,
+    &'static str,
+    &'static str,
+    u32,
+    u32,
+    u32,
+    u32,
+    &'static str,
+);
+
+/// id, prefecture, entity, staff, qualified, total m², office m², records
+const INSTITUTIONS: &[InstitutionRow] = &[
     ("OK", "长沙市", "企业", 20, 8, 1500, 200, ""),
     ("GOV", "长沙市", "政府机关", 20, 8, 1500, 200, ""),
     ("SMALL", "长沙市", "企业", 20, 8, 999, 200, ""),

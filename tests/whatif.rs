@@ -205,3 +205,126 @@ fn monte_carlo_without_variation_reproduces_the_baseline() {
     assert_eq!(total(3), baseline, "mean deferred over prefectures");
     assert_eq!(total(6), baseline, "all of it is a capacity shortfall");
 }
+
+#[test]
+fn policy_edits_apply_and_bad_policy_values_make_a_scenario_invalid() {
+    let dir = tempfile::tempdir().unwrap();
+    let case = tiny_case(dir.path());
+    let file = dir.path().join("s.toml");
+    std::fs::write(
+        &file,
+        r#"
+[[scenario]]
+name = "short trips"
+policy = { max_travel_km = 30 }
+
+[[scenario]]
+name = "slow roads"
+policy = { road_factor = 4.0 }
+
+[[scenario]]
+name = "nobody invigilates"
+policy = { candidates_per_invigilator = 0 }
+
+[[scenario]]
+name = "unknown key"
+policy = { max_travel = 30 }
+"#,
+    )
+    .unwrap();
+    let rows = whatif(
+        &case,
+        &dir.path().join("out"),
+        &["--scenarios", file.to_str().unwrap()],
+    );
+    let by = |name: &str| rows.iter().find(|r| r[0] == name).unwrap().clone();
+    // baseline: 长沙 300 for 240 seats at I1, 株洲 150 for 200 at I2: 50 of 长沙 travel, 10 wait
+    let km = |factor: f64| {
+        (exam_planner::case::haversine_km(28.228, 112.939, 27.827, 113.152) * factor).round()
+    };
+    assert_eq!(rows[0][4], "10");
+    assert_eq!(rows[0][6], format!("{}", 50.0 * km(1.3)));
+    // nobody may cross: 长沙 defers 60, 株洲 seats all 150
+    assert_eq!(
+        (by("short trips")[4].as_str(), by("short trips")[6].as_str()),
+        ("60", "0")
+    );
+    assert_eq!(by("slow roads")[6], format!("{}", 50.0 * km(4.0)));
+    let invalid = by("nobody invigilates");
+    assert_eq!(invalid[1], "invalid");
+    assert!(
+        invalid[11].contains("candidates_per_invigilator"),
+        "{invalid:?}"
+    );
+    assert_eq!(by("unknown key")[1], "invalid");
+}
+
+#[test]
+fn without_warm_start_the_scenarios_reach_the_same_plans() {
+    let dir = tempfile::tempdir().unwrap();
+    let case = generated(dir.path(), 5, 3000, &["--weekends", "1"]);
+    let warm = whatif(
+        &case,
+        &dir.path().join("warm"),
+        &["--sweep", "add-room:120"],
+    );
+    let cold = whatif(
+        &case,
+        &dir.path().join("cold"),
+        &["--sweep", "add-room:120", "--no-warm-start"],
+    );
+    let deferred = |rows: &[Vec<String>]| rows.iter().map(|r| r[4].clone()).collect::<Vec<_>>();
+    assert_eq!(deferred(&warm), deferred(&cold));
+    let flag = |name: &str| {
+        let s: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(dir.path().join(name).join("summary.json")).unwrap(),
+        )
+        .unwrap();
+        s["warm_start"].clone()
+    };
+    assert_eq!((flag("warm"), flag("cold")), (true.into(), false.into()));
+}
+
+#[test]
+fn a_capacity_value_predicts_the_effect_of_one_more_seat() {
+    let dir = tempfile::tempdir().unwrap();
+    let case = tiny_case(dir.path());
+    let file = dir.path().join("s.toml");
+    std::fs::write(
+        &file,
+        r#"
+[[scenario]]
+name = "I1 one more seat"
+add_room = [{ institution_id = "I1", room_id = "R9", seats = 1 }]
+
+[[scenario]]
+name = "I2 one more seat"
+add_room = [{ institution_id = "I2", room_id = "R9", seats = 1 }]
+"#,
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let rows = whatif(&case, &out, &["--scenarios", file.to_str().unwrap()]);
+    let s: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let weight = s["deferred_weight"].as_f64().unwrap();
+    let objective =
+        |r: &Vec<String>| r[6].parse::<f64>().unwrap() + weight * r[4].parse::<f64>().unwrap();
+    let base = objective(&rows[0]);
+    let values = csv_rows(&out.join("capacity_value.csv"));
+    for inst in ["I1", "I2"] {
+        let value: f64 = values.iter().find(|r| &r[0] == inst).unwrap()[5]
+            .parse()
+            .unwrap();
+        let row = rows
+            .iter()
+            .find(|r| r[0] == format!("{inst} one more seat"))
+            .unwrap();
+        let saved = base - objective(row);
+        assert!(value > 0.0, "{inst}: seats are binding");
+        assert!(
+            (value - saved).abs() < 0.01,
+            "{inst}: dual {value}, re-solve saves {saved}"
+        );
+    }
+}
