@@ -7,6 +7,7 @@
 //! A ChaCha stream seeded by `--seed` makes every draw reproducible.
 
 use crate::case::checks::{credit_code_check, resident_id_check};
+use crate::case::columns;
 use crate::staging::Staging;
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use rand::seq::SliceRandom;
@@ -163,20 +164,9 @@ pub fn generate(spec: &Spec, out: &Path) -> std::io::Result<usize> {
         pref: usize,
     }
     let mut institutions: Vec<Inst> = Vec::new();
-    let mut inst_csv = table(&[
-        "id",
-        "name",
-        "credit_code",
-        "prefecture",
-        "entity_type",
-        "staff",
-        "qualified_staff",
-        "total_area_m2",
-        "office_area_m2",
-        "records",
-    ]);
-    let mut rooms_csv = table(&["institution_id", "room_id", "seats", "camera_p"]);
-    let mut assess_csv = table(&["institution_id", "item", "grade"]);
+    let mut inst_csv = table(&columns::INSTITUTIONS);
+    let mut rooms_csv = table(&columns::ROOMS);
+    let mut assess_csv = table(&columns::ASSESSMENT);
     let counts: Vec<usize> = prefs
         .iter()
         .map(|p| ((p.population / 1.4 * scale).round() as usize).max(2))
@@ -266,14 +256,7 @@ pub fn generate(spec: &Spec, out: &Path) -> std::io::Result<usize> {
     }
 
     // filings: per prefecture and occupation row, one institution (two in big prefectures)
-    let mut filings_csv = table(&[
-        "institution_id",
-        "occupation",
-        "work_type",
-        "levels",
-        "status",
-        "filed_on",
-    ]);
+    let mut filings_csv = table(&columns::FILINGS);
     let mut filed: Vec<Vec<Vec<usize>>> = vec![vec![Vec::new(); occs.len()]; prefs.len()];
     let gap_occupation = occs.iter().position(|o| o.name == "会展设计师");
     for (pi, p) in prefs.iter().enumerate() {
@@ -334,7 +317,7 @@ pub fn generate(spec: &Spec, out: &Path) -> std::io::Result<usize> {
         .copied()
         .filter(|d| d.weekday() == Weekday::Sat && days.contains(&(*d + Duration::days(1))))
         .collect();
-    let mut sessions_csv = table(&["date", "start", "end"]);
+    let mut sessions_csv = table(&columns::SESSIONS);
     let pick = weekends.min(saturdays.len()).max(1);
     for k in 0..pick {
         let sat = saturdays[k * saturdays.len() / pick];
@@ -349,16 +332,7 @@ pub fn generate(spec: &Spec, out: &Path) -> std::io::Result<usize> {
     let pref_w: Vec<f64> = prefs.iter().map(|p| p.population).collect();
     let occ_w: Vec<f64> = occs.iter().map(|o| o.popularity).collect();
     let level_weight = |l: u8| [0.0, 0.05, 0.15, 0.35, 0.30, 0.15][l as usize];
-    let mut cand_csv = table(&[
-        "candidate_id",
-        "name",
-        "id_number",
-        "prefecture",
-        "occupation",
-        "work_type",
-        "level",
-        "institution_id",
-    ]);
+    let mut cand_csv = table(&columns::CANDIDATES);
     let mut demand = vec![vec![[0u32; 6]; occs.len()]; prefs.len()];
     let mut written = 0;
     let mut next_id = 1;
@@ -453,13 +427,7 @@ pub fn generate(spec: &Spec, out: &Path) -> std::io::Result<usize> {
     staging.add_bytes("filings.csv", &bytes(filings_csv))?;
     staging.add_bytes("sessions.csv", &bytes(sessions_csv))?;
     if spec.demand_only {
-        let mut d = table(&[
-            "prefecture",
-            "occupation",
-            "work_type",
-            "level",
-            "candidates",
-        ]);
+        let mut d = table(&columns::DEMAND);
         for (pi, per) in demand.iter().enumerate() {
             for (oi, levels) in per.iter().enumerate() {
                 for (level, &n) in levels.iter().enumerate() {

@@ -77,17 +77,23 @@ fn brute_force(s: &Small) -> u32 {
     best
 }
 
-fn write(s: &Small, dir: &std::path::Path) -> std::path::PathBuf {
+/// The tiny world with `slots` slots (1 or 2) and no institution yet.
+fn empty(slots: usize) -> Tiny {
     let mut t = Tiny::default();
     t.sessions = "date,start,end\n2026-08-15,08:30,12:30\n2026-08-16,08:30,12:30\n"
         .lines()
-        .take(1 + s.slots)
+        .take(1 + slots)
         .collect::<Vec<_>>()
         .join("\n")
         + "\n";
     t.institutions = "id,name,credit_code,prefecture,entity_type,staff,qualified_staff,total_area_m2,office_area_m2,records\n".into();
     t.rooms = "institution_id,room_id,seats,camera_p\n".into();
     t.filings = "institution_id,occupation,work_type,levels,status,filed_on\n".into();
+    t
+}
+
+fn write(s: &Small, dir: &std::path::Path) -> std::path::PathBuf {
+    let mut t = empty(s.slots);
     for (k, &(r1, r2)) in s.seats.iter().enumerate() {
         // 30 staff watch up to 450: seats, not invigilators, limit these institutions
         t.institutions += &format!("I{k},机构{k}（虚构）,{CREDIT_OK},长沙市,企业,30,8,1500,200,\n");
@@ -189,16 +195,7 @@ fn brute_force_pinned(s: &Pinned) -> u32 {
 }
 
 fn write_pinned(s: &Pinned, dir: &std::path::Path) -> std::path::PathBuf {
-    let mut t = Tiny::default();
-    t.sessions = "date,start,end\n2026-08-15,08:30,12:30\n2026-08-16,08:30,12:30\n"
-        .lines()
-        .take(1 + s.slots)
-        .collect::<Vec<_>>()
-        .join("\n")
-        + "\n";
-    t.institutions = "id,name,credit_code,prefecture,entity_type,staff,qualified_staff,total_area_m2,office_area_m2,records\n".into();
-    t.rooms = "institution_id,room_id,seats,camera_p\n".into();
-    t.filings = "institution_id,occupation,work_type,levels,status,filed_on\n".into();
+    let mut t = empty(s.slots);
     for (k, &(zhuzhou, r1, r2)) in s.institutions.iter().enumerate() {
         let pref = if zhuzhou { "株洲市" } else { "长沙市" };
         t.institutions += &format!("I{k},机构{k}（虚构）,{CREDIT_OK},{pref},企业,30,8,1500,200,\n");

@@ -30,6 +30,13 @@ fn results(out: &Path) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// Writes a scenario file into `dir` and returns its path.
+fn scenario_file(dir: &Path, toml: &str) -> std::path::PathBuf {
+    let file = dir.join("s.toml");
+    std::fs::write(&file, toml).unwrap();
+    file
+}
+
 fn whatif(case: &Path, out: &Path, extra: &[&str]) -> Vec<Vec<String>> {
     let mut args = vec![
         "whatif",
@@ -47,9 +54,8 @@ fn whatif(case: &Path, out: &Path, extra: &[&str]) -> Vec<Vec<String>> {
 fn each_edit_changes_the_case_as_it_should() {
     let dir = tempfile::tempdir().unwrap();
     let case = tiny_case(dir.path());
-    let file = dir.path().join("s.toml");
-    std::fs::write(
-        &file,
+    let file = scenario_file(
+        dir.path(),
         r#"
 [[scenario]]
 name = "I1 adds a 240-seat room"
@@ -76,8 +82,7 @@ add_institution = [{ id = "NEW1", prefecture = "长沙", staff = 30,
 name = "a second slot"
 add_session = [{ date = "2026-08-16", start = "08:30", end = "12:30" }]
 "#,
-    )
-    .unwrap();
+    );
     let rows = whatif(
         &case,
         &dir.path().join("out"),
@@ -210,9 +215,8 @@ fn monte_carlo_without_variation_reproduces_the_baseline() {
 fn policy_edits_apply_and_bad_policy_values_make_a_scenario_invalid() {
     let dir = tempfile::tempdir().unwrap();
     let case = tiny_case(dir.path());
-    let file = dir.path().join("s.toml");
-    std::fs::write(
-        &file,
+    let file = scenario_file(
+        dir.path(),
         r#"
 [[scenario]]
 name = "short trips"
@@ -230,8 +234,7 @@ policy = { candidates_per_invigilator = 0 }
 name = "unknown key"
 policy = { max_travel = 30 }
 "#,
-    )
-    .unwrap();
+    );
     let rows = whatif(
         &case,
         &dir.path().join("out"),
@@ -289,9 +292,8 @@ fn without_warm_start_the_scenarios_reach_the_same_plans() {
 fn a_capacity_value_predicts_the_effect_of_one_more_seat() {
     let dir = tempfile::tempdir().unwrap();
     let case = tiny_case(dir.path());
-    let file = dir.path().join("s.toml");
-    std::fs::write(
-        &file,
+    let file = scenario_file(
+        dir.path(),
         r#"
 [[scenario]]
 name = "I1 one more seat"
@@ -301,8 +303,7 @@ add_room = [{ institution_id = "I1", room_id = "R9", seats = 1 }]
 name = "I2 one more seat"
 add_room = [{ institution_id = "I2", room_id = "R9", seats = 1 }]
 "#,
-    )
-    .unwrap();
+    );
     let out = dir.path().join("out");
     let rows = whatif(&case, &out, &["--scenarios", file.to_str().unwrap()]);
     let s: serde_json::Value =

@@ -4,6 +4,7 @@
 //! every reference can be resolved on the spot. A row with an error is reported and left out of
 //! the case; because `plan` refuses a case with errors, nothing is ever dropped silently.
 
+use super::columns;
 use super::table::{read_table, split_list, Row};
 use super::*;
 use crate::diag::Diagnostics;
@@ -250,7 +251,7 @@ fn read_prefectures(dir: &Path, diags: &mut Diagnostics, names: &mut Names) -> V
     read_table(
         dir,
         "prefectures.csv",
-        &["code", "name", "lat", "lon"],
+        &columns::PREFECTURES,
         diags,
         |row, diags| {
             let code = row.required(diags, "code");
@@ -297,81 +298,78 @@ fn read_prefectures(dir: &Path, diags: &mut Diagnostics, names: &mut Names) -> V
 
 fn read_occupations(dir: &Path, diags: &mut Diagnostics, names: &mut Names) -> Vec<Occupation> {
     let mut out: Vec<Occupation> = Vec::new();
-    let required = [
-        "code",
-        "name",
-        "work_type",
-        "levels",
-        "aliases",
-        "theory_minutes",
-        "skill_minutes",
-    ];
-    read_table(dir, "occupations.csv", &required, diags, |row, diags| {
-        let code = row.required(diags, "code");
-        let name = row.required(diags, "name");
-        let levels = row.parse_levels(diags, "levels");
-        let theory = row.parse_u32(diags, "theory_minutes");
-        let skill = row.parse_u32(diags, "skill_minutes");
-        let (Some(code), Some(name), Some(levels), Some(theory), Some(skill)) =
-            (code, name, levels, theory, skill)
-        else {
-            return;
-        };
-        let work_type = row.text("work_type").to_string();
-        let key = (code.to_string(), work_type.clone());
-        if names.rows.contains_key(&key) {
-            row.error(
-                diags,
-                "code",
-                format!("occupation {code} with work type {work_type:?} is listed twice"),
-            );
-            return;
-        }
-        let index = out.len();
-        names.rows.insert(key, index);
-        names
-            .rows_of_code
-            .entry(code.to_string())
-            .or_default()
-            .push(index);
-        let canonical = (code.to_string(), None, false);
-        names
-            .occupations
-            .entry(code.to_string())
-            .or_insert(canonical.clone());
-        names
-            .occupations
-            .entry(name.to_string())
-            .or_insert(canonical);
-        if !work_type.is_empty() {
-            names.occupations.entry(work_type.clone()).or_insert((
-                code.to_string(),
-                Some(work_type.clone()),
-                false,
-            ));
-        }
-        let aliases: Vec<String> = split_list(row.text("aliases"))
-            .map(str::to_string)
-            .collect();
-        // an alias of a work-type row (视频创维员) names that work type
-        let implied = (!work_type.is_empty()).then(|| work_type.clone());
-        for alias in &aliases {
-            names.occupations.entry(alias.clone()).or_insert((
-                code.to_string(),
-                implied.clone(),
-                true,
-            ));
-        }
-        out.push(Occupation {
-            code: code.to_string(),
-            name: name.to_string(),
-            work_type,
-            levels,
-            aliases,
-            theory_minutes: theory,
-            skill_minutes: skill,
-        });
-    });
+    read_table(
+        dir,
+        "occupations.csv",
+        &columns::OCCUPATIONS,
+        diags,
+        |row, diags| {
+            let code = row.required(diags, "code");
+            let name = row.required(diags, "name");
+            let levels = row.parse_levels(diags, "levels");
+            let theory = row.parse_u32(diags, "theory_minutes");
+            let skill = row.parse_u32(diags, "skill_minutes");
+            let (Some(code), Some(name), Some(levels), Some(theory), Some(skill)) =
+                (code, name, levels, theory, skill)
+            else {
+                return;
+            };
+            let work_type = row.text("work_type").to_string();
+            let key = (code.to_string(), work_type.clone());
+            if names.rows.contains_key(&key) {
+                row.error(
+                    diags,
+                    "code",
+                    format!("occupation {code} with work type {work_type:?} is listed twice"),
+                );
+                return;
+            }
+            let index = out.len();
+            names.rows.insert(key, index);
+            names
+                .rows_of_code
+                .entry(code.to_string())
+                .or_default()
+                .push(index);
+            let canonical = (code.to_string(), None, false);
+            names
+                .occupations
+                .entry(code.to_string())
+                .or_insert(canonical.clone());
+            names
+                .occupations
+                .entry(name.to_string())
+                .or_insert(canonical);
+            if !work_type.is_empty() {
+                names.occupations.entry(work_type.clone()).or_insert((
+                    code.to_string(),
+                    Some(work_type.clone()),
+                    false,
+                ));
+            }
+            let aliases: Vec<String> = split_list(row.text("aliases"))
+                .map(str::to_string)
+                .collect();
+            // an alias of a work-type row (视频创维员) names that work type
+            let implied = (!work_type.is_empty()).then(|| work_type.clone());
+            for alias in &aliases {
+                names.occupations.entry(alias.clone()).or_insert((
+                    code.to_string(),
+                    implied.clone(),
+                    true,
+                ));
+            }
+            out.push(Occupation {
+                code: code.to_string(),
+                name: name.to_string(),
+                work_type,
+                levels,
+                aliases,
+                theory_minutes: theory,
+                skill_minutes: skill,
+            });
+        },
+    );
     out
 }
 
@@ -389,7 +387,7 @@ fn read_distances(
         read_table(
             dir,
             "distances.csv",
-            &["from", "to", "km"],
+            &columns::DISTANCES,
             diags,
             |row, diags| {
                 let from = resolve_prefecture(row, diags, names, "from");
@@ -432,7 +430,7 @@ fn read_sessions(dir: &Path, diags: &mut Diagnostics) -> Vec<Session> {
     read_table(
         dir,
         "sessions.csv",
-        &["date", "start", "end"],
+        &columns::SESSIONS,
         diags,
         |row, diags| {
             let date = row.parse_date(diags, "date");
@@ -467,7 +465,7 @@ fn read_holidays(dir: &Path, diags: &mut Diagnostics) -> Vec<Holiday> {
     read_table(
         dir,
         "holidays.csv",
-        &["date", "kind"],
+        &columns::HOLIDAYS,
         diags,
         |row, diags| {
             let date = row.parse_date(diags, "date");
@@ -490,54 +488,47 @@ fn read_holidays(dir: &Path, diags: &mut Diagnostics) -> Vec<Holiday> {
 
 fn read_institutions(dir: &Path, diags: &mut Diagnostics, names: &mut Names) -> Vec<Institution> {
     let mut out: Vec<Institution> = Vec::new();
-    let required = [
-        "id",
-        "name",
-        "credit_code",
-        "prefecture",
-        "entity_type",
-        "staff",
-        "qualified_staff",
-        "total_area_m2",
-        "office_area_m2",
-        "records",
-    ];
-    read_table(dir, "institutions.csv", &required, diags, |row, diags| {
-        let id = row.required(diags, "id");
-        let name = row.required(diags, "name");
-        let credit_code = row.required(diags, "credit_code");
-        if let Some(code) = credit_code {
-            if let Err(m) = checks::check_credit_code(code) {
-                row.error(diags, "credit_code", m);
+    read_table(
+        dir,
+        "institutions.csv",
+        &columns::INSTITUTIONS,
+        diags,
+        |row, diags| {
+            let id = row.required(diags, "id");
+            let name = row.required(diags, "name");
+            let credit_code = row.required(diags, "credit_code");
+            if let Some(code) = credit_code {
+                if let Err(m) = checks::check_credit_code(code) {
+                    row.error(diags, "credit_code", m);
+                }
             }
-        }
-        let prefecture = resolve_prefecture(row, diags, names, "prefecture");
-        let entity_type = row.required(diags, "entity_type").and_then(|t| {
-            let e = EntityType::parse(t);
-            if e.is_none() {
-                row.error(
-                    diags,
-                    "entity_type",
-                    format!(
+            let prefecture = resolve_prefecture(row, diags, names, "prefecture");
+            let entity_type = row.required(diags, "entity_type").and_then(|t| {
+                let e = EntityType::parse(t);
+                if e.is_none() {
+                    row.error(
+                        diags,
+                        "entity_type",
+                        format!(
                         "expected 企业, 事业单位, 社会团体, 民办非企业 or 政府机关, found {t:?}"
                     ),
-                );
-            }
-            e
-        });
-        let staff = row.parse_u32(diags, "staff");
-        let qualified = row.parse_u32(diags, "qualified_staff");
-        let total = row.parse_f64(diags, "total_area_m2");
-        let office = row.parse_f64(diags, "office_area_m2");
-        let mut records = Vec::new();
-        for item in split_list(row.text("records")) {
-            let parsed = item.split_once('@').and_then(|(k, d)| {
-                Some(Record {
-                    kind: RecordKind::parse(k.trim())?,
-                    date: table::parse_date(d.trim())?,
-                })
+                    );
+                }
+                e
             });
-            match parsed {
+            let staff = row.parse_u32(diags, "staff");
+            let qualified = row.parse_u32(diags, "qualified_staff");
+            let total = row.parse_f64(diags, "total_area_m2");
+            let office = row.parse_f64(diags, "office_area_m2");
+            let mut records = Vec::new();
+            for item in split_list(row.text("records")) {
+                let parsed = item.split_once('@').and_then(|(k, d)| {
+                    Some(Record {
+                        kind: RecordKind::parse(k.trim())?,
+                        date: table::parse_date(d.trim())?,
+                    })
+                });
+                match parsed {
                 Some(r) => records.push(r),
                 None => row.error(
                     diags,
@@ -545,58 +536,59 @@ fn read_institutions(dir: &Path, diags: &mut Diagnostics, names: &mut Names) -> 
                     format!("expected kind@YYYY-MM-DD with kind one of violation, dishonest, annual_review_failed, illegal_org_list, abnormal_business_list, evaluation_bad_record; found {item:?}"),
                 ),
             }
-        }
-        if let (Some(staff), Some(q)) = (staff, qualified) {
-            if q > staff {
-                row.warning(
-                    diags,
-                    "qualified_staff",
-                    format!("{q} qualified staff is more than the {staff} full-time staff"),
-                );
             }
-        }
-        let (
-            Some(id),
-            Some(name),
-            Some(credit_code),
-            Some(prefecture),
-            Some(entity_type),
-            Some(staff),
-            Some(qualified),
-            Some(total),
-            Some(office),
-        ) = (
-            id,
-            name,
-            credit_code,
-            prefecture,
-            entity_type,
-            staff,
-            qualified,
-            total,
-            office,
-        )
-        else {
-            return;
-        };
-        if names.institution(id).is_some() {
-            row.error(diags, "id", format!("duplicate institution id {id}"));
-            return;
-        }
-        names.add_institution(id, out.len());
-        out.push(Institution {
-            id: id.to_string(),
-            name: name.to_string(),
-            credit_code: credit_code.to_string(),
-            prefecture,
-            entity_type,
-            staff,
-            qualified_staff: qualified,
-            total_area_m2: total,
-            office_area_m2: office,
-            records,
-        });
-    });
+            if let (Some(staff), Some(q)) = (staff, qualified) {
+                if q > staff {
+                    row.warning(
+                        diags,
+                        "qualified_staff",
+                        format!("{q} qualified staff is more than the {staff} full-time staff"),
+                    );
+                }
+            }
+            let (
+                Some(id),
+                Some(name),
+                Some(credit_code),
+                Some(prefecture),
+                Some(entity_type),
+                Some(staff),
+                Some(qualified),
+                Some(total),
+                Some(office),
+            ) = (
+                id,
+                name,
+                credit_code,
+                prefecture,
+                entity_type,
+                staff,
+                qualified,
+                total,
+                office,
+            )
+            else {
+                return;
+            };
+            if names.institution(id).is_some() {
+                row.error(diags, "id", format!("duplicate institution id {id}"));
+                return;
+            }
+            names.add_institution(id, out.len());
+            out.push(Institution {
+                id: id.to_string(),
+                name: name.to_string(),
+                credit_code: credit_code.to_string(),
+                prefecture,
+                entity_type,
+                staff,
+                qualified_staff: qualified,
+                total_area_m2: total,
+                office_area_m2: office,
+                records,
+            });
+        },
+    );
     out
 }
 
@@ -621,66 +613,60 @@ fn resolve_institution(
 fn read_rooms(dir: &Path, diags: &mut Diagnostics, names: &Names) -> Vec<Room> {
     let mut out: Vec<Room> = Vec::new();
     let mut seen = HashSet::default();
-    read_table(
-        dir,
-        "rooms.csv",
-        &["institution_id", "room_id", "seats", "camera_p"],
-        diags,
-        |row, diags| {
-            let institution = resolve_institution(row, diags, names, "institution_id");
-            let room_id = row.required(diags, "room_id");
-            let seats_text = row.text("seats");
-            let seats = match seats_text.parse::<i64>() {
-                Ok(s) if s > 0 && s <= i64::from(ticket::MAX_SEATS) => Some(s as u32),
-                Ok(s) if s > 0 => {
-                    row.error(
-                        diags,
-                        "seats",
-                        format!(
-                            "a room of {s} seats is not a computer exam room (at most {})",
-                            ticket::MAX_SEATS
-                        ),
-                    );
-                    None
-                }
-                Ok(s) => {
-                    row.error(diags, "seats", format!("seats must be positive, found {s}"));
-                    None
-                }
-                Err(_) => {
-                    row.error(
-                        diags,
-                        "seats",
-                        format!("expected a whole number of seats, found {seats_text:?}"),
-                    );
-                    None
-                }
-            };
-            let camera = row.parse_u32(diags, "camera_p");
-            let (Some(institution), Some(room_id), Some(seats), Some(camera_p)) =
-                (institution, room_id, seats, camera)
-            else {
-                return;
-            };
-            if !seen.insert((institution, room_id.to_string())) {
+    read_table(dir, "rooms.csv", &columns::ROOMS, diags, |row, diags| {
+        let institution = resolve_institution(row, diags, names, "institution_id");
+        let room_id = row.required(diags, "room_id");
+        let seats_text = row.text("seats");
+        let seats = match seats_text.parse::<i64>() {
+            Ok(s) if s > 0 && s <= i64::from(ticket::MAX_SEATS) => Some(s as u32),
+            Ok(s) if s > 0 => {
                 row.error(
                     diags,
-                    "room_id",
+                    "seats",
                     format!(
-                        "duplicate room {room_id} of institution {}",
-                        row.text("institution_id")
+                        "a room of {s} seats is not a computer exam room (at most {})",
+                        ticket::MAX_SEATS
                     ),
                 );
-                return;
+                None
             }
-            out.push(Room {
-                institution,
-                room_id: room_id.to_string(),
-                seats,
-                camera_p,
-            });
-        },
-    );
+            Ok(s) => {
+                row.error(diags, "seats", format!("seats must be positive, found {s}"));
+                None
+            }
+            Err(_) => {
+                row.error(
+                    diags,
+                    "seats",
+                    format!("expected a whole number of seats, found {seats_text:?}"),
+                );
+                None
+            }
+        };
+        let camera = row.parse_u32(diags, "camera_p");
+        let (Some(institution), Some(room_id), Some(seats), Some(camera_p)) =
+            (institution, room_id, seats, camera)
+        else {
+            return;
+        };
+        if !seen.insert((institution, room_id.to_string())) {
+            row.error(
+                diags,
+                "room_id",
+                format!(
+                    "duplicate room {room_id} of institution {}",
+                    row.text("institution_id")
+                ),
+            );
+            return;
+        }
+        out.push(Room {
+            institution,
+            room_id: room_id.to_string(),
+            seats,
+            camera_p,
+        });
+    });
     out
 }
 
@@ -693,7 +679,7 @@ fn read_assessments(dir: &Path, diags: &mut Diagnostics, names: &Names) -> Vec<A
     read_table(
         dir,
         "assessment.csv",
-        &["institution_id", "item", "grade"],
+        &columns::ASSESSMENT,
         diags,
         |row, diags| {
             let institution = resolve_institution(row, diags, names, "institution_id");
@@ -754,92 +740,90 @@ fn read_filings(
     occupations: &[Occupation],
 ) -> Vec<Filing> {
     let mut out = Vec::new();
-    let required = [
-        "institution_id",
-        "occupation",
-        "work_type",
-        "levels",
-        "status",
-        "filed_on",
-    ];
-    read_table(dir, "filings.csv", &required, diags, |row, diags| {
-        let institution = resolve_institution(row, diags, names, "institution_id");
-        let occupation_text = row.required(diags, "occupation");
-        let work_type = row.text("work_type");
-        let rows: Option<Vec<usize>> = occupation_text.and_then(|o| {
-            let found = match names.occupation(o, work_type) {
-                Ok((r, alias)) => Ok((vec![r], alias)),
-                // a filing naming no work type covers every work type of the occupation
-                Err(m) => match names.occupation_rows(o).filter(|_| work_type.is_empty()) {
-                    Some((rows, alias)) => Ok((rows.to_vec(), alias)),
-                    None => Err(m),
-                },
-            };
-            match found {
-                Ok((rows, alias)) => {
-                    note_alias(row, diags, alias, o, &occupations[rows[0]]);
-                    Some(rows)
+    read_table(
+        dir,
+        "filings.csv",
+        &columns::FILINGS,
+        diags,
+        |row, diags| {
+            let institution = resolve_institution(row, diags, names, "institution_id");
+            let occupation_text = row.required(diags, "occupation");
+            let work_type = row.text("work_type");
+            let rows: Option<Vec<usize>> = occupation_text.and_then(|o| {
+                let found = match names.occupation(o, work_type) {
+                    Ok((r, alias)) => Ok((vec![r], alias)),
+                    // a filing naming no work type covers every work type of the occupation
+                    Err(m) => match names.occupation_rows(o).filter(|_| work_type.is_empty()) {
+                        Some((rows, alias)) => Ok((rows.to_vec(), alias)),
+                        None => Err(m),
+                    },
+                };
+                match found {
+                    Ok((rows, alias)) => {
+                        note_alias(row, diags, alias, o, &occupations[rows[0]]);
+                        Some(rows)
+                    }
+                    Err(m) => {
+                        row.error(diags, "occupation", m);
+                        None
+                    }
                 }
-                Err(m) => {
-                    row.error(diags, "occupation", m);
-                    None
-                }
-            }
-        });
-        let levels = row.parse_levels(diags, "levels");
-        let status = row.required(diags, "status").and_then(|s| {
-            let st = FilingStatus::parse(s);
-            if st.is_none() {
-                row.error(
-                    diags,
-                    "status",
-                    format!("expected filed, pending, suspended or revoked, found {s:?}"),
-                );
-            }
-            st
-        });
-        let filed_on = if row.text("filed_on").is_empty() {
-            None
-        } else {
-            match row.parse_date(diags, "filed_on") {
-                Some(d) => Some(d),
-                None => return,
-            }
-        };
-        let (Some(institution), Some(rows), Some(levels), Some(status)) =
-            (institution, rows, levels, status)
-        else {
-            return;
-        };
-        for r in rows {
-            let defined = &occupations[r].levels;
-            let outside: Vec<String> = levels
-                .iter()
-                .filter(|l| !defined.contains(l))
-                .map(|l| l.to_string())
-                .collect();
-            if !outside.is_empty() {
-                row.error(
-                    diags,
-                    "levels",
-                    format!(
-                        "{} defines levels {}; level {} is outside them",
-                        occupations[r].label(),
-                        join_levels(defined),
-                        outside.join(", ")
-                    ),
-                );
-                continue;
-            }
-            out.push(Filing {
-                institution,
-                occupation: r,
-                levels: levels.clone(),
-                status,
-                filed_on,
             });
-        }
-    });
+            let levels = row.parse_levels(diags, "levels");
+            let status = row.required(diags, "status").and_then(|s| {
+                let st = FilingStatus::parse(s);
+                if st.is_none() {
+                    row.error(
+                        diags,
+                        "status",
+                        format!("expected filed, pending, suspended or revoked, found {s:?}"),
+                    );
+                }
+                st
+            });
+            let filed_on = if row.text("filed_on").is_empty() {
+                None
+            } else {
+                match row.parse_date(diags, "filed_on") {
+                    Some(d) => Some(d),
+                    None => return,
+                }
+            };
+            let (Some(institution), Some(rows), Some(levels), Some(status)) =
+                (institution, rows, levels, status)
+            else {
+                return;
+            };
+            for r in rows {
+                let defined = &occupations[r].levels;
+                let outside: Vec<String> = levels
+                    .iter()
+                    .filter(|l| !defined.contains(l))
+                    .map(|l| l.to_string())
+                    .collect();
+                if !outside.is_empty() {
+                    row.error(
+                        diags,
+                        "levels",
+                        format!(
+                            "{} defines levels {}; level {} is outside them",
+                            occupations[r].label(),
+                            join_levels(defined),
+                            outside.join(", ")
+                        ),
+                    );
+                    continue;
+                }
+                out.push(Filing {
+                    institution,
+                    occupation: r,
+                    levels: levels.clone(),
+                    status,
+                    filed_on,
+                });
+            }
+        },
+    );
     out
 }
 
@@ -925,73 +909,69 @@ fn read_candidates(
     let mut out: Vec<Candidate> = Vec::new();
     let mut ids: HashMap<String, u64> = HashMap::default();
     let mut aliases = AliasUse::default();
-    let required = [
-        "candidate_id",
-        "name",
-        "id_number",
-        "prefecture",
-        "occupation",
-        "work_type",
-        "level",
-        "institution_id",
-    ];
-    read_table(dir, "candidates.csv", &required, diags, |row, diags| {
-        let candidate_id = row.required(diags, "candidate_id");
-        let name = row.required(diags, "name");
-        let id_number = row.required(diags, "id_number");
-        if let Some(id) = id_number {
-            if let Err(m) = checks::check_resident_id(id) {
-                row.error(diags, "id_number", m);
+    read_table(
+        dir,
+        "candidates.csv",
+        &columns::CANDIDATES,
+        diags,
+        |row, diags| {
+            let candidate_id = row.required(diags, "candidate_id");
+            let name = row.required(diags, "name");
+            let id_number = row.required(diags, "id_number");
+            if let Some(id) = id_number {
+                if let Err(m) = checks::check_resident_id(id) {
+                    row.error(diags, "id_number", m);
+                }
             }
-        }
-        let prefecture = resolve_prefecture(row, diags, names, "prefecture");
-        let occupation = resolve_occupation(row, diags, names).map(|(r, alias)| {
-            if alias {
-                let given = row.text("occupation").to_string();
-                aliases.uses.entry(given).or_insert((r, row.line, 0)).2 += 1;
+            let prefecture = resolve_prefecture(row, diags, names, "prefecture");
+            let occupation = resolve_occupation(row, diags, names).map(|(r, alias)| {
+                if alias {
+                    let given = row.text("occupation").to_string();
+                    aliases.uses.entry(given).or_insert((r, row.line, 0)).2 += 1;
+                }
+                r
+            });
+            let level = resolve_level(row, diags, occupation.map(|o| &occupations[o]));
+            let institution_text = row.text("institution_id");
+            let institution = if institution_text.is_empty() {
+                None
+            } else {
+                match resolve_institution(row, diags, names, "institution_id") {
+                    Some(i) => Some(i),
+                    None => return,
+                }
+            };
+            let (
+                Some(candidate_id),
+                Some(name),
+                Some(id_number),
+                Some(prefecture),
+                Some(occupation),
+                Some(level),
+            ) = (candidate_id, name, id_number, prefecture, occupation, level)
+            else {
+                return;
+            };
+            if let Some(first) = ids.insert(candidate_id.to_string(), row.line) {
+                row.error(
+                    diags,
+                    "candidate_id",
+                    format!("duplicate candidate_id {candidate_id} (first at line {first})"),
+                );
+                return;
             }
-            r
-        });
-        let level = resolve_level(row, diags, occupation.map(|o| &occupations[o]));
-        let institution_text = row.text("institution_id");
-        let institution = if institution_text.is_empty() {
-            None
-        } else {
-            match resolve_institution(row, diags, names, "institution_id") {
-                Some(i) => Some(i),
-                None => return,
-            }
-        };
-        let (
-            Some(candidate_id),
-            Some(name),
-            Some(id_number),
-            Some(prefecture),
-            Some(occupation),
-            Some(level),
-        ) = (candidate_id, name, id_number, prefecture, occupation, level)
-        else {
-            return;
-        };
-        if let Some(first) = ids.insert(candidate_id.to_string(), row.line) {
-            row.error(
-                diags,
-                "candidate_id",
-                format!("duplicate candidate_id {candidate_id} (first at line {first})"),
-            );
-            return;
-        }
-        out.push(Candidate {
-            candidate_id: candidate_id.to_string(),
-            name: name.to_string(),
-            id_number: id_number.to_ascii_uppercase(),
-            prefecture,
-            occupation,
-            level,
-            institution,
-            line: row.line,
-        });
-    });
+            out.push(Candidate {
+                candidate_id: candidate_id.to_string(),
+                name: name.to_string(),
+                id_number: id_number.to_ascii_uppercase(),
+                prefecture,
+                occupation,
+                level,
+                institution,
+                line: row.line,
+            });
+        },
+    );
     for (alias, (r, line, count)) in aliases.uses {
         let o = &occupations[r];
         diags.warning(
@@ -1011,14 +991,7 @@ fn read_demand(
     occupations: &[Occupation],
 ) -> Vec<DemandRow> {
     let mut out = Vec::new();
-    let required = [
-        "prefecture",
-        "occupation",
-        "work_type",
-        "level",
-        "candidates",
-    ];
-    read_table(dir, "demand.csv", &required, diags, |row, diags| {
+    read_table(dir, "demand.csv", &columns::DEMAND, diags, |row, diags| {
         let prefecture = resolve_prefecture(row, diags, names, "prefecture");
         let occupation = resolve_occupation(row, diags, names).map(|(r, alias)| {
             note_alias(row, diags, alias, row.text("occupation"), &occupations[r]);

@@ -5,6 +5,7 @@
 //! refer to them by index; nothing after this module parses text.
 
 pub mod checks;
+pub mod columns;
 mod load;
 mod rules;
 pub mod table;

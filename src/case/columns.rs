@@ -1,0 +1,55 @@
+//! The columns each case table must have (others are ignored), in the order `generate`
+//! writes them: one list serves the reader and the writer.
+
+pub const PREFECTURES: [&str; 4] = ["code", "name", "lat", "lon"];
+pub const DISTANCES: [&str; 3] = ["from", "to", "km"];
+pub const OCCUPATIONS: [&str; 7] = [
+    "code",
+    "name",
+    "work_type",
+    "levels",
+    "aliases",
+    "theory_minutes",
+    "skill_minutes",
+];
+pub const INSTITUTIONS: [&str; 10] = [
+    "id",
+    "name",
+    "credit_code",
+    "prefecture",
+    "entity_type",
+    "staff",
+    "qualified_staff",
+    "total_area_m2",
+    "office_area_m2",
+    "records",
+];
+pub const ROOMS: [&str; 4] = ["institution_id", "room_id", "seats", "camera_p"];
+pub const ASSESSMENT: [&str; 3] = ["institution_id", "item", "grade"];
+pub const FILINGS: [&str; 6] = [
+    "institution_id",
+    "occupation",
+    "work_type",
+    "levels",
+    "status",
+    "filed_on",
+];
+pub const SESSIONS: [&str; 3] = ["date", "start", "end"];
+pub const HOLIDAYS: [&str; 2] = ["date", "kind"];
+pub const CANDIDATES: [&str; 8] = [
+    "candidate_id",
+    "name",
+    "id_number",
+    "prefecture",
+    "occupation",
+    "work_type",
+    "level",
+    "institution_id",
+];
+pub const DEMAND: [&str; 5] = [
+    "prefecture",
+    "occupation",
+    "work_type",
+    "level",
+    "candidates",
+];
