@@ -4,7 +4,8 @@
 //! contract asks long runs to show progress when stderr is a terminal. Only the command line
 //! calls [`start`]: until then [`stage`] and [`Counter`] say nothing, so library callers (tests,
 //! benchmarks, what-if scenarios on rayon workers) stay silent. [`catch_interrupts`] lets a
-//! long run notice Ctrl-C ([`interrupted`]) and stop without writing anything.
+//! long run notice Ctrl-C ([`interrupted`]) and stop without writing anything. [`trace`] is
+//! the solver's debug log, on request only.
 
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
@@ -41,6 +42,14 @@ pub fn stage(message: impl Into<String>) {
 pub fn finish() {
     if let Some(bar) = SPINNER.get() {
         bar.finish_and_clear();
+    }
+}
+
+/// Prints a line about the solver's work on stderr when `EXAM_PLANNER_DEBUG` is set
+/// (`EXAM_PLANNER_DEBUG=highs` also shows HiGHS's own log); the line is built only then.
+pub fn trace(line: impl FnOnce() -> String) {
+    if std::env::var_os("EXAM_PLANNER_DEBUG").is_some() {
+        eprintln!("{}", line());
     }
 }
 

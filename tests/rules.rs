@@ -468,3 +468,45 @@ fn a_case_beyond_the_ticket_widths_is_refused() {
     let o = run(&["validate", case.to_str().unwrap()]);
     assert!(stdout(&o).contains("rooms.csv:2: seats: error: a room of 1000 seats"));
 }
+
+#[test]
+fn a_forecast_is_planned_on_counts_with_its_known_deferrals_and_travel() {
+    // 300 forecast for 甲 from 长沙 (I1 seats 240 at a slot) and 10 for 乙 from 株洲 (64 km):
+    // 甲 and 乙 take a slot each, 60 of 甲 wait, 乙 travels 10 × 64 km
+    let dir = tempfile::tempdir().unwrap();
+    let mut t = Tiny::default();
+    t.extra.push((
+        "demand.csv".into(),
+        "prefecture,occupation,work_type,level,candidates\n长沙市,甲职业,,3,300\n株洲,乙职业,,三级,10\n".into(),
+    ));
+    let case = t.write(&dir.path().join("case"));
+    std::fs::remove_file(case.join("candidates.csv")).unwrap();
+    let plan = plan_ok(&case, dir.path());
+    assert!(!plan.join("seats.csv").exists());
+    let s = summary(&plan);
+    assert_eq!(
+        (
+            s["candidates"].as_u64(),
+            s["seated"].as_u64(),
+            s["deferred"].as_u64()
+        ),
+        (Some(310), Some(250), Some(60))
+    );
+    assert_eq!(s["travel_km"], 640.0);
+    assert_eq!(s["slots_used"], 2);
+    let deferred = std::fs::read_to_string(plan.join("deferred.csv")).unwrap();
+    assert_eq!(
+        deferred,
+        "home_prefecture,occupation_code,work_type,level,candidates,reason\n\
+         长沙市,1-01,,3,60,capacity exhausted within reach at the paper's slot\n"
+    );
+    let allocation = csv_rows(&plan.join("allocation.csv"));
+    let from = |home: &str| -> u32 {
+        allocation
+            .iter()
+            .filter(|r| &r[7] == home)
+            .map(|r| r[8].parse::<u32>().unwrap())
+            .sum()
+    };
+    assert_eq!((from("长沙市"), from("株洲市")), (240, 10));
+}

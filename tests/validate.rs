@@ -240,6 +240,14 @@ fn generated_cases_validate() {
     let case = generated(dir.path(), 7, 3000, &[]);
     let o = run(&["validate", case.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stdout(&o));
+    let out = stdout(&o);
+    assert!(out.ends_with(": 0 error(s), 32 warning(s)\n"), "{out}");
+    // the gaps the generator plants are reported, each where it first shows
+    assert!(out.contains("no eligible institution in the province is filed for 会展设计师"));
+    assert!(
+        out.contains("C0000677 is registered twice for the same paper (also C0000676 at line 677)")
+    );
+    assert!(out.contains("which is not filed for"));
 }
 
 #[test]

@@ -116,7 +116,7 @@ impl Model {
         let mut model = problem
             .try_into_inner()
             .map_err(|e| SolveError::Solver(e.to_string()))?;
-        super::trace(|| {
+        crate::progress::trace(|| {
             format!(
                 "model of {rows} rows, {columns} columns handed to HiGHS in {:.2} s",
                 clock.elapsed().as_secs_f64()

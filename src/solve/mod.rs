@@ -19,14 +19,6 @@ pub use timetable::StageResult;
 use crate::case::Case;
 use std::time::Instant;
 
-/// Prints a line about the solver's progress on stderr when `EXAM_PLANNER_DEBUG` is set
-/// (`EXAM_PLANNER_DEBUG=highs` also shows HiGHS's own log).
-pub(crate) fn trace(line: impl FnOnce() -> String) {
-    if std::env::var_os("EXAM_PLANNER_DEBUG").is_some() {
-        eprintln!("{}", line());
-    }
-}
-
 /// The default wall-clock limit per MIP, in seconds. The reference and 100,000-registration
 /// cases prove both objectives in seconds; at 1,000,000 HiGHS does not finish the root LP in
 /// 30 s, and 120 s per MIP gave the same plan in 273 s and 5.5 GiB instead of 99 s and 2.8 GiB.

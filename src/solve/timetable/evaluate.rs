@@ -97,7 +97,7 @@ pub(super) fn evaluate(
         }
     }
     let (deferred, travel) = measure(pb, cols, &values);
-    super::super::trace(|| {
+    crate::progress::trace(|| {
         format!(
             "start evaluated by routing in {:.2} s",
             clock.elapsed().as_secs_f64()

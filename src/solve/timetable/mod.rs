@@ -79,7 +79,7 @@ pub fn solve(
     let clock = std::time::Instant::now();
     crate::progress::stage("building the timetable model and its start");
     let (stage1_model, stage1_objective, cols) = build(pb, case, &allowed, Objective::Deferred);
-    super::trace(|| {
+    crate::progress::trace(|| {
         format!(
             "timetable model built in {:.2} s",
             clock.elapsed().as_secs_f64()
@@ -109,7 +109,7 @@ pub fn solve(
         std::mem::take(&mut start.sizes),
         std::mem::take(&mut start.routing),
     )];
-    super::trace(|| {
+    crate::progress::trace(|| {
         format!(
             "start: deferred {} travel {} (of {evaluated} start(s))",
             start.deferred, start.travel
@@ -138,7 +138,7 @@ pub fn solve(
             limits(settings, true),
             Some(&start.values),
         )?;
-        super::trace(|| {
+        crate::progress::trace(|| {
             format!(
                 "deferred stage: objective {} bound {} in {:.2} s",
                 solved.objective,
@@ -185,7 +185,7 @@ pub fn solve(
             std::mem::take(&mut routed.routing),
         ));
         let (_, travel_now) = measure(pb, &cols, &first);
-        super::trace(|| {
+        crate::progress::trace(|| {
             format!(
                 "stage-1 timetable re-routed: deferred {} travel {} (start had {travel_now})",
                 routed.deferred, routed.travel
@@ -218,7 +218,7 @@ pub fn solve(
             mip: true,
             seconds: clock.elapsed().as_secs_f64(),
         };
-        super::trace(|| {
+        crate::progress::trace(|| {
             let (d, t) = measure(pb, &cols, &solved.values);
             format!(
                 "travel stage: objective {} bound {} measured deferred {d} travel {t} floor {floor}",
