@@ -3,6 +3,7 @@
 use clap::{Args, Parser, Subcommand};
 use exam_planner::diag::Severity;
 use exam_planner::{generate, planner, progress, solve, validate, verify, vet, whatif};
+use exam_planner::{note, say};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -179,8 +180,8 @@ fn main() -> ExitCode {
             progress::catch_interrupts();
             match pool.install(|| whatif::run(&case, &request, &out)) {
                 Ok(report) => {
-                    println!("{}", report.story);
-                    eprintln!(
+                    say!("{}", report.story);
+                    note!(
                         "{} scenario(s) in {:.1} s on {} worker(s); written to {}",
                         report.scenarios,
                         report.wall_seconds,
@@ -191,15 +192,15 @@ fn main() -> ExitCode {
                 }
                 Err(whatif::Error::Usage(m)) => usage(&m),
                 Err(whatif::Error::Case(m)) => {
-                    eprintln!("{m}");
+                    note!("{m}");
                     ExitCode::from(1)
                 }
                 Err(whatif::Error::Interrupted) => {
-                    eprintln!("interrupted: nothing written");
+                    note!("interrupted: nothing written");
                     ExitCode::from(130)
                 }
                 Err(e) => {
-                    eprintln!("whatif failed: {e}");
+                    note!("whatif failed: {e}");
                     ExitCode::from(3)
                 }
             }
@@ -231,14 +232,14 @@ fn main() -> ExitCode {
             };
             match generate::generate(&spec, &out) {
                 Ok(n) => {
-                    eprintln!(
+                    note!(
                         "wrote a synthetic case of {n} registrations to {}",
                         out.display()
                     );
                     ExitCode::SUCCESS
                 }
                 Err(e) => {
-                    eprintln!("cannot write {}: {e}", out.display());
+                    note!("cannot write {}: {e}", out.display());
                     ExitCode::from(1)
                 }
             }
@@ -247,13 +248,13 @@ fn main() -> ExitCode {
 }
 
 fn usage(message: &str) -> ExitCode {
-    eprintln!("error: {message}\nFor more information, try '--help'.");
+    note!("error: {message}\nFor more information, try '--help'.");
     ExitCode::from(2)
 }
 
 fn print_diagnostics(diags: &exam_planner::diag::Diagnostics) {
     for d in &diags.items {
-        println!("{d}");
+        say!("{d}");
     }
 }
 
@@ -261,7 +262,7 @@ fn cmd_validate(case: &Path) -> ExitCode {
     let (_, diags) = validate::validate_dir(case);
     print_diagnostics(&diags);
     let (e, w) = (diags.count(Severity::Error), diags.count(Severity::Warning));
-    println!("{}: {e} error(s), {w} warning(s)", case.display());
+    say!("{}: {e} error(s), {w} warning(s)", case.display());
     if e > 0 {
         ExitCode::from(1)
     } else {
@@ -276,16 +277,18 @@ fn cmd_vet(case_dir: &Path, out: Option<&Path>) -> ExitCode {
         return ExitCode::from(1);
     };
     if diags.has_errors() {
-        eprintln!("note: the case has input errors (run validate); vetting what could be read");
+        note!("note: the case has input errors (run validate); vetting what could be read");
     }
     let report = vet::report(&case);
-    print!("{}", report.table);
+    for line in report.table.lines() {
+        say!("{line}");
+    }
     if let Some(out) = out {
         if let Err(e) = report.write(out) {
-            eprintln!("cannot write {}: {e}", out.display());
+            note!("cannot write {}: {e}", out.display());
             return ExitCode::from(1);
         }
-        eprintln!("wrote {} to {}", vet::FILES.join(" and "), out.display());
+        note!("wrote {} to {}", vet::FILES.join(" and "), out.display());
     }
     ExitCode::SUCCESS
 }
@@ -305,20 +308,20 @@ fn cmd_plan(case_dir: &Path, out: &Path, args: &SolveArgs) -> ExitCode {
         Some(c) if !diags.has_errors() => c,
         _ => {
             for d in diags.errors() {
-                println!("{d}");
+                say!("{d}");
             }
-            eprintln!("the case has input errors: nothing planned, nothing written (see `exam-planner validate`)");
+            note!("the case has input errors: nothing planned, nothing written (see `exam-planner validate`)");
             return ExitCode::from(1);
         }
     };
     let warnings = diags.count(Severity::Warning);
     if warnings > 0 {
-        eprintln!(
+        note!(
             "{warnings} warning(s); `exam-planner validate {}` lists them",
             case_dir.display()
         );
     }
-    eprintln!(
+    note!(
         "read {} registration(s) in {:.2} s; planning…",
         case.registration_count(),
         clock.elapsed().as_secs_f64()
@@ -328,7 +331,7 @@ fn cmd_plan(case_dir: &Path, out: &Path, args: &SolveArgs) -> ExitCode {
         Ok(p) => p,
         Err(e) => {
             progress::finish();
-            eprintln!("no plan could be found: {e}");
+            note!("no plan could be found: {e}");
             return ExitCode::from(3);
         }
     };
@@ -338,45 +341,46 @@ fn cmd_plan(case_dir: &Path, out: &Path, args: &SolveArgs) -> ExitCode {
         Ok(w) => w,
         Err(planner::WriteError::Unverified(violations)) => {
             for v in violations.iter().take(50) {
-                eprintln!("{v}");
+                note!("{v}");
             }
-            eprintln!("internal error: the plan failed its own verification ({} violation(s)); nothing written", violations.len());
+            note!("internal error: the plan failed its own verification ({} violation(s)); nothing written", violations.len());
             return ExitCode::from(3);
         }
         Err(e) => {
-            eprintln!("{e}; nothing written");
+            note!("{e}; nothing written");
             return ExitCode::from(1);
         }
     };
     for (stage, secs) in &planned.solution.timings {
-        eprintln!("  {stage:<10} {secs:>8.2} s");
+        note!("  {stage:<10} {secs:>8.2} s");
     }
-    eprintln!(
+    note!(
         "  write      {:>8.2} s ({:.2} s rendering CSV)",
-        written.write_seconds, written.render_seconds
+        written.write_seconds,
+        written.render_seconds
     );
-    eprintln!("  verify     {:>8.2} s", written.verify_seconds);
-    eprintln!("  total      {:>8.2} s", clock.elapsed().as_secs_f64());
-    println!("{}", planned.stats.describe());
-    println!("plan written to {} and verified", out.display());
+    note!("  verify     {:>8.2} s", written.verify_seconds);
+    note!("  total      {:>8.2} s", clock.elapsed().as_secs_f64());
+    say!("{}", planned.stats.describe());
+    say!("plan written to {} and verified", out.display());
     ExitCode::SUCCESS
 }
 
 fn cmd_verify(case: &Path, dir: &Path) -> ExitCode {
     match verify::verify_dirs(case, dir) {
         Ok(v) if v.is_empty() => {
-            println!("{}: the plan obeys every rule", dir.display());
+            say!("{}: the plan obeys every rule", dir.display());
             ExitCode::SUCCESS
         }
         Ok(v) => {
             for x in &v {
-                println!("{x}");
+                say!("{x}");
             }
-            println!("{}: {} violation(s)", dir.display(), v.len());
+            say!("{}: {} violation(s)", dir.display(), v.len());
             ExitCode::from(1)
         }
         Err(e) => {
-            eprintln!("{e}");
+            note!("{e}");
             ExitCode::from(1)
         }
     }
@@ -390,7 +394,7 @@ fn cmd_compare(case_dir: &Path, args: &SolveArgs) -> ExitCode {
     let (case, diags) = validate::validate_dir(case_dir);
     let Some(case) = case.filter(|_| !diags.has_errors()) else {
         for d in diags.errors() {
-            println!("{d}");
+            say!("{d}");
         }
         return ExitCode::from(1);
     };
@@ -399,7 +403,7 @@ fn cmd_compare(case_dir: &Path, args: &SolveArgs) -> ExitCode {
     let ours = match planner::plan_case(&case, &settings, None) {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("exam-planner found no plan: {e}");
+            note!("exam-planner found no plan: {e}");
             return ExitCode::from(3);
         }
     };
@@ -410,17 +414,23 @@ fn cmd_compare(case_dir: &Path, args: &SolveArgs) -> ExitCode {
     let mono = match solve::monolithic::solve(&problem, &case, limit, settings.gap) {
         Ok(m) => m,
         Err(e) => {
-            eprintln!("the monolithic model failed: {e}");
+            note!("the monolithic model failed: {e}");
             return ExitCode::from(3);
         }
     };
     let opt = |v: Option<f64>| v.map_or("none".to_string(), |v| format!("{v:.0}"));
-    println!("time limit {limit} s per model, gap {}", settings.gap);
-    println!(
+    say!("time limit {limit} s per model, gap {}", settings.gap);
+    say!(
         "{:<14} {:>10} {:>10} {:>12} {:>12} {:>9} {:>9}",
-        "model", "deferred", "bound", "travel_km", "bound", "proven", "seconds"
+        "model",
+        "deferred",
+        "bound",
+        "travel_km",
+        "bound",
+        "proven",
+        "seconds"
     );
-    println!(
+    say!(
         "{:<14} {:>10} {:>10.0} {:>12} {:>12} {:>9} {:>9.2}",
         "exam-planner",
         opt(Some(s.deferred as f64)),
@@ -430,7 +440,7 @@ fn cmd_compare(case_dir: &Path, args: &SolveArgs) -> ExitCode {
         s.status == exam_planner::summary::Status::Optimal,
         ours_seconds
     );
-    println!(
+    say!(
         "{:<14} {:>10} {:>10.0} {:>12} {:>12} {:>9} {:>9.2}",
         "monolithic",
         opt(mono.deferred),

@@ -54,7 +54,9 @@ impl SeatsCsv {
 }
 
 /// One row of seats.csv, borrowing its text from the case (a million rows are rendered
-/// straight from it). The field order is the file's column order.
+/// straight from it). The field order is the file's column order: the header comes from it
+/// (`header_of`), and [`SeatRow::write`] writes the fields in the same order (a test checks it
+/// against serde's rendering).
 #[derive(Debug, Default, Serialize)]
 pub struct SeatRow<'a> {
     pub ticket_no: &'a str,
@@ -74,6 +76,34 @@ pub struct SeatRow<'a> {
     pub institution: &'a str,
     pub room_id: &'a str,
     pub seat: u32,
+}
+
+impl SeatRow<'_> {
+    /// Writes the row: serde's rendering of the same row, without its per-field overhead
+    /// (at a million rows serde took 0.8 s against 0.45 s for this).
+    pub fn write<W: std::io::Write>(&self, w: &mut csv::Writer<W>) -> csv::Result<()> {
+        let mut level = itoa::Buffer::new();
+        let mut seat = itoa::Buffer::new();
+        w.write_record([
+            self.ticket_no,
+            self.candidate_id,
+            self.name,
+            self.id_number,
+            self.home_prefecture,
+            self.occupation_code,
+            self.occupation,
+            self.work_type,
+            level.format(self.level),
+            self.date,
+            self.start,
+            self.end,
+            self.venue_prefecture,
+            self.institution_id,
+            self.institution,
+            self.room_id,
+            seat.format(self.seat),
+        ])
+    }
 }
 
 /// A deferred registration (candidate mode) or count (demand mode).
@@ -204,3 +234,46 @@ pub const PLAN_FILES: [&str; 6] = [
     "rooms.csv",
     "summary.json",
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_seat_row_is_written_as_serde_writes_it() {
+        let row = SeatRow {
+            ticket_no: "20263430100010101001",
+            candidate_id: "C1",
+            name: "张三, \"小名\"",
+            id_number: "11010519491231002X",
+            home_prefecture: "长沙市",
+            occupation_code: "4-07-05-02",
+            occupation: "健康管理师",
+            work_type: "",
+            level: 3,
+            date: "2026-08-15",
+            start: "08:30",
+            end: "12:30",
+            venue_prefecture: "长沙市",
+            institution_id: "I1",
+            institution: "一号",
+            room_id: "R1",
+            seat: 17,
+        };
+        let mut by_serde = csv::WriterBuilder::new()
+            .has_headers(false)
+            .from_writer(Vec::new());
+        by_serde.serialize(&row).unwrap();
+        let mut by_hand = csv::WriterBuilder::new()
+            .has_headers(false)
+            .from_writer(Vec::new());
+        row.write(&mut by_hand).unwrap();
+        assert_eq!(
+            by_hand.into_inner().unwrap(),
+            by_serde.into_inner().unwrap()
+        );
+        let header = String::from_utf8(header_of::<SeatRow>()).unwrap();
+        assert!(header.starts_with("ticket_no,candidate_id,name,id_number,home_prefecture,"));
+        assert!(header.ends_with(",institution_id,institution,room_id,seat\n"));
+    }
+}

@@ -49,7 +49,7 @@ pub fn finish() {
 /// (`EXAM_PLANNER_DEBUG=highs` also shows HiGHS's own log); the line is built only then.
 pub fn trace(line: impl FnOnce() -> String) {
     if std::env::var_os("EXAM_PLANNER_DEBUG").is_some() {
-        eprintln!("{}", line());
+        note(format_args!("{}", line()));
     }
 }
 
@@ -100,7 +100,7 @@ impl Counter {
             None if self.enabled
                 && (n.is_multiple_of((self.total / 10).max(1)) || n == self.total) =>
             {
-                eprintln!("{n}/{} {what} done", self.total)
+                note(format_args!("{n}/{} {what} done", self.total))
             }
             None => {}
         }
@@ -111,4 +111,40 @@ impl Counter {
             b.finish_and_clear();
         }
     }
+}
+
+static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
+static STDERR_CLOSED: AtomicBool = AtomicBool::new(false);
+
+/// Writes one line on stdout. A closed pipe (`exam-planner validate CASE | head -n 1`) is not
+/// an error: that line and every later one are dropped, and the command goes on to end with
+/// its usual exit code, never a panic.
+pub fn say(args: std::fmt::Arguments) {
+    write_line(&mut std::io::stdout().lock(), &STDOUT_CLOSED, args);
+}
+
+/// Writes one line on stderr, as [`say`] does on stdout.
+pub fn note(args: std::fmt::Arguments) {
+    write_line(&mut std::io::stderr().lock(), &STDERR_CLOSED, args);
+}
+
+fn write_line(w: &mut impl std::io::Write, closed: &AtomicBool, args: std::fmt::Arguments) {
+    if closed.load(Ordering::Relaxed) {
+        return;
+    }
+    if writeln!(w, "{args}").and_then(|()| w.flush()).is_err() {
+        closed.store(true, Ordering::Relaxed);
+    }
+}
+
+/// `say!("…", …)`: a line on stdout through [`say`].
+#[macro_export]
+macro_rules! say {
+    ($($arg:tt)*) => { $crate::progress::say(format_args!($($arg)*)) };
+}
+
+/// `note!("…", …)`: a line on stderr through [`note`].
+#[macro_export]
+macro_rules! note {
+    ($($arg:tt)*) => { $crate::progress::note(format_args!($($arg)*)) };
 }

@@ -174,7 +174,7 @@ impl<'s> Dealer<'s> {
                     let c = &case.candidates()[group.members[member]];
                     member += 1;
                     ticket_no(&mut ticket, &prefix, seat);
-                    w.serialize(SeatRow {
+                    SeatRow {
                         ticket_no: &ticket,
                         candidate_id: &c.candidate_id,
                         name: &c.name,
@@ -192,7 +192,8 @@ impl<'s> Dealer<'s> {
                         institution: &institution.name,
                         room_id,
                         seat,
-                    })
+                    }
+                    .write(&mut w)
                     .expect("writing to memory");
                 }
             }

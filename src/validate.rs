@@ -57,12 +57,12 @@ fn papers_with_demand(case: &Case) -> BTreeMap<Paper, Option<u64>> {
     papers
 }
 
-fn registrations_file(case: &Case) -> &'static str {
-    if case.has_candidates() {
-        "candidates.csv"
+fn registrations_file(case: &Case) -> String {
+    case.files.name(if case.has_candidates() {
+        "candidates"
     } else {
-        "demand.csv"
-    }
+        "demand"
+    })
 }
 
 /// Ticket numbers have fixed widths (README): more institutions, slots or rooms than they can
@@ -71,7 +71,7 @@ fn ticket_numbers_have_room(case: &Case, diags: &mut Diagnostics) {
     use crate::case::ticket;
     if case.institutions.len() > ticket::MAX_INSTITUTIONS {
         diags.error(
-            "institutions.csv",
+            &case.files.name("institutions"),
             None,
             None,
             format!(
@@ -83,7 +83,7 @@ fn ticket_numbers_have_room(case: &Case, diags: &mut Diagnostics) {
     }
     if case.sessions.len() > ticket::MAX_SLOTS {
         diags.error(
-            "sessions.csv",
+            &case.files.name("sessions"),
             None,
             None,
             format!(
@@ -100,7 +100,7 @@ fn ticket_numbers_have_room(case: &Case, diags: &mut Diagnostics) {
     for (i, &n) in rooms.iter().enumerate() {
         if n > ticket::MAX_ROOMS_PER_INSTITUTION {
             diags.error(
-                "rooms.csv",
+                &case.files.name("rooms"),
                 None,
                 Some("room_id"),
                 format!(
@@ -122,7 +122,7 @@ fn sessions_on_holidays(case: &Case, diags: &mut Diagnostics) {
                 "a make-up workday"
             };
             diags.warning(
-                "sessions.csv",
+                &case.files.name("sessions"),
                 None,
                 Some("date"),
                 format!(
@@ -139,7 +139,7 @@ fn institutions_without_rooms(case: &Case, diags: &mut Diagnostics) {
     for (i, inst) in case.institutions.iter().enumerate() {
         if !case.rooms.iter().any(|r| r.institution == i) {
             diags.warning(
-                "rooms.csv",
+                &case.files.name("rooms"),
                 None,
                 None,
                 format!("institution {} has no computer exam room", inst.id),
@@ -158,7 +158,7 @@ fn papers_longer_than_every_session(
         let need = case.occupations[paper.occupation].exam_minutes();
         if need > longest {
             diags.warning(
-                registrations_file(case),
+                &registrations_file(case),
                 *line,
                 Some("occupation"),
                 format!(
@@ -181,7 +181,7 @@ fn occupations_without_filed_institution(
             (0..case.institutions.len()).any(|i| eligible[i] && case.is_filed_for(i, paper));
         if !filed {
             diags.warning(
-                registrations_file(case),
+                &registrations_file(case),
                 *line,
                 Some("occupation"),
                 format!(
@@ -208,7 +208,7 @@ fn registrations_at_unfiled_institutions(case: &Case, diags: &mut Diagnostics) {
     }
     for ((i, paper), (line, count)) in unfiled {
         diags.warning(
-            "candidates.csv",
+            &case.files.name("candidates"),
             Some(line),
             Some("institution_id"),
             format!(
@@ -225,7 +225,7 @@ fn duplicate_registrations(case: &Case, diags: &mut Diagnostics) {
     for (c, kept) in case.duplicate_of().into_iter().enumerate() {
         let Some(kept) = kept else { continue };
         diags.warning(
-            "candidates.csv",
+            &case.files.name("candidates"),
             Some(cands[c].line),
             Some("id_number"),
             format!(

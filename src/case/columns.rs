@@ -1,4 +1,4 @@
-//! The columns each case table must have (others are ignored), in the order `generate`
+//! The tables of a case and the columns each must have (others are ignored), in the order `generate`
 //! writes them: one list serves the reader and the writer.
 
 pub const PREFECTURES: [&str; 4] = ["code", "name", "lat", "lon"];
@@ -52,4 +52,19 @@ pub const DEMAND: [&str; 5] = [
     "work_type",
     "level",
     "candidates",
+];
+
+/// Every table a case folder may hold, each as `NAME.csv` or `NAME.xlsx`.
+pub const TABLES: [&str; 11] = [
+    "prefectures",
+    "distances",
+    "occupations",
+    "institutions",
+    "rooms",
+    "assessment",
+    "filings",
+    "sessions",
+    "holidays",
+    "candidates",
+    "demand",
 ];

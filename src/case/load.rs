@@ -5,7 +5,7 @@
 //! the case; because `plan` refuses a case with errors, nothing is ever dropped silently.
 
 use super::columns;
-use super::table::{read_table, split_list, Row};
+use super::table::{read_table, split_list, Folder, Row};
 use super::*;
 use crate::diag::Diagnostics;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
@@ -111,9 +111,10 @@ fn load_into(dir: &Path, diags: &mut Diagnostics) -> Option<(Case, Names)> {
         return None;
     }
     let header = read_case_toml(dir, diags);
+    let folder = Folder::find(dir, &columns::TABLES, diags);
     let mut names = Names::default();
-    let prefectures = read_prefectures(dir, diags, &mut names);
-    let occupations = read_occupations(dir, diags, &mut names);
+    let prefectures = read_prefectures(&folder, diags, &mut names);
+    let occupations = read_occupations(&folder, diags, &mut names);
     if prefectures.is_empty() || occupations.is_empty() {
         return None;
     }
@@ -121,44 +122,48 @@ fn load_into(dir: &Path, diags: &mut Diagnostics) -> Option<(Case, Names)> {
         .as_ref()
         .map(|h| h.policy.clone())
         .unwrap_or_default();
-    let road_km = read_distances(dir, diags, &names, &prefectures, &policy);
-    let sessions = read_sessions(dir, diags);
+    let road_km = read_distances(&folder, diags, &names, &prefectures, &policy);
+    let sessions = read_sessions(&folder, diags);
     let quarter = header
         .as_ref()
         .and_then(|h| h.quarter.as_deref())
         .and_then(Quarter::parse)
         .or_else(|| sessions.first().map(|s| Quarter::containing(s.date)))
         .unwrap_or(Quarter { year: 2026, q: 1 });
-    let institutions = read_institutions(dir, diags, &mut names);
-    let rooms = read_rooms(dir, diags, &names);
-    let assessments = read_assessments(dir, diags, &names);
-    let filings = read_filings(dir, diags, &names, &occupations);
-    let holidays = read_holidays(dir, diags);
-    let registrations = if dir.join("candidates.csv").exists() {
-        if dir.join("demand.csv").exists() {
+    let institutions = read_institutions(&folder, diags, &mut names);
+    let rooms = read_rooms(&folder, diags, &names);
+    let assessments = read_assessments(&folder, diags, &names);
+    let filings = read_filings(&folder, diags, &names, &occupations);
+    let holidays = read_holidays(&folder, diags);
+    let registrations = if folder.has("candidates") {
+        if folder.has("demand") {
             diags.warning(
-                "demand.csv",
+                &folder.name("demand"),
                 None,
                 None,
-                "candidates.csv is present, so the forecast in demand.csv is ignored".into(),
+                format!(
+                    "{} is present, so the forecast in {} is ignored",
+                    folder.name("candidates"),
+                    folder.name("demand")
+                ),
             );
         }
-        Registrations::Candidates(read_candidates(dir, diags, &names, &occupations))
-    } else if dir.join("demand.csv").exists() {
-        Registrations::Demand(read_demand(dir, diags, &names, &occupations))
+        Registrations::Candidates(read_candidates(&folder, diags, &names, &occupations))
+    } else if folder.has("demand") {
+        Registrations::Demand(read_demand(&folder, diags, &names, &occupations))
     } else {
         diags.error(
             "candidates.csv",
             None,
             None,
-            "the case has neither candidates.csv nor demand.csv".into(),
+            "the case has neither candidates (.csv or .xlsx) nor demand (.csv or .xlsx)".into(),
         );
         Registrations::Candidates(Vec::new())
     };
     for (session, s) in sessions.iter().enumerate() {
         if sessions[..session].contains(s) {
             diags.error(
-                "sessions.csv",
+                &folder.name("sessions"),
                 None,
                 None,
                 format!(
@@ -170,7 +175,7 @@ fn load_into(dir: &Path, diags: &mut Diagnostics) -> Option<(Case, Names)> {
         }
         if Quarter::containing(s.date) != quarter {
             diags.warning(
-                "sessions.csv",
+                &folder.name("sessions"),
                 None,
                 None,
                 format!("the slot on {} is outside the quarter {quarter}", s.date),
@@ -179,6 +184,7 @@ fn load_into(dir: &Path, diags: &mut Diagnostics) -> Option<(Case, Names)> {
     }
     let case = Case {
         dir: dir.to_path_buf(),
+        files: folder,
         name: header
             .as_ref()
             .and_then(|h| h.name.clone())
@@ -246,11 +252,15 @@ fn read_case_toml(dir: &Path, diags: &mut Diagnostics) -> Option<CaseToml> {
     }
 }
 
-fn read_prefectures(dir: &Path, diags: &mut Diagnostics, names: &mut Names) -> Vec<Prefecture> {
+fn read_prefectures(
+    folder: &Folder,
+    diags: &mut Diagnostics,
+    names: &mut Names,
+) -> Vec<Prefecture> {
     let mut out: Vec<Prefecture> = Vec::new();
     read_table(
-        dir,
-        "prefectures.csv",
+        folder,
+        "prefectures",
         &columns::PREFECTURES,
         diags,
         |row, diags| {
@@ -296,11 +306,15 @@ fn read_prefectures(dir: &Path, diags: &mut Diagnostics, names: &mut Names) -> V
     out
 }
 
-fn read_occupations(dir: &Path, diags: &mut Diagnostics, names: &mut Names) -> Vec<Occupation> {
+fn read_occupations(
+    folder: &Folder,
+    diags: &mut Diagnostics,
+    names: &mut Names,
+) -> Vec<Occupation> {
     let mut out: Vec<Occupation> = Vec::new();
     read_table(
-        dir,
-        "occupations.csv",
+        folder,
+        "occupations",
         &columns::OCCUPATIONS,
         diags,
         |row, diags| {
@@ -376,17 +390,17 @@ fn read_occupations(dir: &Path, diags: &mut Diagnostics, names: &mut Names) -> V
 /// Road km between every pair of prefecture seats: straight line × road factor, unless
 /// distances.csv gives the pair (either direction).
 fn read_distances(
-    dir: &Path,
+    folder: &Folder,
     diags: &mut Diagnostics,
     names: &Names,
     prefectures: &[Prefecture],
     policy: &Policy,
 ) -> Vec<Vec<f64>> {
     let mut km = road_km(prefectures, policy.road_factor);
-    if dir.join("distances.csv").exists() {
+    if folder.has("distances") {
         read_table(
-            dir,
-            "distances.csv",
+            folder,
+            "distances",
             &columns::DISTANCES,
             diags,
             |row, diags| {
@@ -425,11 +439,11 @@ fn resolve_prefecture(
     found
 }
 
-fn read_sessions(dir: &Path, diags: &mut Diagnostics) -> Vec<Session> {
+fn read_sessions(folder: &Folder, diags: &mut Diagnostics) -> Vec<Session> {
     let mut out = Vec::new();
     read_table(
-        dir,
-        "sessions.csv",
+        folder,
+        "sessions",
         &columns::SESSIONS,
         diags,
         |row, diags| {
@@ -457,14 +471,14 @@ fn read_sessions(dir: &Path, diags: &mut Diagnostics) -> Vec<Session> {
     out
 }
 
-fn read_holidays(dir: &Path, diags: &mut Diagnostics) -> Vec<Holiday> {
+fn read_holidays(folder: &Folder, diags: &mut Diagnostics) -> Vec<Holiday> {
     let mut out = Vec::new();
-    if !dir.join("holidays.csv").exists() {
+    if !folder.has("holidays") {
         return out;
     }
     read_table(
-        dir,
-        "holidays.csv",
+        folder,
+        "holidays",
         &columns::HOLIDAYS,
         diags,
         |row, diags| {
@@ -486,17 +500,21 @@ fn read_holidays(dir: &Path, diags: &mut Diagnostics) -> Vec<Holiday> {
     out
 }
 
-fn read_institutions(dir: &Path, diags: &mut Diagnostics, names: &mut Names) -> Vec<Institution> {
+fn read_institutions(
+    folder: &Folder,
+    diags: &mut Diagnostics,
+    names: &mut Names,
+) -> Vec<Institution> {
     let mut out: Vec<Institution> = Vec::new();
     read_table(
-        dir,
-        "institutions.csv",
+        folder,
+        "institutions",
         &columns::INSTITUTIONS,
         diags,
         |row, diags| {
             let id = row.required(diags, "id");
             let name = row.required(diags, "name");
-            let credit_code = row.required(diags, "credit_code");
+            let credit_code = row.identifier(diags, "credit_code");
             if let Some(code) = credit_code {
                 if let Err(m) = checks::check_credit_code(code) {
                     row.error(diags, "credit_code", m);
@@ -610,10 +628,10 @@ fn resolve_institution(
     found
 }
 
-fn read_rooms(dir: &Path, diags: &mut Diagnostics, names: &Names) -> Vec<Room> {
+fn read_rooms(folder: &Folder, diags: &mut Diagnostics, names: &Names) -> Vec<Room> {
     let mut out: Vec<Room> = Vec::new();
     let mut seen = HashSet::default();
-    read_table(dir, "rooms.csv", &columns::ROOMS, diags, |row, diags| {
+    read_table(folder, "rooms", &columns::ROOMS, diags, |row, diags| {
         let institution = resolve_institution(row, diags, names, "institution_id");
         let room_id = row.required(diags, "room_id");
         let seats_text = row.text("seats");
@@ -670,15 +688,15 @@ fn read_rooms(dir: &Path, diags: &mut Diagnostics, names: &Names) -> Vec<Room> {
     out
 }
 
-fn read_assessments(dir: &Path, diags: &mut Diagnostics, names: &Names) -> Vec<Assessment> {
+fn read_assessments(folder: &Folder, diags: &mut Diagnostics, names: &Names) -> Vec<Assessment> {
     let mut out: Vec<Assessment> = Vec::new();
-    if !dir.join("assessment.csv").exists() {
+    if !folder.has("assessment") {
         return out;
     }
     let mut seen = HashSet::default();
     read_table(
-        dir,
-        "assessment.csv",
+        folder,
+        "assessment",
         &columns::ASSESSMENT,
         diags,
         |row, diags| {
@@ -734,96 +752,90 @@ fn read_assessments(dir: &Path, diags: &mut Diagnostics, names: &Names) -> Vec<A
 }
 
 fn read_filings(
-    dir: &Path,
+    folder: &Folder,
     diags: &mut Diagnostics,
     names: &Names,
     occupations: &[Occupation],
 ) -> Vec<Filing> {
     let mut out = Vec::new();
-    read_table(
-        dir,
-        "filings.csv",
-        &columns::FILINGS,
-        diags,
-        |row, diags| {
-            let institution = resolve_institution(row, diags, names, "institution_id");
-            let occupation_text = row.required(diags, "occupation");
-            let work_type = row.text("work_type");
-            let rows: Option<Vec<usize>> = occupation_text.and_then(|o| {
-                let found = match names.occupation(o, work_type) {
-                    Ok((r, alias)) => Ok((vec![r], alias)),
-                    // a filing naming no work type covers every work type of the occupation
-                    Err(m) => match names.occupation_rows(o).filter(|_| work_type.is_empty()) {
-                        Some((rows, alias)) => Ok((rows.to_vec(), alias)),
-                        None => Err(m),
-                    },
-                };
-                match found {
-                    Ok((rows, alias)) => {
-                        note_alias(row, diags, alias, o, &occupations[rows[0]]);
-                        Some(rows)
-                    }
-                    Err(m) => {
-                        row.error(diags, "occupation", m);
-                        None
-                    }
-                }
-            });
-            let levels = row.parse_levels(diags, "levels");
-            let status = row.required(diags, "status").and_then(|s| {
-                let st = FilingStatus::parse(s);
-                if st.is_none() {
-                    row.error(
-                        diags,
-                        "status",
-                        format!("expected filed, pending, suspended or revoked, found {s:?}"),
-                    );
-                }
-                st
-            });
-            let filed_on = if row.text("filed_on").is_empty() {
-                None
-            } else {
-                match row.parse_date(diags, "filed_on") {
-                    Some(d) => Some(d),
-                    None => return,
-                }
+    read_table(folder, "filings", &columns::FILINGS, diags, |row, diags| {
+        let institution = resolve_institution(row, diags, names, "institution_id");
+        let occupation_text = row.required(diags, "occupation");
+        let work_type = row.text("work_type");
+        let rows: Option<Vec<usize>> = occupation_text.and_then(|o| {
+            let found = match names.occupation(o, work_type) {
+                Ok((r, alias)) => Ok((vec![r], alias)),
+                // a filing naming no work type covers every work type of the occupation
+                Err(m) => match names.occupation_rows(o).filter(|_| work_type.is_empty()) {
+                    Some((rows, alias)) => Ok((rows.to_vec(), alias)),
+                    None => Err(m),
+                },
             };
-            let (Some(institution), Some(rows), Some(levels), Some(status)) =
-                (institution, rows, levels, status)
-            else {
-                return;
-            };
-            for r in rows {
-                let defined = &occupations[r].levels;
-                let outside: Vec<String> = levels
-                    .iter()
-                    .filter(|l| !defined.contains(l))
-                    .map(|l| l.to_string())
-                    .collect();
-                if !outside.is_empty() {
-                    row.error(
-                        diags,
-                        "levels",
-                        format!(
-                            "{} defines levels {}; level {} is outside them",
-                            occupations[r].label(),
-                            join_levels(defined),
-                            outside.join(", ")
-                        ),
-                    );
-                    continue;
+            match found {
+                Ok((rows, alias)) => {
+                    note_alias(row, diags, alias, o, &occupations[rows[0]]);
+                    Some(rows)
                 }
-                out.push(Filing {
-                    institution,
-                    occupation: r,
-                    levels: levels.clone(),
-                    status,
-                    filed_on,
-                });
+                Err(m) => {
+                    row.error(diags, "occupation", m);
+                    None
+                }
             }
-        },
-    );
+        });
+        let levels = row.parse_levels(diags, "levels");
+        let status = row.required(diags, "status").and_then(|s| {
+            let st = FilingStatus::parse(s);
+            if st.is_none() {
+                row.error(
+                    diags,
+                    "status",
+                    format!("expected filed, pending, suspended or revoked, found {s:?}"),
+                );
+            }
+            st
+        });
+        let filed_on = if row.text("filed_on").is_empty() {
+            None
+        } else {
+            match row.parse_date(diags, "filed_on") {
+                Some(d) => Some(d),
+                None => return,
+            }
+        };
+        let (Some(institution), Some(rows), Some(levels), Some(status)) =
+            (institution, rows, levels, status)
+        else {
+            return;
+        };
+        for r in rows {
+            let defined = &occupations[r].levels;
+            let outside: Vec<String> = levels
+                .iter()
+                .filter(|l| !defined.contains(l))
+                .map(|l| l.to_string())
+                .collect();
+            if !outside.is_empty() {
+                row.error(
+                    diags,
+                    "levels",
+                    format!(
+                        "{} defines levels {}; level {} is outside them",
+                        occupations[r].label(),
+                        join_levels(defined),
+                        outside.join(", ")
+                    ),
+                );
+                continue;
+            }
+            out.push(Filing {
+                institution,
+                occupation: r,
+                levels: levels.clone(),
+                status,
+                filed_on,
+            });
+        }
+    });
     out
 }
 
@@ -901,7 +913,7 @@ struct AliasUse {
 }
 
 fn read_candidates(
-    dir: &Path,
+    folder: &Folder,
     diags: &mut Diagnostics,
     names: &Names,
     occupations: &[Occupation],
@@ -910,14 +922,14 @@ fn read_candidates(
     let mut ids: HashMap<String, u64> = HashMap::default();
     let mut aliases = AliasUse::default();
     read_table(
-        dir,
-        "candidates.csv",
+        folder,
+        "candidates",
         &columns::CANDIDATES,
         diags,
         |row, diags| {
             let candidate_id = row.required(diags, "candidate_id");
             let name = row.required(diags, "name");
-            let id_number = row.required(diags, "id_number");
+            let id_number = row.identifier(diags, "id_number");
             if let Some(id) = id_number {
                 if let Err(m) = checks::check_resident_id(id) {
                     row.error(diags, "id_number", m);
@@ -972,10 +984,11 @@ fn read_candidates(
             });
         },
     );
+    let file = folder.name("candidates");
     for (alias, (r, line, count)) in aliases.uses {
         let o = &occupations[r];
         diags.warning(
-            "candidates.csv",
+            &file,
             Some(line),
             Some("occupation"),
             format!("{alias} is a former name or code of {} {} (renamed in the 2022 classification); {count} row(s) resolved to it", o.code, o.name),
@@ -985,13 +998,13 @@ fn read_candidates(
 }
 
 fn read_demand(
-    dir: &Path,
+    folder: &Folder,
     diags: &mut Diagnostics,
     names: &Names,
     occupations: &[Occupation],
 ) -> Vec<DemandRow> {
     let mut out = Vec::new();
-    read_table(dir, "demand.csv", &columns::DEMAND, diags, |row, diags| {
+    read_table(folder, "demand", &columns::DEMAND, diags, |row, diags| {
         let prefecture = resolve_prefecture(row, diags, names, "prefecture");
         let occupation = resolve_occupation(row, diags, names).map(|(r, alias)| {
             note_alias(row, diags, alias, row.text("occupation"), &occupations[r]);

@@ -384,6 +384,8 @@ pub enum Registrations {
 #[derive(Debug, Clone)]
 pub struct Case {
     pub dir: PathBuf,
+    /// Each table's file as found (`candidates.csv` or `candidates.xlsx`), for diagnostics.
+    pub files: table::Folder,
     pub name: String,
     pub quarter: Quarter,
     pub policy: Policy,
