@@ -359,6 +359,10 @@ fn cmd_plan(case_dir: &Path, out: &Path, args: &SolveArgs) -> ExitCode {
         written.write_seconds,
         written.render_seconds
     );
+    note!(
+        "  workbooks  {:>8.2} s (plan.xlsx, door lists, report.html)",
+        written.extras_seconds
+    );
     note!("  verify     {:>8.2} s", written.verify_seconds);
     note!("  total      {:>8.2} s", clock.elapsed().as_secs_f64());
     say!("{}", planned.stats.describe());

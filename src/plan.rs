@@ -226,13 +226,16 @@ impl Plan {
 }
 
 /// Every name a plan folder may hold: an existing folder holding only these is replaced.
-pub const PLAN_FILES: [&str; 6] = [
+pub const PLAN_FILES: [&str; 9] = [
     "timetable.csv",
     "allocation.csv",
     "seats.csv",
     "deferred.csv",
     "rooms.csv",
     "summary.json",
+    "plan.xlsx",
+    "report.html",
+    "institutions",
 ];
 
 #[cfg(test)]

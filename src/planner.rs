@@ -7,7 +7,7 @@ use crate::solve::{self, Settings, Solution, SolveError, Timetable};
 use crate::staging::Staging;
 use crate::summary::PlanStats;
 use crate::verify::{self, Violation};
-use crate::{progress, seat, vet};
+use crate::{progress, report, seat, sheets, vet};
 use std::path::Path;
 use std::time::Instant;
 
@@ -64,6 +64,8 @@ pub enum WriteError {
 pub struct Written {
     pub render_seconds: f64,
     pub write_seconds: f64,
+    /// plan.xlsx, the door lists and report.html.
+    pub extras_seconds: f64,
     pub verify_seconds: f64,
 }
 
@@ -86,6 +88,24 @@ pub fn write(case: &Case, planned: &Planned, out: &Path) -> Result<Written, Writ
         staging.add("seats.csv", |w| seats.write(w)).map_err(io)?;
     }
     let write_seconds = clock.elapsed().as_secs_f64();
+    progress::stage("writing plan.xlsx, door lists and report.html");
+    let clock = Instant::now();
+    let book = sheets::plan_workbook(case, &planned.stats, &files).map_err(io)?;
+    staging.add_bytes("plan.xlsx", &book).map_err(io)?;
+    if let Some(seats) = &planned.plan.seats {
+        let mut bytes = Vec::new();
+        seats.write(&mut bytes).map_err(io)?;
+        for (id, book) in sheets::door_lists(case, &bytes).map_err(io)? {
+            staging
+                .add_bytes(&format!("institutions/{id}.xlsx"), &book)
+                .map_err(io)?;
+        }
+    }
+    let page = report::plan::page_of(case, &planned.solution, &planned.stats);
+    staging
+        .add_bytes("report.html", page.as_bytes())
+        .map_err(io)?;
+    let extras_seconds = clock.elapsed().as_secs_f64();
     progress::stage("verifying the written plan");
     let clock = Instant::now();
     let violations = verify::verify(case, staging.path());
@@ -97,6 +117,7 @@ pub fn write(case: &Case, planned: &Planned, out: &Path) -> Result<Written, Writ
     Ok(Written {
         render_seconds,
         write_seconds,
+        extras_seconds,
         verify_seconds,
     })
 }

@@ -12,11 +12,13 @@ use std::path::Path;
 use std::time::Instant;
 
 /// Every file a what-if folder may hold.
-pub const FILES: [&str; 4] = [
+pub const FILES: [&str; 6] = [
     "scenarios.csv",
     "capacity_value.csv",
     "monte_carlo.csv",
     "summary.json",
+    "whatif.xlsx",
+    "report.html",
 ];
 
 /// A finished run: the baseline and every scenario's outcome, in the order given.
@@ -60,19 +62,26 @@ impl Results<'_> {
         let scen: Vec<&Outcome> = scen.into_iter().map(|x| x.0).collect();
         let wall_seconds = wall.elapsed().as_secs_f64();
         let total = self.outcomes.len();
-        let staging = Staging::new(out)?;
-        staging.add_bytes(
-            "scenarios.csv",
-            &scenarios_csv(&self.base, scen.iter().copied()),
-        )?;
-        staging.add_bytes(
-            "capacity_value.csv",
-            &capacity_csv(self.case, self.baseline),
-        )?;
+        let draws: Vec<&Outcome> = mc.iter().map(|x| x.0).collect();
+        let mut tables = vec![
+            (
+                "scenarios.csv",
+                scenarios_csv(&self.base, scen.iter().copied()),
+            ),
+            ("capacity_value.csv", capacity_csv(self.case, self.baseline)),
+        ];
         if req.monte_carlo.is_some() {
-            let draws = mc.iter().map(|x| x.0).collect();
-            staging.add_bytes("monte_carlo.csv", &monte_carlo_csv(self.case, draws))?;
+            tables.push(("monte_carlo.csv", monte_carlo_csv(self.case, draws.clone())));
         }
+        let staging = Staging::new(out)?;
+        for (name, bytes) in &tables {
+            staging.add_bytes(name, bytes)?;
+        }
+        let book = crate::sheets::whatif_workbook(self.case.quarter.first_day(), &tables)?;
+        staging.add_bytes("whatif.xlsx", &book)?;
+        let page =
+            crate::report::whatif::page_of(self.case, &self.base, &scen, &draws, self.baseline);
+        staging.add_bytes("report.html", page.as_bytes())?;
         let story = narrative(self.case, &self.base, &scen, self.baseline);
         let summary = WhatifSummary {
             scenarios: total,

@@ -1,0 +1,398 @@
+//! Workbooks for people who live in Excel: `plan.xlsx`, the door lists `institutions/ID.xlsx`,
+//! and `whatif.xlsx`.
+//!
+//! Every table sheet is built from the very CSV bytes the plan folder holds, so a sheet's rows
+//! are the file's rows; numbers are stored as numbers, IDs and codes as text, the header row is
+//! frozen and columns are as wide as their text shows on screen (a Chinese character is two
+//! columns wide). The creation date is the quarter's first day, never "now", so the same plan
+//! gives the same bytes.
+
+use crate::case::Case;
+use crate::summary::PlanStats;
+use chrono::NaiveDate;
+use rust_xlsxwriter::{
+    DocProperties, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
+};
+use std::collections::BTreeMap;
+use unicode_width::UnicodeWidthStr;
+
+/// Columns stored as numbers; every other column is text (IDs, codes, dates as written).
+const NUMERIC: [&str; 20] = [
+    "level",
+    "candidates",
+    "institutions",
+    "rooms",
+    "seats",
+    "seated",
+    "invigilators",
+    "seat",
+    "deferred",
+    "delta_deferred",
+    "travel_km",
+    "delta_travel_km",
+    "cross_prefecture",
+    "rooms_opened",
+    "gap",
+    "solve_seconds",
+    "seat_value",
+    "draws",
+    "mean_deferred",
+    "p95_deferred",
+];
+
+fn io(e: XlsxError) -> std::io::Error {
+    std::io::Error::other(e.to_string())
+}
+
+fn workbook(created: NaiveDate) -> Workbook {
+    let mut book = Workbook::new();
+    book.set_properties(&DocProperties::new().set_creation_datetime(&created));
+    book
+}
+
+fn header_format() -> Format {
+    Format::new()
+        .set_bold()
+        .set_background_color("#DDE6F0")
+        .set_border_bottom(FormatBorder::Thin)
+}
+
+/// Sets each column to the widest text it shows (display width, capped).
+fn size_columns(sheet: &mut Worksheet, widths: &[usize]) -> Result<(), XlsxError> {
+    for (c, &w) in widths.iter().enumerate() {
+        sheet.set_column_width(c as u16, (w as f64 + 2.0).clamp(6.0, 60.0))?;
+    }
+    Ok(())
+}
+
+/// Adds a sheet holding the CSV table `csv` (header first), numbers as numbers.
+fn table_sheet(book: &mut Workbook, name: &str, csv: &[u8]) -> Result<(), XlsxError> {
+    let sheet = book.add_worksheet();
+    sheet.set_name(name)?;
+    let head = header_format();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(csv);
+    let mut numeric = Vec::new();
+    let mut widths: Vec<usize> = Vec::new();
+    for (r, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| XlsxError::ParameterError(e.to_string()))?;
+        let row = r as u32;
+        for (c, value) in record.iter().enumerate() {
+            let col = c as u16;
+            if widths.len() <= c {
+                widths.push(0);
+            }
+            widths[c] = widths[c].max(value.width());
+            if r == 0 {
+                numeric.push(NUMERIC.contains(&value));
+                sheet.write_string_with_format(row, col, value, &head)?;
+                continue;
+            }
+            match value.parse::<f64>() {
+                Ok(n) if numeric[c] && n.is_finite() => {
+                    sheet.write_number(row, col, n)?;
+                }
+                _ if value.is_empty() => {}
+                _ => {
+                    sheet.write_string(row, col, value)?;
+                }
+            }
+        }
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    size_columns(sheet, &widths)
+}
+
+/// plan.xlsx: 总览 (each objective with its bound, gap and status), then 时间表, 考场, 分配 and
+/// 缓考 from timetable.csv, rooms.csv, allocation.csv and deferred.csv.
+pub fn plan_workbook(
+    case: &Case,
+    stats: &PlanStats,
+    files: &[(&str, Vec<u8>)],
+) -> std::io::Result<Vec<u8>> {
+    let mut book = workbook(case.quarter.first_day());
+    overview(&mut book, stats).map_err(io)?;
+    for (sheet, file) in [
+        ("时间表", "timetable.csv"),
+        ("考场", "rooms.csv"),
+        ("分配", "allocation.csv"),
+        ("缓考", "deferred.csv"),
+    ] {
+        let bytes = files
+            .iter()
+            .find(|f| f.0 == file)
+            .map(|f| f.1.as_slice())
+            .unwrap_or_default();
+        table_sheet(&mut book, sheet, bytes).map_err(io)?;
+    }
+    book.save_to_buffer().map_err(io)
+}
+
+fn overview(book: &mut Workbook, s: &PlanStats) -> Result<(), XlsxError> {
+    let sheet = book.add_worksheet();
+    sheet.set_name("总览")?;
+    let head = header_format();
+    let title = Format::new().set_bold().set_font_size(14);
+    let percent = Format::new().set_num_format("0.00%");
+    sheet.write_string_with_format(0, 0, format!("{}（{}）", s.case, s.quarter), &title)?;
+    let header = ["指标", "数值", "已证明的界", "差距", "已证明最优"];
+    for (c, h) in header.iter().enumerate() {
+        sheet.write_string_with_format(2, c as u16, *h, &head)?;
+    }
+    let o = &s.objectives;
+    let rows: [(&str, f64, Option<(f64, f64, bool)>); 5] = [
+        (
+            "缓考人数（越少越好）",
+            s.deferred as f64,
+            Some((o.deferred.bound, o.deferred.gap, o.deferred.proven_optimal)),
+        ),
+        (
+            "考生总里程（公里）",
+            s.travel_km,
+            Some((
+                o.travel_km.bound,
+                o.travel_km.gap,
+                o.travel_km.proven_optimal,
+            )),
+        ),
+        ("开考考场场次", s.rooms_opened as f64, None),
+        ("安排座位人数", s.seated as f64, None),
+        ("报名人次", s.candidates as f64, None),
+    ];
+    for (k, (name, value, bound)) in rows.iter().enumerate() {
+        let r = 3 + k as u32;
+        sheet.write_string(r, 0, *name)?;
+        sheet.write_number(r, 1, *value)?;
+        if let Some((b, gap, proven)) = bound {
+            sheet.write_number(r, 2, *b)?;
+            sheet.write_number_with_format(r, 3, *gap, &percent)?;
+            sheet.write_string(r, 4, if *proven { "是" } else { "否" })?;
+        }
+    }
+    sheet.write_string(9, 0, "状态")?;
+    sheet.write_string(9, 1, s.status.as_str())?;
+    sheet.write_string(10, 0, "说明")?;
+    sheet.write_string(
+        10,
+        1,
+        "optimal：两项目标均已证明最优；feasible：在 --gap 允许的差距内；time_limit：求解达到时间上限",
+    )?;
+    sheet.set_freeze_panes(3, 0)?;
+    size_columns(sheet, &[22, 14, 12, 10, 10])
+}
+
+/// `430102********3919`: an ID number as a door list may show it (first 6, last 4).
+pub fn mask_id(id: &str) -> String {
+    let chars: Vec<char> = id.chars().collect();
+    if chars.len() <= 10 {
+        return "*".repeat(chars.len());
+    }
+    let head: String = chars[..6].iter().collect();
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    format!("{head}{}{tail}", "*".repeat(chars.len() - 10))
+}
+
+/// One seat of a door list.
+struct DoorRow {
+    seat: u32,
+    ticket_no: String,
+    name: String,
+    masked_id: String,
+    paper: String,
+}
+
+/// A room at a slot: its title and seats.
+struct Sitting {
+    date: String,
+    start: String,
+    end: String,
+    room: String,
+    rows: Vec<DoorRow>,
+}
+
+/// Door lists: for every institution that seats anyone, a workbook with one sheet per room
+/// sitting (门贴/座位表), print-ready on A4. Returned as (institution id, bytes) in
+/// institutions.csv order; built on rayon workers, one workbook each.
+pub fn door_lists(case: &Case, seats_csv: &[u8]) -> std::io::Result<Vec<(String, Vec<u8>)>> {
+    use rayon::prelude::*;
+    // institution → (slot, room) → seats, from seats.csv
+    let mut by_institution: BTreeMap<usize, BTreeMap<(String, String, String), Sitting>> =
+        BTreeMap::new();
+    let position: BTreeMap<&str, usize> = case
+        .institutions
+        .iter()
+        .enumerate()
+        .map(|(i, x)| (x.id.as_str(), i))
+        .collect();
+    let mut reader = csv::Reader::from_reader(seats_csv);
+    let headers = reader.headers().map_err(std::io::Error::other)?.clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap_or(0);
+    let (ticket, name, id, occupation, work_type, level) = (
+        col("ticket_no"),
+        col("name"),
+        col("id_number"),
+        col("occupation"),
+        col("work_type"),
+        col("level"),
+    );
+    let (date, start, end, inst, room, seat) = (
+        col("date"),
+        col("start"),
+        col("end"),
+        col("institution_id"),
+        col("room_id"),
+        col("seat"),
+    );
+    for record in reader.records() {
+        let r = record.map_err(std::io::Error::other)?;
+        let Some(&i) = position.get(&r[inst]) else {
+            continue;
+        };
+        let paper = match &r[work_type] {
+            "" => format!("{} {}级", &r[occupation], &r[level]),
+            w => format!("{}（{w}） {}级", &r[occupation], &r[level]),
+        };
+        let key = (
+            r[date].to_string(),
+            r[start].to_string(),
+            r[room].to_string(),
+        );
+        let sitting = by_institution
+            .entry(i)
+            .or_default()
+            .entry(key)
+            .or_insert_with(|| Sitting {
+                date: r[date].to_string(),
+                start: r[start].to_string(),
+                end: r[end].to_string(),
+                room: r[room].to_string(),
+                rows: Vec::new(),
+            });
+        sitting.rows.push(DoorRow {
+            seat: r[seat].parse().unwrap_or(0),
+            ticket_no: r[ticket].to_string(),
+            name: r[name].to_string(),
+            masked_id: mask_id(&r[id]),
+            paper,
+        });
+    }
+    let created = case.quarter.first_day();
+    let institutions: Vec<(usize, BTreeMap<_, Sitting>)> = by_institution.into_iter().collect();
+    institutions
+        .into_par_iter()
+        .map(|(i, sittings)| {
+            let inst = &case.institutions[i];
+            let bytes =
+                door_workbook(&inst.name, &inst.id, sittings.into_values(), created).map_err(io)?;
+            Ok((inst.id.clone(), bytes))
+        })
+        .collect()
+}
+
+/// A sheet name Excel accepts: at most 31 characters, none of `[]:*?/\`.
+fn sheet_name(date: &str, start: &str, room: &str) -> String {
+    let text = format!(
+        "{} {} {room}",
+        &date[5.min(date.len())..],
+        start.replace(':', "")
+    );
+    text.chars()
+        .map(|c| if "[]:*?/\\".contains(c) { '_' } else { c })
+        .take(31)
+        .collect()
+}
+
+fn door_workbook(
+    institution: &str,
+    id: &str,
+    sittings: impl Iterator<Item = Sitting>,
+    created: NaiveDate,
+) -> Result<Vec<u8>, XlsxError> {
+    let mut book = workbook(created);
+    let title = Format::new().set_bold().set_font_size(16);
+    let head = header_format().set_align(FormatAlign::Center);
+    let cell = Format::new().set_border(FormatBorder::Thin);
+    let mut used = std::collections::BTreeSet::new();
+    for s in sittings {
+        let sheet = book.add_worksheet();
+        let mut name = sheet_name(&s.date, &s.start, &s.room);
+        while !used.insert(name.clone()) {
+            name = format!("{}+", name.chars().take(30).collect::<String>());
+        }
+        sheet.set_name(&name)?;
+        let mut papers: Vec<&str> = s.rows.iter().map(|r| r.paper.as_str()).collect();
+        papers.dedup();
+        papers.sort_unstable();
+        papers.dedup();
+        sheet.write_string_with_format(
+            0,
+            0,
+            format!("{institution}（{id}） 考场 {}", s.room),
+            &title,
+        )?;
+        sheet.write_string(1, 0, format!("考试时间：{} {}–{}", s.date, s.start, s.end))?;
+        sheet.write_string(2, 0, format!("科目：{}", papers.join("、")))?;
+        let header = ["座位号", "准考证号", "姓名", "身份证号", "职业（工种）等级"];
+        for (c, h) in header.iter().enumerate() {
+            sheet.write_string_with_format(3, c as u16, *h, &head)?;
+        }
+        let mut widths = header.iter().map(|h| h.width()).collect::<Vec<_>>();
+        for (k, r) in s.rows.iter().enumerate() {
+            let row = 4 + k as u32;
+            sheet.write_number_with_format(row, 0, f64::from(r.seat), &cell)?;
+            sheet.write_string_with_format(row, 1, &r.ticket_no, &cell)?;
+            sheet.write_string_with_format(row, 2, &r.name, &cell)?;
+            sheet.write_string_with_format(row, 3, &r.masked_id, &cell)?;
+            sheet.write_string_with_format(row, 4, &r.paper, &cell)?;
+            for (c, text) in [&r.ticket_no, &r.name, &r.masked_id, &r.paper]
+                .iter()
+                .enumerate()
+            {
+                widths[c + 1] = widths[c + 1].max(text.width());
+            }
+        }
+        size_columns(sheet, &widths)?;
+        sheet.set_paper_size(9); // A4
+        sheet.set_print_fit_to_pages(1, 0);
+        sheet.set_repeat_rows(3, 3)?;
+        sheet.set_header(format!("&L{institution}&R第 &P 页，共 &N 页"));
+        sheet.set_freeze_panes(4, 0)?;
+    }
+    book.save_to_buffer()
+}
+
+/// whatif.xlsx: one sheet per CSV file the what-if folder holds.
+pub fn whatif_workbook(created: NaiveDate, files: &[(&str, Vec<u8>)]) -> std::io::Result<Vec<u8>> {
+    let mut book = workbook(created);
+    for (name, bytes) in files {
+        if let Some(stem) = name.strip_suffix(".csv") {
+            table_sheet(&mut book, stem, bytes).map_err(io)?;
+        }
+    }
+    book.save_to_buffer().map_err(io)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_masked_but_for_region_and_last_four() {
+        assert_eq!(mask_id("430102199001013919"), "430102********3919");
+        assert_eq!(mask_id("11010519491231002X"), "110105********002X");
+        assert_eq!(mask_id("123"), "***");
+    }
+
+    #[test]
+    fn sheet_names_fit_excel() {
+        assert_eq!(sheet_name("2026-08-15", "08:30", "R1"), "08-15 0830 R1");
+        let long = sheet_name(
+            "2026-08-15",
+            "08:30",
+            "第一教学楼/三层/机房A[主]-很长的名字啊啊啊",
+        );
+        assert!(long.chars().count() <= 31);
+        assert!(!long.contains('/') && !long.contains('['));
+    }
+}
