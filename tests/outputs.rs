@@ -1,0 +1,341 @@
+//! What a person opens: plan.xlsx and the door lists read back as Excel would, and report.html
+//! rendered by headless Chromium (Debian's `chromium`, which scripts/test.sh installs; a
+//! missing browser fails this test rather than skipping it).
+
+mod common;
+use calamine::{Data, Reader, Xlsx};
+use common::*;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+fn reference() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("data/hunan")
+}
+
+/// The reference case planned once for every test here.
+fn reference_plan() -> &'static Path {
+    static PLAN: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    let (_, out) = PLAN.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("plan");
+        let o = run(&[
+            "plan",
+            reference().to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        (dir, out)
+    });
+    out
+}
+
+/// A cell as the CSV writes it (whole numbers without `.0`).
+fn text(cell: &Data) -> String {
+    match cell {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        Data::Float(f) if f.fract() == 0.0 => format!("{}", *f as i64),
+        Data::Float(f) => f.to_string(),
+        Data::Int(i) => i.to_string(),
+        other => other.to_string(),
+    }
+}
+
+fn sheet_rows(book: &mut Xlsx<std::io::BufReader<std::fs::File>>, name: &str) -> Vec<Vec<String>> {
+    let range = book.worksheet_range(name).unwrap();
+    range.rows().map(|r| r.iter().map(text).collect()).collect()
+}
+
+/// Two tables hold the same cells: the same text, or the same number however it is written
+/// (the CSV writes a gap as `0.000000`, the sheet stores the number 0).
+fn assert_same_cells(sheet: &[Vec<String>], csv: &[Vec<String>], what: &str) {
+    assert_eq!(sheet.len(), csv.len(), "{what}: rows");
+    for (r, (a, b)) in sheet.iter().zip(csv).enumerate() {
+        assert_eq!(a.len(), b.len(), "{what}: row {r}");
+        for (x, y) in a.iter().zip(b) {
+            let same =
+                x == y || matches!((x.parse::<f64>(), y.parse::<f64>()), (Ok(p), Ok(q)) if p == q);
+            assert!(same, "{what}: row {r}: {x:?} vs {y:?}");
+        }
+    }
+}
+
+fn csv_with_header(path: &Path) -> Vec<Vec<String>> {
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_path(path)
+        .unwrap();
+    r.records()
+        .map(|x| x.unwrap().iter().map(str::to_string).collect())
+        .collect()
+}
+
+#[test]
+fn plan_xlsx_holds_the_csv_files_row_for_row() {
+    let plan = reference_plan();
+    let mut book: Xlsx<_> = calamine::open_workbook(plan.join("plan.xlsx")).unwrap();
+    assert_eq!(
+        book.sheet_names(),
+        ["总览", "时间表", "考场", "分配", "缓考"]
+    );
+    for (sheet, file) in [
+        ("时间表", "timetable.csv"),
+        ("考场", "rooms.csv"),
+        ("分配", "allocation.csv"),
+        ("缓考", "deferred.csv"),
+    ] {
+        let rows = sheet_rows(&mut book, sheet);
+        let csv = csv_with_header(&plan.join(file));
+        assert!(csv.len() > 1, "{file} has rows");
+        assert_same_cells(&rows, &csv, sheet);
+    }
+    // numbers are numbers, codes are text
+    let range = book.worksheet_range("时间表").unwrap();
+    assert!(
+        matches!(range.get((1, 0)), Some(Data::String(_))),
+        "occupation_code as text"
+    );
+    assert!(
+        matches!(range.get((1, 7)), Some(Data::Float(_))),
+        "candidates as a number"
+    );
+    let overview = sheet_rows(&mut book, "总览");
+    let deferred = overview
+        .iter()
+        .find(|r| r[0].starts_with("缓考人数"))
+        .unwrap();
+    assert_eq!(&deferred[1..3], ["499", "499"], "value and proven bound");
+    assert_eq!(deferred[4], "是");
+    assert!(overview.iter().any(|r| r[0] == "状态" && r[1] == "optimal"));
+}
+
+#[test]
+fn door_lists_match_seats_csv_and_show_no_whole_id_number() {
+    let plan = reference_plan();
+    let seats = csv_rows(&plan.join("seats.csv"));
+    // institution → sheet of (date, start, room) → [(seat, ticket, name, id)]
+    let mut expected: BTreeMap<String, BTreeMap<(String, String, String), Vec<Vec<String>>>> =
+        BTreeMap::new();
+    for r in &seats {
+        expected
+            .entry(r[13].to_string())
+            .or_default()
+            .entry((r[9].to_string(), r[10].to_string(), r[15].to_string()))
+            .or_default()
+            .push(vec![
+                r[16].to_string(),
+                r[0].to_string(),
+                r[2].to_string(),
+                r[3].to_string(),
+            ]);
+    }
+    let ids: std::collections::HashSet<String> = seats.iter().map(|r| r[3].to_string()).collect();
+    let files: Vec<String> = std::fs::read_dir(plan.join("institutions"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    assert_eq!(
+        files.len(),
+        expected.len(),
+        "one workbook per institution seating anyone"
+    );
+    let mut checked = 0;
+    for (institution, sittings) in &expected {
+        let mut book: Xlsx<_> =
+            calamine::open_workbook(plan.join(format!("institutions/{institution}.xlsx"))).unwrap();
+        assert_eq!(book.sheet_names().len(), sittings.len(), "{institution}");
+        for (name, ((date, start, room), rows)) in book.sheet_names().iter().zip(sittings) {
+            let sheet = sheet_rows(&mut book, name);
+            assert!(
+                sheet[0][0].contains(room.as_str()),
+                "{institution} {name}: {:?}",
+                sheet[0]
+            );
+            assert!(sheet[1][0].contains(date.as_str()) && sheet[1][0].contains(start.as_str()));
+            assert_eq!(sheet[3][..4], ["座位号", "准考证号", "姓名", "身份证号"]);
+            let body = &sheet[4..];
+            assert_eq!(body.len(), rows.len(), "{institution} {name}");
+            for (got, want) in body.iter().zip(rows) {
+                assert_eq!(got[..3], want[..3], "{institution} {name}");
+                let id = &want[3];
+                assert_eq!(got[3], format!("{}********{}", &id[..6], &id[14..]));
+                checked += 1;
+            }
+            for cell in sheet.iter().flatten() {
+                assert!(
+                    !ids.contains(cell),
+                    "an unmasked ID on {institution} {name}"
+                );
+            }
+        }
+    }
+    assert_eq!(checked, seats.len(), "every seat on a door list");
+}
+
+/// Chromium's command with the flags this machine needs (no network, no sandbox as root).
+fn chromium() -> std::process::Command {
+    let mut c = std::process::Command::new("chromium");
+    c.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--hide-scrollbars",
+    ]);
+    c
+}
+
+#[test]
+fn the_report_shows_the_headline_figures_in_a_real_browser() {
+    let plan = reference_plan();
+    let page = plan.join("report.html");
+    let html = std::fs::read_to_string(&page).unwrap();
+    for forbidden in [
+        "<script", "http://", "https://", "src=", "@import", "url(http",
+    ] {
+        let hits: Vec<&str> = html
+            .match_indices(forbidden)
+            .map(|(i, _)| &html[i..(i + 60).min(html.len())])
+            .filter(|s| !s.starts_with("http://www.w3.org/2000/svg"))
+            .collect();
+        assert!(
+            hits.is_empty(),
+            "report.html is not self-contained: {hits:?}"
+        );
+    }
+    let profile = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", page.display());
+    let dom = chromium()
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .args(["--dump-dom", &url])
+        .output()
+        .expect("chromium must be installed (scripts/test.sh installs it)");
+    assert!(
+        dom.status.success(),
+        "{}",
+        String::from_utf8_lossy(&dom.stderr)
+    );
+    let dom = String::from_utf8_lossy(&dom.stdout);
+    // the browser's DOM holds the plan's figures where a reader looks for them
+    let summary = summary(plan);
+    for (id, value) in [
+        ("seated", "19,501"),
+        ("candidates", "20,000"),
+        ("deferred", "499"),
+        ("travel", "641,633"),
+        ("rooms", "336"),
+    ] {
+        let at = dom
+            .find(&format!("id=\"{id}\""))
+            .unwrap_or_else(|| panic!("no #{id} in the DOM"));
+        assert!(
+            dom[at..].contains(&format!("data-value=\"{value}\"")),
+            "#{id} should show {value}"
+        );
+    }
+    assert_eq!(summary["deferred"], 499);
+    assert!(dom.contains("id=\"status\">optimal<"), "status in the DOM");
+    assert_eq!(
+        dom.matches("class=\"prefecture\"").count(),
+        14,
+        "14 prefectures on the map"
+    );
+    assert!(
+        dom.matches("class=\"flow\"").count() > 10,
+        "flows between prefectures"
+    );
+    let shot = profile.path().join("report.png");
+    let o = chromium()
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg("--window-size=1100,1400")
+        .arg(format!("--screenshot={}", shot.display()))
+        .arg(&url)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let decoder = png::Decoder::new(std::fs::File::open(&shot).unwrap());
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let pixels = &buf[..info.buffer_size()];
+    let step = info.color_type.samples();
+    let mut colours = std::collections::HashSet::new();
+    let mut inked = 0usize;
+    for px in pixels.chunks(step) {
+        if px[..3] != [255, 255, 255] {
+            inked += 1;
+        }
+        colours.insert((px[0] / 16, px[1] / 16, px[2] / 16));
+    }
+    let total = pixels.len() / step;
+    assert!(
+        inked * 20 > total,
+        "the screenshot is almost blank: {inked} of {total} inked"
+    );
+    assert!(
+        colours.len() > 20,
+        "a handful of colours only: {}",
+        colours.len()
+    );
+}
+
+#[test]
+fn workbooks_and_the_report_are_the_same_bytes_on_every_run() {
+    let first = reference_plan();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("again");
+    let o = run(&[
+        "plan",
+        reference().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--threads",
+        "1",
+    ]);
+    assert!(o.status.success());
+    for f in ["plan.xlsx", "report.html", "institutions/I001.xlsx"] {
+        assert_eq!(
+            std::fs::read(first.join(f)).unwrap(),
+            std::fs::read(out.join(f)).unwrap(),
+            "{f}"
+        );
+    }
+}
+
+#[test]
+fn whatif_writes_a_workbook_of_its_tables_and_a_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let case = generated(dir.path(), 3, 3000, &["--weekends", "1"]);
+    let out = dir.path().join("w");
+    let o = run(&[
+        "whatif",
+        case.to_str().unwrap(),
+        "--sweep",
+        "add-room:120",
+        "--monte-carlo",
+        "3",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut book: Xlsx<_> = calamine::open_workbook(out.join("whatif.xlsx")).unwrap();
+    assert_eq!(
+        book.sheet_names(),
+        ["scenarios", "capacity_value", "monte_carlo"]
+    );
+    for name in ["scenarios", "capacity_value", "monte_carlo"] {
+        let rows = sheet_rows(&mut book, name);
+        let csv = csv_with_header(&out.join(format!("{name}.csv")));
+        assert!(csv.len() > 2, "{name} has rows");
+        assert_same_cells(&rows, &csv, name);
+    }
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("id=\"scenarios\"") && html.contains("id=\"risk\""));
+    assert!(!html.contains("<script"));
+}
