@@ -116,8 +116,8 @@ fn door_lists_match_seats_csv_and_show_no_whole_id_number() {
     let plan = reference_plan();
     let seats = csv_rows(&plan.join("seats.csv"));
     // institution → sheet of (date, start, room) → [(seat, ticket, name, id)]
-    let mut expected: BTreeMap<String, BTreeMap<(String, String, String), Vec<Vec<String>>>> =
-        BTreeMap::new();
+    type Sittings = BTreeMap<(String, String, String), Vec<Vec<String>>>;
+    let mut expected: BTreeMap<String, Sittings> = BTreeMap::new();
     for r in &seats {
         expected
             .entry(r[13].to_string())
