@@ -111,6 +111,13 @@ enum Command {
         #[command(flatten)]
         solve: SolveArgs,
     },
+    /// Write every CSV table of a case as NAME.xlsx (numbers, dates and IDs typed as Excel
+    /// holds them) into a new case folder, for officials who keep the case in Excel.
+    ToXlsx {
+        case: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Write a realistic synthetic Hunan case.
     Generate {
         #[arg(long)]
@@ -142,6 +149,19 @@ fn main() -> ExitCode {
         Command::Plan { case, out, solve } => cmd_plan(&case, &out, &solve),
         Command::Verify { case, dir } => cmd_verify(&case, &dir),
         Command::Compare { case, solve } => cmd_compare(&case, &solve),
+        Command::ToXlsx { case, out } => match exam_planner::sheets::case_to_xlsx(&case, &out) {
+            Ok(n) => {
+                note!(
+                    "wrote {n} table(s) as xlsx and case.toml to {}",
+                    out.display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                note!("cannot write {}: {e}; nothing written", out.display());
+                ExitCode::from(1)
+            }
+        },
         Command::Whatif {
             case,
             scenarios,

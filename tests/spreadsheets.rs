@@ -4,7 +4,7 @@
 
 mod common;
 use common::*;
-use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+use rust_xlsxwriter::Workbook;
 use std::path::{Path, PathBuf};
 
 fn reference() -> PathBuf {
@@ -132,19 +132,24 @@ fn a_file_neither_utf8_nor_gb18030_is_one_error_naming_its_first_bad_line() {
     );
 }
 
-/// The columns whose cells Excel users type as dates or times of day.
-const DATES: [&str; 2] = ["date", "filed_on"];
-const TIMES: [&str; 2] = ["start", "end"];
-const TEXT: [&str; 4] = ["id_number", "credit_code", "candidate_id", "code"];
+/// `exam-planner to-xlsx CASE --out DIR`: the case with every table as a typed workbook.
+fn to_xlsx(case: &Path, out: &Path) -> PathBuf {
+    let o = run(&[
+        "to-xlsx",
+        case.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    out.to_path_buf()
+}
 
-/// Writes `csv` as an xlsx the way a user's sheet holds it: numbers as numbers, dates and times
-/// as Excel dates, IDs as text (or as numbers, when `ids_as_numbers`).
-fn to_xlsx(csv_path: &Path, xlsx_path: &Path, ids_as_numbers: bool) {
+/// Rewrites candidates.xlsx of `case` as a user who let Excel type the ID numbers: every
+/// cell as text but `id_number`, stored as a number.
+fn ids_as_numbers(case: &Path) {
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
-    let date = Format::new().set_num_format("yyyy-mm-dd");
-    let time = Format::new().set_num_format("hh:mm");
-    let mut reader = csv::Reader::from_path(csv_path).unwrap();
+    let mut reader = csv::Reader::from_path(reference().join("candidates.csv")).unwrap();
     let header: Vec<String> = reader
         .headers()
         .unwrap()
@@ -155,57 +160,23 @@ fn to_xlsx(csv_path: &Path, xlsx_path: &Path, ids_as_numbers: bool) {
         sheet.write_string(0, c as u16, h).unwrap();
     }
     for (r, record) in reader.records().enumerate() {
-        let record = record.unwrap();
-        let row = r as u32 + 1;
-        for (c, value) in record.iter().enumerate() {
-            let (col, name) = (c as u16, header[c].as_str());
-            if value.is_empty() {
-                continue;
-            }
-            let number = value.parse::<f64>().ok();
-            if DATES.contains(&name) {
-                let d = ExcelDateTime::parse_from_str(value).unwrap();
-                sheet
-                    .write_datetime_with_format(row, col, d, &date)
-                    .unwrap();
-            } else if TIMES.contains(&name) {
-                let d = ExcelDateTime::parse_from_str(value).unwrap();
-                sheet
-                    .write_datetime_with_format(row, col, d, &time)
-                    .unwrap();
-            } else if let (Some(n), true) = (number, ids_as_numbers && name == "id_number") {
-                sheet.write_number(row, col, n).unwrap();
-            } else if let (Some(n), false) = (number, TEXT.contains(&name)) {
-                sheet.write_number(row, col, n).unwrap();
-            } else {
-                sheet.write_string(row, col, value).unwrap();
-            }
+        for (c, value) in record.unwrap().iter().enumerate() {
+            let (row, col) = (r as u32 + 1, c as u16);
+            match value.parse::<f64>() {
+                Ok(n) if header[c] == "id_number" => sheet.write_number(row, col, n).unwrap(),
+                _ => sheet.write_string(row, col, value).unwrap(),
+            };
         }
     }
-    book.save(xlsx_path).unwrap();
-}
-
-/// The reference case with every table as xlsx.
-fn xlsx_copy(dir: &Path, ids_as_numbers: bool) -> PathBuf {
-    let case = dir.join("xlsx");
-    std::fs::create_dir(&case).unwrap();
-    for entry in std::fs::read_dir(reference()).unwrap() {
-        let path = entry.unwrap().path();
-        let name = path.file_name().unwrap().to_str().unwrap().to_string();
-        match name.strip_suffix(".csv") {
-            Some(stem) => to_xlsx(&path, &case.join(format!("{stem}.xlsx")), ids_as_numbers),
-            None => {
-                std::fs::copy(&path, case.join(&name)).unwrap();
-            }
-        }
-    }
-    case
+    book.save(case.join("candidates.xlsx")).unwrap();
 }
 
 #[test]
 fn an_xlsx_copy_of_the_reference_case_plans_to_the_same_seats() {
     let dir = tempfile::tempdir().unwrap();
-    let case = xlsx_copy(dir.path(), false);
+    let case = to_xlsx(&reference(), &dir.path().join("xlsx"));
+    assert!(!case.join("candidates.csv").exists());
+    assert!(case.join("candidates.xlsx").exists());
     let (code, out) = validate(&case);
     assert_eq!(code, Some(0), "{out}");
     assert_eq!(
@@ -217,7 +188,8 @@ fn an_xlsx_copy_of_the_reference_case_plans_to_the_same_seats() {
 #[test]
 fn ids_that_excel_stored_as_numbers_are_refused_at_their_cell() {
     let dir = tempfile::tempdir().unwrap();
-    let case = xlsx_copy(dir.path(), true);
+    let case = to_xlsx(&reference(), &dir.path().join("xlsx"));
+    ids_as_numbers(&case);
     let (code, out) = validate(&case);
     assert_eq!(code, Some(1));
     // id_number is column C; the first registration is sheet row 2
@@ -243,7 +215,8 @@ fn a_table_as_csv_and_xlsx_side_by_side_is_an_error() {
     let mut t = Tiny::default();
     t.add(1, 3, "长沙市", "甲职业", 3, "I1");
     let case = t.write(&dir.path().join("case"));
-    to_xlsx(&case.join("rooms.csv"), &case.join("rooms.xlsx"), false);
+    let sheets = to_xlsx(&case, &dir.path().join("sheets"));
+    std::fs::copy(sheets.join("rooms.xlsx"), case.join("rooms.xlsx")).unwrap();
     let (code, out) = validate(&case);
     assert_eq!(code, Some(1));
     assert!(
