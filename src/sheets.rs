@@ -373,30 +373,6 @@ pub fn whatif_workbook(created: NaiveDate, files: &[(&str, Vec<u8>)]) -> std::io
     book.save_to_buffer().map_err(io)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ids_are_masked_but_for_region_and_last_four() {
-        assert_eq!(mask_id("430102199001013919"), "430102********3919");
-        assert_eq!(mask_id("11010519491231002X"), "110105********002X");
-        assert_eq!(mask_id("123"), "***");
-    }
-
-    #[test]
-    fn sheet_names_fit_excel() {
-        assert_eq!(sheet_name("2026-08-15", "08:30", "R1"), "08-15 0830 R1");
-        let long = sheet_name(
-            "2026-08-15",
-            "08:30",
-            "第一教学楼/三层/机房A[主]-很长的名字啊啊啊",
-        );
-        assert!(long.chars().count() <= 31);
-        assert!(!long.contains('/') && !long.contains('['));
-    }
-}
-
 /// Columns a user's sheet holds as dates, as times of day, and as text whatever they look like.
 const DATE_COLUMNS: [&str; 2] = ["date", "filed_on"];
 const TIME_COLUMNS: [&str; 2] = ["start", "end"];
@@ -481,4 +457,28 @@ fn table_to_xlsx(path: &std::path::Path) -> Result<Vec<u8>, XlsxError> {
     sheet.set_freeze_panes(1, 0)?;
     size_columns(sheet, &widths)?;
     book.save_to_buffer()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_masked_but_for_region_and_last_four() {
+        assert_eq!(mask_id("430102199001013919"), "430102********3919");
+        assert_eq!(mask_id("11010519491231002X"), "110105********002X");
+        assert_eq!(mask_id("123"), "***");
+    }
+
+    #[test]
+    fn sheet_names_fit_excel() {
+        assert_eq!(sheet_name("2026-08-15", "08:30", "R1"), "08-15 0830 R1");
+        let long = sheet_name(
+            "2026-08-15",
+            "08:30",
+            "第一教学楼/三层/机房A[主]-很长的名字啊啊啊",
+        );
+        assert!(long.chars().count() <= 31);
+        assert!(!long.contains('/') && !long.contains('['));
+    }
 }
