@@ -27,12 +27,12 @@ fn benches(c: &mut Criterion) {
     let mut g = c.benchmark_group("3000 registrations, 4 slots");
     g.sample_size(10);
     g.bench_function("plan (vet, solve, seat)", |b| {
-        b.iter(|| planner::plan_case(&case, &settings, None).expect("plan"))
+        b.iter(|| planner::plan_case(&case, &settings, None, None).expect("plan"))
     });
     let eligible = vet::eligible(&case);
     let solution = solve::solve(
         &case,
-        solve::problem::build(&case, &eligible),
+        solve::problem::build(&case, &eligible, None),
         &settings,
         None,
     )
@@ -41,7 +41,7 @@ fn benches(c: &mut Criterion) {
         b.iter(|| {
             solve::solve(
                 &case,
-                solve::problem::build(&case, &eligible),
+                solve::problem::build(&case, &eligible, None),
                 &settings,
                 Some(&solution.timetable),
             )

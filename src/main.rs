@@ -74,6 +74,10 @@ enum Command {
         case: PathBuf,
         #[arg(long)]
         out: PathBuf,
+        /// A published timetable (a timetable.csv written earlier): every listed paper sits at
+        /// its slot; registrations for unlisted papers are deferred.
+        #[arg(long, value_name = "FILE")]
+        timetable: Option<PathBuf>,
         #[command(flatten)]
         solve: SolveArgs,
     },
@@ -146,7 +150,12 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Validate { case } => cmd_validate(&case),
         Command::Vet { case, out } => cmd_vet(&case, out.as_deref()),
-        Command::Plan { case, out, solve } => cmd_plan(&case, &out, &solve),
+        Command::Plan {
+            case,
+            out,
+            timetable,
+            solve,
+        } => cmd_plan(&case, &out, timetable.as_deref(), &solve),
         Command::Verify { case, dir } => cmd_verify(&case, &dir),
         Command::Compare { case, solve } => cmd_compare(&case, &solve),
         Command::ToXlsx { case, out } => match exam_planner::sheets::case_to_xlsx(&case, &out) {
@@ -313,7 +322,7 @@ fn cmd_vet(case_dir: &Path, out: Option<&Path>) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn cmd_plan(case_dir: &Path, out: &Path, args: &SolveArgs) -> ExitCode {
+fn cmd_plan(case_dir: &Path, out: &Path, timetable: Option<&Path>, args: &SolveArgs) -> ExitCode {
     let settings = match args.settings() {
         Ok(s) => s,
         Err(e) => return usage(&e),
@@ -341,20 +350,35 @@ fn cmd_plan(case_dir: &Path, out: &Path, args: &SolveArgs) -> ExitCode {
             case_dir.display()
         );
     }
+    let published = match timetable {
+        None => None,
+        Some(path) => {
+            let mut diags = exam_planner::diag::Diagnostics::default();
+            match exam_planner::case::published::read(&case, path, &mut diags) {
+                Some(p) => Some(p),
+                None => {
+                    print_diagnostics(&diags);
+                    note!("the published timetable has errors: nothing planned, nothing written");
+                    return ExitCode::from(1);
+                }
+            }
+        }
+    };
     note!(
         "read {} registration(s) in {:.2} s; planning…",
         case.registration_count(),
         clock.elapsed().as_secs_f64()
     );
     progress::start();
-    let planned = match pool.install(|| planner::plan_case(&case, &settings, None)) {
-        Ok(p) => p,
-        Err(e) => {
-            progress::finish();
-            note!("no plan could be found: {e}");
-            return ExitCode::from(3);
-        }
-    };
+    let planned =
+        match pool.install(|| planner::plan_case(&case, &settings, None, published.as_ref())) {
+            Ok(p) => p,
+            Err(e) => {
+                progress::finish();
+                note!("no plan could be found: {e}");
+                return ExitCode::from(3);
+            }
+        };
     let written = planner::write(&case, &planned, out);
     progress::finish();
     let written = match written {
@@ -424,7 +448,7 @@ fn cmd_compare(case_dir: &Path, args: &SolveArgs) -> ExitCode {
     };
     let limit = settings.time_limit.unwrap_or(solve::DEFAULT_TIME_LIMIT);
     let clock = std::time::Instant::now();
-    let ours = match planner::plan_case(&case, &settings, None) {
+    let ours = match planner::plan_case(&case, &settings, None, None) {
         Ok(p) => p,
         Err(e) => {
             note!("exam-planner found no plan: {e}");
@@ -434,7 +458,7 @@ fn cmd_compare(case_dir: &Path, args: &SolveArgs) -> ExitCode {
     let ours_seconds = clock.elapsed().as_secs_f64();
     let s = &ours.stats;
     let eligible = vet::eligible(&case);
-    let problem = solve::problem::build(&case, &eligible);
+    let problem = solve::problem::build(&case, &eligible, None);
     let mono = match solve::monolithic::solve(&problem, &case, limit, settings.gap) {
         Ok(m) => m,
         Err(e) => {

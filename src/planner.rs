@@ -1,6 +1,7 @@
 //! The `plan` pipeline as two calls: [`plan_case`] (vet → problem → solve → seat → figures)
 //! and [`write`] (stage every file → verify the staged folder → put it in place).
 
+use crate::case::published::Published;
 use crate::case::Case;
 use crate::plan::{Plan, PLAN_FILES};
 use crate::solve::{self, Settings, Solution, SolveError, Timetable};
@@ -18,18 +19,23 @@ pub struct Planned {
     pub stats: PlanStats,
 }
 
-/// Plans a case that validated without errors.
+/// Plans a case that validated without errors: the timetable is optimised, or, with a
+/// published one, taken as it is (`warm` is an earlier timetable to try as a start).
 pub fn plan_case(
     case: &Case,
     settings: &Settings,
     warm: Option<&Timetable>,
+    published: Option<&Published>,
 ) -> Result<Planned, SolveError> {
     let clock = Instant::now();
     progress::stage("grouping registrations");
     let eligible = vet::eligible(case);
-    let problem = solve::problem::build(case, &eligible);
+    let problem = solve::problem::build(case, &eligible, published);
     let prepare = clock.elapsed().as_secs_f64();
-    let mut solution = solve::solve(case, problem, settings, warm)?;
+    let mut solution = match published {
+        Some(_) => solve::solve_published(case, problem)?,
+        None => solve::solve(case, problem, settings, warm)?,
+    };
     solution.timings.insert(0, ("groups", prepare));
     let clock = Instant::now();
     progress::stage("dealing seats");

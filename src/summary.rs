@@ -54,17 +54,17 @@ pub struct ObjectiveStats {
 const OPTIMAL_GAP: f64 = 1e-6;
 
 impl ObjectiveStats {
-    fn of(stage: &StageResult, value: f64) -> ObjectiveStats {
+    fn of(stage: &StageResult, value: f64, published: bool) -> ObjectiveStats {
         let bound = stage.bound.min(value);
         ObjectiveStats {
             value: round2(value),
             bound: round2(bound),
             gap: round6(gap(value, bound)),
             proven_optimal: stage.proven && gap(value, bound) <= OPTIMAL_GAP,
-            solved_by: if stage.mip {
-                "mip"
-            } else {
-                "start met the bound"
+            solved_by: match (published, stage.mip) {
+                (true, _) => "routing on the published timetable",
+                (false, true) => "mip",
+                (false, false) => "start met the bound",
             }
             .to_string(),
         }
@@ -134,6 +134,9 @@ pub struct PlanStats {
     pub deferred_by_reason: BTreeMap<String, u64>,
     pub settings: SettingsUsed,
     pub policy: PolicyUsed,
+    /// `optimised`, or `published` when the plan sat every paper at a published slot (its
+    /// objectives are then optimal given that timetable).
+    pub timetable: String,
 }
 
 impl PlanStats {
@@ -175,8 +178,8 @@ impl PlanStats {
         let travel_bound = sol.travel_stage.bound.min(travel);
         let travel_gap = gap(travel, travel_bound);
         let objectives = Objectives {
-            deferred: ObjectiveStats::of(&deferred_stage, deferred as f64),
-            travel_km: ObjectiveStats::of(&sol.travel_stage, travel),
+            deferred: ObjectiveStats::of(&deferred_stage, deferred as f64, sol.published),
+            travel_km: ObjectiveStats::of(&sol.travel_stage, travel, sol.published),
             rooms_opened: RoomsStats {
                 value: rooms,
                 scope: "fewest rooms for each institution's load at each slot, given the routing"
@@ -219,8 +222,8 @@ impl PlanStats {
                 })
                 .collect(),
             objectives: Objectives {
-                deferred: ObjectiveStats::of(&deferred_stage, deferred as f64),
-                travel_km: ObjectiveStats::of(&sol.travel_stage, travel),
+                deferred: ObjectiveStats::of(&deferred_stage, deferred as f64, sol.published),
+                travel_km: ObjectiveStats::of(&sol.travel_stage, travel, sol.published),
                 rooms_opened: RoomsStats {
                     value: rooms,
                     scope:
@@ -238,6 +241,12 @@ impl PlanStats {
                 sittings_per_paper: case.policy.sittings_per_paper,
                 keep_registered_institution: case.policy.keep_registered_institution,
             },
+            timetable: if sol.published {
+                "published"
+            } else {
+                "optimised"
+            }
+            .to_string(),
         }
     }
 

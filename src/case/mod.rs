@@ -7,6 +7,7 @@
 pub mod checks;
 pub mod columns;
 mod load;
+pub mod published;
 mod rules;
 pub mod table;
 

@@ -282,6 +282,25 @@ pub fn read_table(
     }
 }
 
+/// Reads one table file outside a case folder (a published timetable), CSV or xlsx by its
+/// extension, exactly as [`read_table`] reads a case's tables.
+pub fn read_file(
+    path: &Path,
+    required: &[&str],
+    diags: &mut Diagnostics,
+    each: impl FnMut(&Row, &mut Diagnostics),
+) -> bool {
+    let file = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().to_string(),
+    );
+    if file.ends_with(".xlsx") {
+        read_xlsx(path, &file, required, diags, each)
+    } else {
+        read_csv(path, &file, required, diags, each)
+    }
+}
+
 /// A table's header: column name → field index, after checking the required columns.
 fn header_map(
     header: &StringRecord,

@@ -58,6 +58,9 @@ pub struct Solution {
     pub travel_stage: StageResult,
     /// (stage, seconds) in pipeline order.
     pub timings: Vec<(&'static str, f64)>,
+    /// Planned on a published timetable (`plan --timetable`, `replan`): the objectives are
+    /// optimal given that timetable.
+    pub published: bool,
 }
 
 impl Solution {
@@ -98,7 +101,52 @@ pub fn solve(
     let clock = Instant::now();
     let outcome = timetable::solve(&problem, case, settings, warm)?;
     timings.push(("timetable", clock.elapsed().as_secs_f64()));
+    route_and_defer(case, problem, outcome, timings)
+}
 
+/// Plans on a published timetable (`problem` built with it, so each paper has its one slot):
+/// no timetable MIP runs, and the per-slot routing LPs, exact, give both objectives, proven
+/// optimal given that timetable.
+pub fn solve_published(case: &Case, problem: Problem) -> Result<Solution, SolveError> {
+    let unproven = StageResult {
+        value: 0.0,
+        bound: 0.0,
+        proven: false,
+        mip: false,
+        seconds: 0.0,
+    };
+    let outcome = timetable::Outcome {
+        timetable: problem.paper_slots.clone(),
+        deferred: unproven,
+        travel: unproven,
+        routed: None,
+    };
+    let mut sol = route_and_defer(case, problem, outcome, vec![("timetable", 0.0)])?;
+    let deferred: f64 = sol.deferred.iter().map(|d| f64::from(d.count)).sum();
+    let travel = sol.travel_km();
+    sol.deferred_stage = StageResult {
+        value: deferred,
+        bound: deferred,
+        proven: true,
+        ..unproven
+    };
+    sol.travel_stage = StageResult {
+        value: travel,
+        bound: travel,
+        proven: true,
+        ..unproven
+    };
+    sol.published = true;
+    Ok(sol)
+}
+
+/// With every paper's slot chosen: clash deferrals, the routing LPs, capacity deferrals.
+fn route_and_defer(
+    case: &Case,
+    problem: Problem,
+    outcome: timetable::Outcome,
+    mut timings: Vec<(&'static str, f64)>,
+) -> Result<Solution, SolveError> {
     let clock = Instant::now();
     crate::progress::stage("routing every slot");
     let registrations = problem.registrations();
@@ -156,6 +204,7 @@ pub fn solve(
         deferred_stage: outcome.deferred,
         travel_stage: outcome.travel,
         timings,
+        published: false,
     })
 }
 

@@ -7,6 +7,7 @@
 //! before any model is built.
 
 use super::capacity::Venue;
+use crate::case::published::Published;
 use crate::case::{Case, Paper, Registrations};
 use rustc_hash::FxHashMap as HashMap;
 use std::collections::BTreeMap;
@@ -28,6 +29,8 @@ pub enum Reason {
     RegisteredFull { institution: String },
     /// Every institution within reach is full at the paper's slot.
     CapacityExhausted,
+    /// The paper has registrations but the published timetable does not list it.
+    NotPublished,
 }
 
 impl Reason {
@@ -41,6 +44,7 @@ impl Reason {
             Reason::Conflict { .. } => "conflicting registration",
             Reason::RegisteredFull { .. } => "registered institution full",
             Reason::CapacityExhausted => "capacity exhausted",
+            Reason::NotPublished => "not in the published timetable",
         }
     }
 
@@ -70,6 +74,7 @@ impl Reason {
             Reason::CapacityExhausted => {
                 "capacity exhausted within reach at the paper's slot".to_string()
             }
+            Reason::NotPublished => format!("{label} is not in the published timetable"),
         }
     }
 }
@@ -155,8 +160,9 @@ impl Problem {
     }
 }
 
-/// Builds the problem; `eligible` comes from vetting.
-pub fn build(case: &Case, eligible: &[bool]) -> Problem {
+/// Builds the problem; `eligible` comes from vetting. With a published timetable, each listed
+/// paper may sit only at its published slot and an unlisted paper's registrations are deferred.
+pub fn build(case: &Case, eligible: &[bool], published: Option<&Published>) -> Problem {
     let policy = &case.policy;
     let mut filed = case.filed_papers();
     filed.retain(|&(i, _)| eligible[i]);
@@ -250,6 +256,10 @@ pub fn build(case: &Case, eligible: &[bool]) -> Problem {
             defer(&mut fixed, Reason::NotFiled);
             continue;
         }
+        if published.is_some_and(|p| !p.slot_of.contains_key(&paper)) {
+            defer(&mut fixed, Reason::NotPublished);
+            continue;
+        }
         let km = |i: usize| case.road_km[home][case.institutions[i].prefecture];
         let binding = registered.filter(|&i| {
             policy.keep_registered_institution
@@ -303,11 +313,14 @@ pub fn build(case: &Case, eligible: &[bool]) -> Problem {
     }
     let paper_slots = papers
         .iter()
-        .map(|paper| {
-            let minutes = case.occupations[paper.occupation].exam_minutes();
-            (0..case.sessions.len())
-                .filter(|&t| case.sessions[t].minutes() >= minutes)
-                .collect()
+        .map(|paper| match published {
+            Some(p) => vec![p.slot_of[paper]],
+            None => {
+                let minutes = case.occupations[paper.occupation].exam_minutes();
+                (0..case.sessions.len())
+                    .filter(|&t| case.sessions[t].minutes() >= minutes)
+                    .collect()
+            }
         })
         .collect();
     let conflicts = conflicts(case, &groups);

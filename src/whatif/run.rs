@@ -47,7 +47,7 @@ fn run_one(
         Err(e) => return invalid(e),
     };
     let eligible = vet::eligible(&case);
-    let mut pb = solve::problem::build(&case, &eligible);
+    let mut pb = solve::problem::build(&case, &eligible, None);
     edit::scale_demand(&case, &mut pb, &factors);
     if let Some(draw) = prep.draw {
         edit::draw_demand(&mut pb, req.seed, req.cv, draw);
@@ -114,7 +114,7 @@ pub fn run(case_dir: &Path, req: &Request, out: &Path) -> Result<Report, Error> 
 
     // the baseline: its timetable warms the scenarios, its duals give capacity values
     let eligible = vet::eligible(&base);
-    let pb = solve::problem::build(&base, &eligible);
+    let pb = solve::problem::build(&base, &eligible, None);
     let clock = Instant::now();
     let baseline =
         solve::solve(&base, pb, &req.settings, None).map_err(|e| Error::Baseline(e.to_string()))?;
