@@ -14,6 +14,7 @@ pub mod generate;
 pub mod plan;
 pub mod planner;
 pub mod progress;
+pub mod replan;
 pub mod report;
 pub mod seat;
 pub mod sheets;

@@ -82,7 +82,25 @@ enum Command {
         solve: SolveArgs,
     },
     /// Re-check a written plan against the case, independently of the solver.
-    Verify { case: PathBuf, dir: PathBuf },
+    Verify {
+        case: PathBuf,
+        dir: PathBuf,
+        /// The plan DIR replanned: check its kept and moved tickets against this one too.
+        #[arg(long, value_name = "PREVIOUS")]
+        previous: Option<PathBuf>,
+    },
+    /// Seat the quarter as it stands now on the published plan, changing as few tickets as
+    /// possible; writes a plan folder and changes.csv.
+    Replan {
+        case: PathBuf,
+        /// The plan folder that was published.
+        #[arg(long, value_name = "DIR")]
+        previous: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+        #[command(flatten)]
+        solve: SolveArgs,
+    },
     /// Run what-if scenarios in parallel against the baseline.
     Whatif {
         case: PathBuf,
@@ -156,7 +174,17 @@ fn main() -> ExitCode {
             timetable,
             solve,
         } => cmd_plan(&case, &out, timetable.as_deref(), &solve),
-        Command::Verify { case, dir } => cmd_verify(&case, &dir),
+        Command::Verify {
+            case,
+            dir,
+            previous,
+        } => cmd_verify(&case, &dir, previous.as_deref()),
+        Command::Replan {
+            case,
+            previous,
+            out,
+            solve,
+        } => cmd_replan(&case, &previous, &out, &solve),
         Command::Compare { case, solve } => cmd_compare(&case, &solve),
         Command::ToXlsx { case, out } => match exam_planner::sheets::case_to_xlsx(&case, &out) {
             Ok(n) => {
@@ -414,13 +442,16 @@ fn cmd_plan(case_dir: &Path, out: &Path, timetable: Option<&Path>, args: &SolveA
     ExitCode::SUCCESS
 }
 
-fn cmd_verify(case: &Path, dir: &Path) -> ExitCode {
+fn cmd_verify(case: &Path, dir: &Path, previous: Option<&Path>) -> ExitCode {
     match verify::verify_dirs(case, dir) {
-        Ok(v) if v.is_empty() => {
-            say!("{}: the plan obeys every rule", dir.display());
-            ExitCode::SUCCESS
-        }
-        Ok(v) => {
+        Ok(mut v) => {
+            if let Some(previous) = previous {
+                v.extend(verify::previous::verify(dir, previous));
+            }
+            if v.is_empty() {
+                say!("{}: the plan obeys every rule", dir.display());
+                return ExitCode::SUCCESS;
+            }
             for x in &v {
                 say!("{x}");
             }
@@ -432,6 +463,94 @@ fn cmd_verify(case: &Path, dir: &Path) -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+fn cmd_replan(case_dir: &Path, previous_dir: &Path, out: &Path, args: &SolveArgs) -> ExitCode {
+    let settings = match args.settings() {
+        Ok(s) => s,
+        Err(e) => return usage(&e),
+    };
+    let pool = match args.pool() {
+        Ok(p) => p,
+        Err(e) => return usage(&e),
+    };
+    let (case, diags) = validate::validate_dir(case_dir);
+    let case = match case {
+        Some(c) if !diags.has_errors() && c.has_candidates() => c,
+        Some(c) if !diags.has_errors() => {
+            note!(
+                "{}: replan seats registrations; the case has only a demand forecast",
+                c.files.name("demand")
+            );
+            return ExitCode::from(1);
+        }
+        _ => {
+            for d in diags.errors() {
+                say!("{d}");
+            }
+            note!("the case has input errors: nothing planned, nothing written");
+            return ExitCode::from(1);
+        }
+    };
+    let mut diags = exam_planner::diag::Diagnostics::default();
+    let Some(previous) = exam_planner::replan::previous::read(&case, previous_dir, &mut diags)
+    else {
+        for d in diags.errors() {
+            say!("{}/{d}", previous_dir.display());
+        }
+        note!("the previous plan does not fit the case: nothing planned, nothing written");
+        return ExitCode::from(1);
+    };
+    progress::start();
+    let replanned = match pool.install(|| exam_planner::replan::replan(&case, &previous, &settings))
+    {
+        Ok(r) => r,
+        Err(e) => {
+            progress::finish();
+            note!("no plan could be found: {e}");
+            return ExitCode::from(3);
+        }
+    };
+    let extra = [(
+        "changes.csv",
+        exam_planner::replan::changes_csv(&replanned.changes),
+    )];
+    let parts = planner::Parts {
+        solution: &replanned.solution,
+        plan: &replanned.plan,
+        stats: &replanned.stats,
+        extra: &extra,
+        previous: Some(previous_dir),
+    };
+    let written = planner::write_parts(&case, &parts, out);
+    progress::finish();
+    match written {
+        Ok(_) => {}
+        Err(planner::WriteError::Unverified(violations)) => {
+            for v in violations.iter().take(50) {
+                note!("{v}");
+            }
+            note!("internal error: the replan failed its own verification ({} violation(s)); nothing written", violations.len());
+            return ExitCode::from(3);
+        }
+        Err(e) => {
+            note!("{e}; nothing written");
+            return ExitCode::from(1);
+        }
+    }
+    say!("{}", replanned.stats.describe());
+    if let Some(c) = &replanned.stats.changes {
+        say!(
+            "{} kept, {} moved to another ticket ({} to another institution), {} withdrawn, {} new; changes.csv lists every change",
+            c.kept, c.moved_ticket, c.moved_institution, c.withdrawn, c.new
+        );
+    }
+    say!(
+        "replan written to {} and verified against {}",
+        out.display(),
+        previous_dir.display()
+    );
+    ExitCode::SUCCESS
 }
 
 fn cmd_compare(case_dir: &Path, args: &SolveArgs) -> ExitCode {

@@ -226,7 +226,7 @@ impl Plan {
 }
 
 /// Every name a plan folder may hold: an existing folder holding only these is replaced.
-pub const PLAN_FILES: [&str; 9] = [
+pub const PLAN_FILES: [&str; 10] = [
     "timetable.csv",
     "allocation.csv",
     "seats.csv",
@@ -236,6 +236,7 @@ pub const PLAN_FILES: [&str; 9] = [
     "plan.xlsx",
     "report.html",
     "institutions",
+    "changes.csv",
 ];
 
 #[cfg(test)]

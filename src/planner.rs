@@ -78,27 +78,51 @@ pub struct Written {
 /// Writes the plan folder all-or-nothing: every file into a staging folder, `verify` on the
 /// staged files, and only a plan that obeys every rule takes the name `out`.
 pub fn write(case: &Case, planned: &Planned, out: &Path) -> Result<Written, WriteError> {
+    let parts = Parts {
+        solution: &planned.solution,
+        plan: &planned.plan,
+        stats: &planned.stats,
+        extra: &[],
+        previous: None,
+    };
+    write_parts(case, &parts, out)
+}
+
+/// What a plan folder is written from: a plan's rows and figures, files a command adds
+/// (a replan's changes.csv), and the previous plan a replan must be checked against.
+pub struct Parts<'a> {
+    pub solution: &'a Solution,
+    pub plan: &'a Plan,
+    pub stats: &'a PlanStats,
+    pub extra: &'a [(&'a str, Vec<u8>)],
+    pub previous: Option<&'a Path>,
+}
+
+/// [`write`] for any plan: stage, verify (against the previous plan too, for a replan),
+/// commit.
+pub fn write_parts(case: &Case, parts: &Parts, out: &Path) -> Result<Written, WriteError> {
     let io = |source| WriteError::Io {
         path: out.to_path_buf(),
         source,
     };
     progress::stage("writing the plan folder");
     let clock = Instant::now();
-    let files = planned.plan.files(&planned.stats);
+    let mut files = parts.plan.files(parts.stats);
+    files.extend(parts.extra.iter().cloned());
     let render_seconds = clock.elapsed().as_secs_f64();
     let staging = Staging::new(out).map_err(io)?;
     for (name, bytes) in &files {
         staging.add_bytes(name, bytes).map_err(io)?;
     }
-    if let Some(seats) = &planned.plan.seats {
+    if let Some(seats) = &parts.plan.seats {
         staging.add("seats.csv", |w| seats.write(w)).map_err(io)?;
     }
     let write_seconds = clock.elapsed().as_secs_f64();
     progress::stage("writing plan.xlsx, door lists and report.html");
     let clock = Instant::now();
-    let book = sheets::plan_workbook(case, &planned.stats, &files).map_err(io)?;
+    let book = sheets::plan_workbook(case, parts.stats, &files).map_err(io)?;
     staging.add_bytes("plan.xlsx", &book).map_err(io)?;
-    if let Some(seats) = &planned.plan.seats {
+    if let Some(seats) = &parts.plan.seats {
         let mut bytes = Vec::new();
         seats.write(&mut bytes).map_err(io)?;
         for (id, book) in sheets::door_lists(case, &bytes).map_err(io)? {
@@ -107,14 +131,17 @@ pub fn write(case: &Case, planned: &Planned, out: &Path) -> Result<Written, Writ
                 .map_err(io)?;
         }
     }
-    let page = report::plan::page_of(case, &planned.solution, &planned.stats);
+    let page = report::plan::page_of(case, parts.solution, parts.stats);
     staging
         .add_bytes("report.html", page.as_bytes())
         .map_err(io)?;
     let extras_seconds = clock.elapsed().as_secs_f64();
     progress::stage("verifying the written plan");
     let clock = Instant::now();
-    let violations = verify::verify(case, staging.path());
+    let mut violations = verify::verify(case, staging.path());
+    if let Some(previous) = parts.previous {
+        violations.extend(verify::previous::verify(staging.path(), previous));
+    }
     let verify_seconds = clock.elapsed().as_secs_f64();
     if !violations.is_empty() {
         return Err(WriteError::Unverified(violations));

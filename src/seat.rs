@@ -305,7 +305,10 @@ pub fn deal(case: &Case, sol: &Solution) -> Plan {
     }
 }
 
-fn deferred_rows<'a>(case: &Case, all: impl Iterator<Item = &'a Deferral>) -> Vec<DeferredRow> {
+pub(crate) fn deferred_rows<'a>(
+    case: &Case,
+    all: impl Iterator<Item = &'a Deferral>,
+) -> Vec<DeferredRow> {
     let mut rows: Vec<DeferredRow> = all
         .map(|d| {
             let occ = &case.occupations[d.paper.occupation];

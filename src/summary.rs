@@ -105,6 +105,22 @@ pub struct PolicyUsed {
     pub keep_registered_institution: bool,
 }
 
+/// The counts summary.json adds for a replan (`replan`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ChangeCounts {
+    /// Registrations still at their previous ticket.
+    pub kept: u64,
+    /// Previously seated registrations now at another institution.
+    pub moved_institution: u64,
+    /// Previously seated registrations with another ticket (another room or seat, including
+    /// those at another institution).
+    pub moved_ticket: u64,
+    /// Previous seats whose registration is gone (or now names another person or paper).
+    pub withdrawn: u64,
+    /// Registrations the previous plan had neither seated nor deferred.
+    pub new: u64,
+}
+
 /// summary.json: the contract's keys first, then per-objective detail. `solve_seconds` and
 /// `stage_seconds` are the only values that differ between two runs of the same input.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -137,6 +153,9 @@ pub struct PlanStats {
     /// `optimised`, or `published` when the plan sat every paper at a published slot (its
     /// objectives are then optimal given that timetable).
     pub timetable: String,
+    /// A replan's changes against the previous plan.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub changes: Option<ChangeCounts>,
 }
 
 impl PlanStats {
@@ -247,7 +266,21 @@ impl PlanStats {
                 "optimised"
             }
             .to_string(),
+            changes: None,
         }
+    }
+
+    /// Rooms, invigilators and slots as dealt in `rooms` (a replan keeps rooms that kept
+    /// seats hold open, so its rooms are not the fresh layout [`PlanStats::of`] assumes).
+    pub fn count_rooms(&mut self, rooms: &[crate::plan::RoomRow]) {
+        self.rooms_opened = rooms.len() as u64;
+        self.objectives.rooms_opened.value = rooms.len() as u64;
+        self.invigilators = rooms.iter().map(|r| u64::from(r.invigilators)).sum();
+        let slots: BTreeSet<(&str, &str)> = rooms
+            .iter()
+            .map(|r| (r.date.as_str(), r.start.as_str()))
+            .collect();
+        self.slots_used = slots.len() as u64;
     }
 
     /// summary.json's bytes: pretty JSON and a final newline.

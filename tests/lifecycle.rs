@@ -187,3 +187,287 @@ fn forecast_publish_then_seat() {
     ]);
     assert!(v.status.success(), "{}", stdout(&v));
 }
+
+/// Plans `t` into `dir/prev`, applies `change` to a copy of the case in `dir/now`, replans
+/// into `dir/new` (verified against both) and returns (new plan folder, changes.csv rows).
+fn replan_after(
+    dir: &Path,
+    t: &Tiny,
+    change: impl FnOnce(&mut Tiny),
+) -> (PathBuf, Vec<csv::StringRecord>) {
+    let before = t.write(&dir.join("before"));
+    let prev = dir.join("prev");
+    let o = run(&[
+        "plan",
+        before.to_str().unwrap(),
+        "--out",
+        prev.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut now = t.clone();
+    change(&mut now);
+    let case = now.write(&dir.join("now"));
+    let new = dir.join("new");
+    let o = run(&[
+        "replan",
+        case.to_str().unwrap(),
+        "--previous",
+        prev.to_str().unwrap(),
+        "--out",
+        new.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}\n{}", stdout(&o), stderr(&o));
+    let v = run(&[
+        "verify",
+        case.to_str().unwrap(),
+        new.to_str().unwrap(),
+        "--previous",
+        prev.to_str().unwrap(),
+    ]);
+    assert!(v.status.success(), "{}", stdout(&v));
+    let changes = csv_rows(&new.join("changes.csv"));
+    (new, changes)
+}
+
+fn kinds(changes: &[csv::StringRecord]) -> Vec<(String, String)> {
+    changes
+        .iter()
+        .map(|r| (r[0].to_string(), r[1].to_string()))
+        .collect()
+}
+
+#[test]
+fn a_withdrawal_frees_a_seat_a_late_registrant_takes_without_moving_anyone() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut t = Tiny::default();
+    t.add(1, 240, "长沙市", "甲职业", 3, "I1");
+    let (new, changes) = replan_after(dir.path(), &t, |now| {
+        // C00001 withdraws; a late registrant for I1 arrives
+        now.candidates = now
+            .candidates
+            .lines()
+            .filter(|l| !l.starts_with("C00001,"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        now.add(900, 1, "长沙市", "甲职业", 3, "I1");
+    });
+    assert_eq!(
+        kinds(&changes),
+        [
+            ("C00001".to_string(), "withdrawn".to_string()),
+            ("C00900".to_string(), "new_seated".to_string())
+        ]
+    );
+    assert!(
+        changes[1][10].contains("takes the seat freed by C00001"),
+        "{:?}",
+        changes[1]
+    );
+    assert_eq!(
+        (&changes[1][7], &changes[1][9]),
+        (&changes[0][6], &changes[0][8]),
+        "same room and seat"
+    );
+    let s = summary(&new);
+    assert_eq!(
+        (
+            s["kept"].as_u64(),
+            s["moved_ticket"].as_u64(),
+            s["withdrawn"].as_u64(),
+            s["new"].as_u64()
+        ),
+        (Some(239), Some(0), Some(1), Some(1))
+    );
+}
+
+#[test]
+fn a_removed_room_moves_exactly_its_candidates_within_the_institution() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut t = Tiny::default();
+    t.rooms =
+        "institution_id,room_id,seats,camera_p\nI1,R1,100,1080\nI1,R2,100,1080\nI1,R3,100,1080\n"
+            .into();
+    t.add(1, 150, "长沙市", "甲职业", 3, "I1");
+    let prev_seats = |dir: &Path| csv_rows(&dir.join("prev/seats.csv"));
+    let (new, changes) = replan_after(dir.path(), &t, |now| {
+        now.rooms =
+            "institution_id,room_id,seats,camera_p\nI1,R1,100,1080\nI1,R3,100,1080\n".into();
+    });
+    // the plan seated 150 in R1 and R2 (fewest invigilators: 90 + 60)
+    let in_r2 = prev_seats(dir.path())
+        .iter()
+        .filter(|r| &r[15] == "R2")
+        .count();
+    assert!(in_r2 > 0 && in_r2 < 150);
+    assert_eq!(changes.len(), in_r2, "exactly R2's candidates move");
+    for r in &changes {
+        assert_eq!(
+            (&r[1], &r[4], &r[5], &r[6]),
+            ("moved_room", "I1", "I1", "R2"),
+            "{r:?}"
+        );
+        assert_ne!(&r[7], "R2");
+        assert_eq!(&r[10], "room R2 of I1 removed");
+    }
+    assert_eq!(summary(&new)["kept"].as_u64(), Some(150 - in_r2 as u64));
+}
+
+#[test]
+fn moving_one_kept_candidate_next_door_is_the_only_way_to_seat_a_registrant() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut t = Tiny::default();
+    t.institutions += &format!("I2,二号（虚构）,{CREDIT_OK},株洲市,企业,40,8,1500,200,\n");
+    t.rooms += "I2,R1,240,1080\n";
+    t.filings += "I2,甲职业,,4-1,filed,2026-01-01\n";
+    t.add(1, 240, "长沙市", "甲职业", 3, "");
+    let (new, changes) = replan_after(dir.path(), &t, |now| {
+        now.add(900, 1, "长沙市", "甲职业", 3, "I1");
+    });
+    let moved: Vec<&csv::StringRecord> = changes
+        .iter()
+        .filter(|r| &r[1] == "moved_institution")
+        .collect();
+    assert_eq!(moved.len(), 1, "{changes:?}");
+    assert_eq!((&moved[0][4], &moved[0][5]), ("I1", "I2"));
+    assert!(moved[0][10].contains("to free a seat at I1"));
+    let s = summary(&new);
+    assert_eq!(
+        (s["deferred"].as_u64(), s["kept"].as_u64()),
+        (Some(0), Some(239))
+    );
+    assert_eq!(s["moved_institution"], 1);
+}
+
+#[test]
+fn a_suspended_institution_moves_its_candidates_and_nobody_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut t = Tiny::default();
+    t.institutions += &format!("I2,二号（虚构）,{CREDIT_OK},长沙市,企业,40,8,1500,200,\n");
+    t.rooms += "I2,R1,240,1080\n";
+    t.filings += "I2,甲职业,,4-1,filed,2026-01-01\n";
+    t.add(1, 100, "长沙市", "甲职业", 3, "I1");
+    t.add(200, 100, "长沙市", "甲职业", 3, "I2");
+    let (new, changes) = replan_after(dir.path(), &t, |now| {
+        now.filings = now
+            .filings
+            .replace("I2,甲职业,,4-1,filed", "I2,甲职业,,4-1,suspended");
+    });
+    assert_eq!(changes.len(), 100);
+    for r in &changes {
+        assert_eq!(
+            (&r[1], &r[4], &r[5]),
+            ("moved_institution", "I2", "I1"),
+            "{r:?}"
+        );
+        assert!(r[0].as_bytes()[1] == b'0' && &r[0][..3] == "C00" && r[0] >= *"C00200");
+        assert!(r[10].contains("the filing of I2 for 甲职业 三级 is not in force"));
+    }
+    assert_eq!(summary(&new)["kept"], 100);
+}
+
+#[test]
+fn a_candidate_id_naming_another_person_is_a_withdrawal_and_a_new_registration() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut t = Tiny::default();
+    t.add(1, 3, "长沙市", "甲职业", 3, "I1");
+    let (_, changes) = replan_after(dir.path(), &t, |now| {
+        now.candidates = now.candidates.replacen(
+            "C00001,考生1,",
+            &format!("C00001,改名,{},", id("43010219700101777")),
+            1,
+        );
+        // drop the old id number that followed
+        let lines: Vec<String> = now
+            .candidates
+            .lines()
+            .map(|l| {
+                if l.starts_with("C00001,") {
+                    let f: Vec<&str> = l.split(',').collect();
+                    format!("{},{},{},{}", f[0], f[1], f[2], f[4..].join(","))
+                } else {
+                    l.to_string()
+                }
+            })
+            .collect();
+        now.candidates = lines.join("\n") + "\n";
+    });
+    let k = kinds(&changes);
+    assert!(k.contains(&("C00001".into(), "withdrawn".into())), "{k:?}");
+    assert!(k.contains(&("C00001".into(), "new_seated".into())), "{k:?}");
+}
+
+#[test]
+fn a_previous_plan_that_does_not_fit_the_case_is_refused_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut t = Tiny::default();
+    t.add(1, 3, "长沙市", "甲职业", 3, "I1");
+    let case = t.write(&dir.path().join("case"));
+    let prev = dir.path().join("prev");
+    assert!(run(&[
+        "plan",
+        case.to_str().unwrap(),
+        "--out",
+        prev.to_str().unwrap()
+    ])
+    .status
+    .success());
+    let replan = |prev: &Path| {
+        run(&[
+            "replan",
+            case.to_str().unwrap(),
+            "--previous",
+            prev.to_str().unwrap(),
+            "--out",
+            dir.path().join("new").to_str().unwrap(),
+        ])
+    };
+    // a seat that does not parse
+    let bad = dir.path().join("bad-seat");
+    copy_dir(&prev, &bad);
+    let seats = std::fs::read_to_string(bad.join("seats.csv")).unwrap();
+    let mut lines: Vec<String> = seats.lines().map(str::to_string).collect();
+    lines[2] = format!("{},x", lines[2].rsplit_once(',').unwrap().0);
+    std::fs::write(bad.join("seats.csv"), lines.join("\n") + "\n").unwrap();
+    let o = replan(&bad);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).contains("seats.csv:3: error: cannot parse the seat"),
+        "{}",
+        stdout(&o)
+    );
+    // another quarter
+    let other = dir.path().join("other-quarter");
+    copy_dir(&prev, &other);
+    let s = std::fs::read_to_string(other.join("summary.json")).unwrap();
+    std::fs::write(other.join("summary.json"), s.replace("2026Q3", "2026Q2")).unwrap();
+    let o = replan(&other);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("the previous plan is for 2026Q2, the case for 2026Q3"));
+    // a slot the case does not have
+    let slotless = dir.path().join("slotless");
+    copy_dir(&prev, &slotless);
+    let tt = std::fs::read_to_string(slotless.join("timetable.csv")).unwrap();
+    std::fs::write(
+        slotless.join("timetable.csv"),
+        tt.replace("2026-08-1", "2026-09-1"),
+    )
+    .unwrap();
+    let o = replan(&slotless);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).contains("timetable.csv:2: date: error:"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(!dir.path().join("new").exists());
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_file() {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}

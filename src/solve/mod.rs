@@ -7,6 +7,7 @@
 pub mod capacity;
 mod highs;
 pub mod monolithic;
+pub mod moves;
 pub mod problem;
 pub mod routing;
 pub mod timetable;

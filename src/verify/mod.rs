@@ -4,6 +4,8 @@
 //! contract with one small function, so a bug in the planner cannot hide itself. Every
 //! violation names its rule and the rows involved.
 
+pub mod previous;
+
 use crate::case::{self, Case, Paper};
 use crate::vet;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};

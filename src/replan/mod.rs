@@ -1,0 +1,773 @@
+//! `replan`: the quarter as it stands now, seated on the published plan with the fewest
+//! changes (UniTime's minimal perturbation problem; Timefold's pinning).
+//!
+//! The previous plan's timetable is kept, so every slot is planned on its own. A registration
+//! that still matches the previous plan (same candidate_id, person and paper) keeps its seat
+//! when that seat is still valid (institution filed, eligible, within reach and the one it is
+//! bound to; room still there and large enough). [`crate::solve::moves`] then decides, per
+//! slot, who sits where: fewest deferred, then fewest institution changes, then fewest ticket
+//! changes, then least travel; a kept registration moves only when that seats one who would
+//! otherwise wait. [`site`] keeps kept seats exactly and fills free ones; `changes.csv` lists
+//! every change with what forced it.
+
+pub mod previous;
+mod site;
+
+use crate::case::Case;
+use crate::plan::{AllocationRow, DeferredRow, Plan, RoomRow, SeatRow, SeatsCsv, TimetableRow};
+use crate::seat::{ticket_no, ticket_prefix};
+use crate::solve::moves::{self, Change, Class};
+use crate::solve::{self, Deferral, Reason, Settings, SolveError, StageResult};
+use crate::summary::{ChangeCounts, PlanStats};
+use crate::vet;
+use previous::{Previous, PreviousSeat};
+use rayon::prelude::*;
+use rustc_hash::FxHashMap as HashMap;
+use serde::Serialize;
+use site::Site;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// One row of changes.csv.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ChangeRow {
+    pub candidate_id: String,
+    pub change: String,
+    pub old_ticket_no: String,
+    pub new_ticket_no: String,
+    pub old_institution_id: String,
+    pub new_institution_id: String,
+    pub old_room_id: String,
+    pub new_room_id: String,
+    pub old_seat: String,
+    pub new_seat: String,
+    pub reason: String,
+}
+
+/// A replanned quarter.
+pub struct Replanned {
+    pub solution: solve::Solution,
+    pub plan: Plan,
+    pub stats: PlanStats,
+    pub changes: Vec<ChangeRow>,
+}
+
+/// Where a registration stands against the previous plan.
+#[derive(Debug, Clone, PartialEq)]
+enum Standing {
+    /// Its previous seat is still valid: (institution, room, seat).
+    Kept(usize, usize, u32),
+    /// Its previous seat is not valid any more, and why; the institution if it may stay there.
+    Displaced(Option<usize>, String),
+    /// No previous seat (new, or deferred before).
+    Unseated,
+}
+
+/// Replans `case` on `previous`.
+pub fn replan(
+    case: &Case,
+    previous: &Previous,
+    settings: &Settings,
+) -> Result<Replanned, SolveError> {
+    let eligible = vet::eligible(case);
+    let mut pb = solve::problem::build(case, &eligible, Some(&previous.published));
+    let cands = case.candidates();
+    let by_id: HashMap<&str, usize> = previous
+        .seats
+        .iter()
+        .enumerate()
+        .map(|(k, s)| (s.candidate_id.as_str(), k))
+        .collect();
+    // the previous seat of each registration that still matches it
+    let matched: Vec<Option<usize>> = cands
+        .iter()
+        .map(|c| {
+            by_id.get(c.candidate_id.as_str()).copied().filter(|&k| {
+                let s = &previous.seats[k];
+                s.id_number == c.id_number && s.paper == c.paper()
+            })
+        })
+        .collect();
+    let slot_of = |g: &solve::Group, pb: &solve::Problem| pb.paper_slots[g.paper][0];
+
+    // a person's two registrations never share a slot: the previously seated one stays
+    let mut deferred: Vec<Deferral> = Vec::new();
+    let mut gone: BTreeSet<usize> = BTreeSet::new();
+    for regs in solve::problem::persons_with_several(case, &pb.groups) {
+        let mut order = regs.clone();
+        order.sort_by_key(|&(c, _)| (matched[c].is_none(), cands[c].candidate_id.clone()));
+        let mut taken: Vec<(usize, usize)> = Vec::new(); // (slot, group)
+        for (c, g) in order {
+            let t = slot_of(&pb.groups[g], &pb);
+            if let Some(&(_, other)) = taken.iter().find(|x| x.0 == t) {
+                let other = case.paper_label(pb.papers[pb.groups[other].paper]);
+                deferred.push(Deferral {
+                    candidate: Some(c),
+                    home: pb.groups[g].home,
+                    paper: pb.papers[pb.groups[g].paper],
+                    count: 1,
+                    reason: Reason::Conflict { other },
+                });
+                gone.insert(c);
+            } else {
+                taken.push((t, g));
+            }
+        }
+    }
+    for g in &mut pb.groups {
+        g.members.retain(|c| !gone.contains(c));
+        g.n = g.members.len() as u32;
+    }
+
+    // each registration's standing
+    let mut standing: HashMap<usize, Standing> = HashMap::default();
+    for g in &pb.groups {
+        let t = slot_of(g, &pb);
+        for &c in &g.members {
+            let s = match matched[c] {
+                None => Standing::Unseated,
+                Some(k) => judge(case, &pb, g, t, &previous.seats[k]),
+            };
+            standing.insert(c, s);
+        }
+    }
+    // kept seats whose rooms the staff no longer cover are displaced, site by site
+    let mut kept_at: BTreeMap<(usize, usize), Vec<(usize, u32)>> = BTreeMap::new();
+    for g in &pb.groups {
+        for &c in &g.members {
+            if let Some(Standing::Kept(i, room, seat)) = standing.get(&c) {
+                kept_at
+                    .entry((slot_of(g, &pb), *i))
+                    .or_default()
+                    .push((*room, *seat));
+            }
+        }
+    }
+    for (&(t, i), kept) in &kept_at {
+        if !Site::new(case, i, kept).staffed() {
+            for g in pb.groups.iter().filter(|g| slot_of(g, &pb) == t) {
+                for &c in &g.members {
+                    if matches!(standing.get(&c), Some(Standing::Kept(j, _, _)) if *j == i) {
+                        let why = format!(
+                            "the staff of {} no longer cover the rooms its seats hold open",
+                            case.institutions[i].id
+                        );
+                        standing.insert(c, Standing::Displaced(Some(i), why));
+                    }
+                }
+            }
+        }
+    }
+
+    // per slot: classes, capacities, the assignment
+    let slots: Vec<usize> = (0..case.sessions.len()).collect();
+    let per_slot: Vec<Result<SlotResult, SolveError>> = slots
+        .par_iter()
+        .map(|&t| assign_slot(case, &pb, t, &standing))
+        .collect();
+    let mut placed: Vec<Placement> = Vec::new();
+    for r in per_slot {
+        let r = r?;
+        placed.extend(r.placed);
+        deferred.extend(r.deferred);
+    }
+    Ok(finish(
+        case, pb, previous, &matched, &standing, placed, deferred, settings,
+    ))
+}
+
+/// Is a matched registration's previous seat still valid at slot `t`?
+fn judge(
+    case: &Case,
+    pb: &solve::Problem,
+    g: &solve::Group,
+    t: usize,
+    s: &PreviousSeat,
+) -> Standing {
+    let Some(i) = s.institution else {
+        return Standing::Displaced(
+            None,
+            format!("institution {} is no longer in the case", s.institution_id),
+        );
+    };
+    let stay = g.targets.iter().any(|x| x.0 == i).then_some(i);
+    let paper = case.paper_label(pb.papers[g.paper]);
+    if stay.is_none() {
+        let why = if !pb.eligible[i] {
+            format!("{} no longer passes vetting", s.institution_id)
+        } else if !case.is_filed_for(i, pb.papers[g.paper]) {
+            format!(
+                "the filing of {} for {paper} is not in force",
+                s.institution_id
+            )
+        } else if let Some(bound) = g.registered.filter(|&b| b != i) {
+            format!(
+                "registered at {}, which now seats {paper}",
+                case.institutions[bound].id
+            )
+        } else {
+            format!("{} is beyond max_travel_km", s.institution_id)
+        };
+        return Standing::Displaced(None, why);
+    }
+    if s.slot != t {
+        return Standing::Displaced(stay, "the paper's slot changed".into());
+    }
+    let Some(room) = s.room else {
+        return Standing::Displaced(
+            stay,
+            format!("room {} of {} removed", s.room_id, s.institution_id),
+        );
+    };
+    let seats = case.rooms[room].seats;
+    if s.seat == 0 || s.seat > seats {
+        return Standing::Displaced(
+            stay,
+            format!(
+                "room {} of {} now has {seats} seats",
+                s.room_id, s.institution_id
+            ),
+        );
+    }
+    Standing::Kept(i, room, s.seat)
+}
+
+/// One registration's outcome at its slot.
+struct Placement {
+    candidate: usize,
+    group: usize,
+    slot: usize,
+    institution: usize,
+    room: usize,
+    seat: u32,
+}
+
+struct SlotResult {
+    placed: Vec<Placement>,
+    deferred: Vec<Deferral>,
+}
+
+/// The class of a registration: its group and where it stands (kept at, may stay at, none).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Kind {
+    Kept(usize),
+    DisplacedFrom(Option<usize>),
+    Unseated,
+}
+
+fn assign_slot(
+    case: &Case,
+    pb: &solve::Problem,
+    t: usize,
+    standing: &HashMap<usize, Standing>,
+) -> Result<SlotResult, SolveError> {
+    // classes in a fixed order: group, then kind; members by candidate_id
+    let mut members: BTreeMap<(usize, Kind), Vec<usize>> = BTreeMap::new();
+    for (g, group) in pb.groups.iter().enumerate() {
+        if pb.paper_slots[group.paper][0] != t {
+            continue;
+        }
+        for &c in &group.members {
+            let kind = match &standing[&c] {
+                Standing::Kept(i, _, _) => Kind::Kept(*i),
+                Standing::Displaced(i, _) => Kind::DisplacedFrom(*i),
+                Standing::Unseated => Kind::Unseated,
+            };
+            members.entry((g, kind)).or_default().push(c);
+        }
+    }
+    let keys: Vec<(usize, Kind)> = members.keys().copied().collect();
+    let classes: Vec<Class> = keys
+        .iter()
+        .map(|&(g, kind)| Class {
+            count: members[&(g, kind)].len() as u32,
+            arcs: pb.groups[g]
+                .targets
+                .iter()
+                .map(|&(i, km)| {
+                    let change = match kind {
+                        Kind::Kept(k) if k == i => Change::None,
+                        Kind::Kept(_) => Change::Institution,
+                        Kind::DisplacedFrom(Some(k)) if k == i => Change::Ticket,
+                        Kind::DisplacedFrom(_) => Change::Institution,
+                        Kind::Unseated => Change::None,
+                    };
+                    (i, km, change)
+                })
+                .collect(),
+        })
+        .collect();
+    // capacities with every kept seat in place
+    let mut kept: BTreeMap<usize, Vec<(usize, u32)>> = BTreeMap::new();
+    for list in members.values() {
+        for &c in list {
+            if let Standing::Kept(i, room, seat) = standing[&c] {
+                kept.entry(i).or_default().push((room, seat));
+            }
+        }
+    }
+    let mut capacity: BTreeMap<usize, u32> = BTreeMap::new();
+    for class in &classes {
+        for &(i, _, _) in &class.arcs {
+            capacity.entry(i).or_insert_with(|| {
+                if pb.capacity(i) == 0 {
+                    0
+                } else {
+                    Site::new(case, i, kept.get(&i).map_or(&[][..], Vec::as_slice)).capacity()
+                }
+            });
+        }
+    }
+    let assignment = moves::assign(&classes, &capacity)?;
+
+    // registrations to institutions: kept ones stay first, the last by candidate_id move
+    let mut going: BTreeMap<usize, Vec<(usize, usize)>> = BTreeMap::new(); // institution → (group, candidate)
+    let mut staying: Vec<Placement> = Vec::new();
+    let mut deferred = Vec::new();
+    for (k, &(g, kind)) in keys.iter().enumerate() {
+        let list = &members[&(g, kind)];
+        let mut flows: Vec<(usize, u32)> = assignment
+            .flows
+            .iter()
+            .filter(|f| f.0 == k)
+            .map(|f| (f.1, f.2))
+            .collect();
+        if let Kind::Kept(i) = kind {
+            flows.sort_by_key(|f| f.0 != i);
+        }
+        let mut next = list.iter();
+        for (i, n) in flows {
+            for _ in 0..n {
+                let Some(&c) = next.next() else { break };
+                match (&standing[&c], kind) {
+                    (Standing::Kept(_, room, seat), Kind::Kept(home)) if home == i => {
+                        staying.push(Placement {
+                            candidate: c,
+                            group: g,
+                            slot: t,
+                            institution: i,
+                            room: *room,
+                            seat: *seat,
+                        })
+                    }
+                    _ => going.entry(i).or_default().push((g, c)),
+                }
+            }
+        }
+        let group = &pb.groups[g];
+        for &c in next {
+            deferred.push(Deferral {
+                candidate: Some(c),
+                home: group.home,
+                paper: pb.papers[group.paper],
+                count: 1,
+                reason: match group.registered {
+                    Some(i) => Reason::RegisteredFull {
+                        institution: case.institutions[i].id.clone(),
+                    },
+                    None => Reason::CapacityExhausted,
+                },
+            });
+        }
+    }
+    // seats: kept ones where they were, the others dealt by paper, home, candidate_id
+    let mut placed = Vec::new();
+    for (i, mut arriving) in going {
+        let kept_here: Vec<(usize, u32)> = staying
+            .iter()
+            .filter(|p| p.institution == i)
+            .map(|p| (p.room, p.seat))
+            .collect();
+        let mut site = Site::new(case, i, &kept_here);
+        arriving.sort_by(|a, b| {
+            let (ga, gb) = (&pb.groups[a.0], &pb.groups[b.0]);
+            (ga.paper, ga.home, &case.candidates()[a.1].candidate_id).cmp(&(
+                gb.paper,
+                gb.home,
+                &case.candidates()[b.1].candidate_id,
+            ))
+        });
+        for (g, c) in arriving {
+            let (room, seat) = site.place().ok_or_else(|| {
+                SolveError::Solver(format!(
+                    "replan: no seat left at {} for a load within its capacity",
+                    case.institutions[i].id
+                ))
+            })?;
+            placed.push(Placement {
+                candidate: c,
+                group: g,
+                slot: t,
+                institution: i,
+                room,
+                seat,
+            });
+        }
+    }
+    placed.extend(staying);
+    Ok(SlotResult { placed, deferred })
+}
+
+/// The plan rows, changes and figures of a replan.
+#[allow(clippy::too_many_arguments)]
+fn finish(
+    case: &Case,
+    pb: solve::Problem,
+    previous: &Previous,
+    matched: &[Option<usize>],
+    standing: &HashMap<usize, Standing>,
+    mut placed: Vec<Placement>,
+    mut deferred: Vec<Deferral>,
+    settings: &Settings,
+) -> Replanned {
+    let cands = case.candidates();
+    let mut room_pos = vec![0usize; case.rooms.len()];
+    let mut counts = vec![0usize; case.institutions.len()];
+    for (r, room) in case.rooms.iter().enumerate() {
+        room_pos[r] = counts[room.institution];
+        counts[room.institution] += 1;
+    }
+    placed.sort_by_key(|p| (p.slot, p.institution, room_pos[p.room], p.seat));
+    // tickets: a kept seat keeps its string; a new one is computed
+    let ticket_of = |p: &Placement| -> String {
+        match (standing.get(&p.candidate), matched[p.candidate]) {
+            (Some(Standing::Kept(i, room, seat)), Some(k))
+                if *i == p.institution && *room == p.room && *seat == p.seat =>
+            {
+                previous.seats[k].ticket_no.clone()
+            }
+            _ => {
+                let mut t = String::new();
+                ticket_no(
+                    &mut t,
+                    &ticket_prefix(case, p.institution, p.slot, room_pos[p.room]),
+                    p.seat,
+                );
+                t
+            }
+        }
+    };
+    let slot_text: Vec<(String, String, String)> = case
+        .sessions
+        .iter()
+        .map(|s| {
+            (
+                s.date.to_string(),
+                s.start.format("%H:%M").to_string(),
+                s.end.format("%H:%M").to_string(),
+            )
+        })
+        .collect();
+    // who freed which seat: previous seats not kept by their holder
+    let mut freed: BTreeMap<(usize, usize, u32), String> = BTreeMap::new();
+    let mut w = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(Vec::new());
+    let mut allocation: BTreeMap<(usize, usize, usize, usize, usize), u32> = BTreeMap::new();
+    let mut sittings: BTreeMap<(usize, usize), (u32, BTreeSet<usize>, BTreeSet<usize>)> =
+        BTreeMap::new();
+    let mut room_load: BTreeMap<(usize, usize, usize), u32> = BTreeMap::new();
+    let mut flows: BTreeMap<(usize, usize, usize), u32> = BTreeMap::new();
+    let mut tickets: Vec<(usize, String)> = Vec::with_capacity(placed.len());
+    for p in &placed {
+        let c = &cands[p.candidate];
+        let group = &pb.groups[p.group];
+        let paper = pb.papers[group.paper];
+        let occupation = &case.occupations[paper.occupation];
+        let inst = &case.institutions[p.institution];
+        let (date, start, end) = &slot_text[p.slot];
+        let ticket = ticket_of(p);
+        SeatRow {
+            ticket_no: &ticket,
+            candidate_id: &c.candidate_id,
+            name: &c.name,
+            id_number: &c.id_number,
+            home_prefecture: &case.prefectures[group.home].name,
+            occupation_code: &occupation.code,
+            occupation: &occupation.name,
+            work_type: &occupation.work_type,
+            level: paper.level,
+            date,
+            start,
+            end,
+            venue_prefecture: &case.prefectures[inst.prefecture].name,
+            institution_id: &inst.id,
+            institution: &inst.name,
+            room_id: &case.rooms[p.room].room_id,
+            seat: p.seat,
+        }
+        .write(&mut w)
+        .expect("writing to memory");
+        tickets.push((p.candidate, ticket));
+        *allocation
+            .entry((p.slot, p.institution, p.room, group.paper, group.home))
+            .or_default() += 1;
+        let s = sittings.entry((group.paper, p.slot)).or_default();
+        s.0 += 1;
+        s.1.insert(p.institution);
+        s.2.insert(p.room);
+        *room_load
+            .entry((p.slot, p.institution, p.room))
+            .or_default() += 1;
+        *flows.entry((p.group, p.institution, p.slot)).or_default() += 1;
+    }
+    let ticket_by_candidate: HashMap<usize, &str> =
+        tickets.iter().map(|(c, t)| (*c, t.as_str())).collect();
+    let seat_by_candidate: HashMap<usize, &Placement> =
+        placed.iter().map(|p| (p.candidate, p)).collect();
+
+    // changes, in candidate_id order
+    let mut changes: Vec<ChangeRow> = Vec::new();
+    let mut counts = ChangeCounts::default();
+    let current: BTreeSet<&str> = cands.iter().map(|c| c.candidate_id.as_str()).collect();
+    let old_fields = |s: &PreviousSeat, row: &mut ChangeRow| {
+        row.old_ticket_no = s.ticket_no.clone();
+        row.old_institution_id = s.institution_id.clone();
+        row.old_room_id = s.room_id.clone();
+        row.old_seat = s.seat.to_string();
+    };
+    let matched_seats: BTreeSet<usize> = matched.iter().flatten().copied().collect();
+    for (k, s) in previous.seats.iter().enumerate() {
+        if matched_seats.contains(&k) {
+            continue;
+        }
+        counts.withdrawn += 1;
+        let mut row = ChangeRow {
+            candidate_id: s.candidate_id.clone(),
+            change: "withdrawn".into(),
+            reason: if current.contains(s.candidate_id.as_str()) {
+                "the candidate_id now names another person or paper: a withdrawal and a new registration".into()
+            } else {
+                "withdrawn: no longer in candidates".into()
+            },
+            ..ChangeRow::default()
+        };
+        old_fields(s, &mut row);
+        if let (Some(i), Some(room)) = (s.institution, s.room) {
+            freed.insert((i, room, s.seat), s.candidate_id.clone());
+        }
+        changes.push(row);
+    }
+    let deferred_reason: HashMap<usize, String> = pb
+        .fixed
+        .iter()
+        .chain(&deferred)
+        .filter_map(|d| d.candidate.map(|c| (c, d.reason.text(case, d.paper))))
+        .collect();
+    let previously_deferred: BTreeSet<&str> =
+        previous.deferred.iter().map(String::as_str).collect();
+    // seats their holder left (moved or now deferred), so a newcomer there can say whose
+    // seat it took
+    for (c, m) in matched.iter().enumerate() {
+        let Some(k) = m else { continue };
+        let s = &previous.seats[*k];
+        let left = ticket_by_candidate
+            .get(&c)
+            .is_none_or(|t| *t != s.ticket_no);
+        if let (true, Some(i), Some(room)) = (left, s.institution, s.room) {
+            freed.insert((i, room, s.seat), cands[c].candidate_id.clone());
+        }
+    }
+    for (c, cand) in cands.iter().enumerate() {
+        let now = seat_by_candidate.get(&c);
+        let mut row = ChangeRow {
+            candidate_id: cand.candidate_id.clone(),
+            ..ChangeRow::default()
+        };
+        if let Some(p) = now {
+            row.new_ticket_no = ticket_by_candidate[&c].to_string();
+            row.new_institution_id = case.institutions[p.institution].id.clone();
+            row.new_room_id = case.rooms[p.room].room_id.clone();
+            row.new_seat = p.seat.to_string();
+        }
+        let took = |p: &Placement| {
+            freed
+                .get(&(p.institution, p.room, p.seat))
+                .filter(|id| **id != cand.candidate_id)
+                .map(|id| format!("; takes the seat freed by {id}"))
+                .unwrap_or_default()
+        };
+        match (matched[c], now) {
+            (Some(k), Some(p)) => {
+                let s = &previous.seats[k];
+                if row.new_ticket_no == s.ticket_no {
+                    counts.kept += 1;
+                    continue;
+                }
+                counts.moved_ticket += 1;
+                old_fields(s, &mut row);
+                let moved_institution = s.institution != Some(p.institution);
+                if moved_institution {
+                    counts.moved_institution += 1;
+                }
+                row.change = if moved_institution {
+                    "moved_institution"
+                } else if s.room != Some(p.room) {
+                    "moved_room"
+                } else {
+                    "moved_seat"
+                }
+                .into();
+                row.reason = match &standing[&c] {
+                    Standing::Displaced(_, why) => why.clone(),
+                    _ => format!(
+                        "moved to free a seat at {} for a registration that can sit nowhere else",
+                        s.institution_id
+                    ),
+                } + &took(p);
+            }
+            (Some(k), None) => {
+                old_fields(&previous.seats[k], &mut row);
+                row.change = "now_deferred".into();
+                row.reason = deferred_reason.get(&c).cloned().unwrap_or_default();
+            }
+            (None, Some(p)) => {
+                if previously_deferred.contains(cand.candidate_id.as_str()) {
+                    row.change = "now_seated".into();
+                    row.reason = format!("seated at {}", case.institutions[p.institution].id);
+                } else {
+                    counts.new += 1;
+                    row.change = "new_seated".into();
+                    row.reason = "a registration the previous plan did not have".into();
+                }
+                row.reason += &took(p);
+            }
+            (None, None) => {
+                if previously_deferred.contains(cand.candidate_id.as_str()) {
+                    continue; // deferred then and now: nothing changed
+                }
+                counts.new += 1;
+                row.change = "new_deferred".into();
+                row.reason = deferred_reason.get(&c).cloned().unwrap_or_default();
+            }
+        }
+        changes.push(row);
+    }
+    changes.sort_by(|a, b| {
+        a.candidate_id
+            .cmp(&b.candidate_id)
+            .then(a.change.cmp(&b.change))
+    });
+
+    // the plan's rows
+    let timetable = sittings
+        .into_iter()
+        .map(|((p, slot), (n, insts, rooms))| {
+            let paper = pb.papers[p];
+            let occ = &case.occupations[paper.occupation];
+            let (date, start, end) = slot_text[slot].clone();
+            TimetableRow {
+                occupation_code: occ.code.clone(),
+                occupation: occ.name.clone(),
+                work_type: occ.work_type.clone(),
+                level: paper.level,
+                date,
+                start,
+                end,
+                candidates: n,
+                institutions: insts.len() as u32,
+                rooms: rooms.len() as u32,
+            }
+        })
+        .collect();
+    let allocation = allocation
+        .into_iter()
+        .map(|((slot, inst, room, p, home), n)| {
+            let paper = pb.papers[p];
+            AllocationRow {
+                date: slot_text[slot].0.clone(),
+                start: slot_text[slot].1.clone(),
+                institution_id: case.institutions[inst].id.clone(),
+                room_id: case.rooms[room].room_id.clone(),
+                occupation_code: case.occupations[paper.occupation].code.clone(),
+                work_type: case.occupations[paper.occupation].work_type.clone(),
+                level: paper.level,
+                home_prefecture: case.prefectures[home].name.clone(),
+                candidates: n,
+            }
+        })
+        .collect();
+    let rooms: Vec<RoomRow> = room_load
+        .iter()
+        .map(|(&(slot, inst, room), &n)| RoomRow {
+            date: slot_text[slot].0.clone(),
+            start: slot_text[slot].1.clone(),
+            institution_id: case.institutions[inst].id.clone(),
+            room_id: case.rooms[room].room_id.clone(),
+            seats: case.rooms[room].seats,
+            seated: n,
+            invigilators: case.policy.invigilators_for(n),
+        })
+        .collect();
+    deferred.sort_by(|a, b| {
+        let id = |d: &Deferral| d.candidate.map(|c| cands[c].candidate_id.as_str());
+        id(a).cmp(&id(b))
+    });
+    let deferred_rows: Vec<DeferredRow> =
+        crate::seat::deferred_rows(case, pb.fixed.iter().chain(&deferred));
+    let plan = Plan {
+        timetable,
+        allocation,
+        seats: Some(SeatsCsv {
+            pieces: vec![w.into_inner().expect("writing to memory")],
+        }),
+        deferred: deferred_rows,
+        rooms,
+    };
+
+    // the figures: a solution of the flows, proven (both LPs are exact), rooms as dealt
+    let registrations = pb.registrations();
+    let flows: Vec<solve::Flow> = flows
+        .into_iter()
+        .map(|((group, institution, slot), count)| solve::Flow {
+            group,
+            institution,
+            slot,
+            count,
+        })
+        .collect();
+    let deferred_count: f64 = deferred.iter().map(|d| f64::from(d.count)).sum();
+    let mut solution = solve::Solution {
+        timetable: pb.paper_slots.clone(),
+        routing: solve::Routing {
+            flows,
+            ..solve::Routing::default()
+        },
+        sizes: pb.groups.iter().map(|g| g.n).collect(),
+        deferred,
+        registrations,
+        deferred_stage: StageResult {
+            value: deferred_count,
+            bound: deferred_count,
+            proven: true,
+            mip: false,
+            seconds: 0.0,
+        },
+        travel_stage: StageResult {
+            value: 0.0,
+            bound: 0.0,
+            proven: true,
+            mip: false,
+            seconds: 0.0,
+        },
+        timings: Vec::new(),
+        published: true,
+        problem: pb,
+    };
+    let travel = solution.travel_km();
+    solution.travel_stage.value = travel;
+    solution.travel_stage.bound = travel;
+    let mut stats = PlanStats::of(case, &solution, settings);
+    stats.count_rooms(&plan.rooms);
+    stats.changes = Some(counts);
+    Replanned {
+        solution,
+        plan,
+        stats,
+        changes,
+    }
+}
+
+/// changes.csv's bytes.
+pub fn changes_csv(changes: &[ChangeRow]) -> Vec<u8> {
+    crate::plan::csv_bytes::<ChangeRow, _>(changes)
+}

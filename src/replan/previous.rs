@@ -1,0 +1,217 @@
+//! The plan that was published, read back against the quarter as it stands now.
+//!
+//! Its timetable is kept (`timetable.csv` read as a published timetable); its seats are the
+//! tickets candidates already hold. A previous plan of another quarter, naming slots or papers
+//! the case does not know, or with a seats.csv that does not parse is refused with file and
+//! line: a replan must never guess which seat a ticket meant.
+
+use crate::case::published::{self, Published};
+use crate::case::{Case, Paper};
+use crate::diag::Diagnostics;
+use serde::Deserialize;
+use std::path::Path;
+
+/// One seat of the previous plan, resolved against the case.
+#[derive(Debug, Clone)]
+pub struct PreviousSeat {
+    pub line: u64,
+    pub ticket_no: String,
+    pub candidate_id: String,
+    pub id_number: String,
+    pub paper: Paper,
+    pub slot: usize,
+    /// The institution's id as written (it may have left the case).
+    pub institution_id: String,
+    pub institution: Option<usize>,
+    pub room_id: String,
+    /// The room, when the institution still has a room of that id.
+    pub room: Option<usize>,
+    pub seat: u32,
+}
+
+/// The previous plan: its timetable, its seats and who it deferred.
+#[derive(Debug, Clone)]
+pub struct Previous {
+    pub published: Published,
+    pub seats: Vec<PreviousSeat>,
+    /// candidate_ids deferred by the previous plan.
+    pub deferred: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct SeatRow {
+    ticket_no: String,
+    candidate_id: String,
+    id_number: String,
+    occupation_code: String,
+    work_type: String,
+    level: String,
+    date: String,
+    start: String,
+    institution_id: String,
+    room_id: String,
+    seat: u32,
+}
+
+#[derive(Debug, Deserialize)]
+struct QuarterOnly {
+    quarter: String,
+}
+
+/// Reads the previous plan folder `dir`; `None` with diagnostics when it does not fit `case`.
+pub fn read(case: &Case, dir: &Path, diags: &mut Diagnostics) -> Option<Previous> {
+    if !dir.is_dir() {
+        diags.error(
+            &dir.display().to_string(),
+            None,
+            None,
+            "the previous plan folder does not exist".into(),
+        );
+        return None;
+    }
+    if let Ok(text) = std::fs::read_to_string(dir.join("summary.json")) {
+        match serde_json::from_str::<QuarterOnly>(&text) {
+            Ok(q) if q.quarter != case.quarter.to_string() => {
+                diags.error(
+                    "summary.json",
+                    None,
+                    Some("quarter"),
+                    format!(
+                        "the previous plan is for {}, the case for {}",
+                        q.quarter, case.quarter
+                    ),
+                );
+                return None;
+            }
+            _ => {}
+        }
+    }
+    let published = published::read(case, &dir.join("timetable.csv"), diags)?;
+    let seats = read_seats(case, &dir.join("seats.csv"), diags)?;
+    let mut deferred = Vec::new();
+    if let Ok(mut r) = csv::Reader::from_path(dir.join("deferred.csv")) {
+        let headers = r.headers().cloned().unwrap_or_default();
+        if let Some(col) = headers.iter().position(|h| h == "candidate_id") {
+            for record in r.records().flatten() {
+                if let Some(id) = record.get(col).filter(|s| !s.is_empty()) {
+                    deferred.push(id.to_string());
+                }
+            }
+        }
+    }
+    Some(Previous {
+        published,
+        seats,
+        deferred,
+    })
+}
+
+fn read_seats(case: &Case, path: &Path, diags: &mut Diagnostics) -> Option<Vec<PreviousSeat>> {
+    let file = "seats.csv";
+    let mut reader = match csv::Reader::from_path(path) {
+        Ok(r) => r,
+        Err(e) => {
+            diags.error(
+                file,
+                None,
+                None,
+                format!("cannot read the previous seats: {e}"),
+            );
+            return None;
+        }
+    };
+    let headers = match reader.headers() {
+        Ok(h) => h.clone(),
+        Err(e) => {
+            diags.error(file, Some(1), None, format!("cannot read the header: {e}"));
+            return None;
+        }
+    };
+    let digits = case.quarter.digits();
+    let mut out = Vec::new();
+    let mut bad = false;
+    for (k, record) in reader.records().enumerate() {
+        // seats.csv is written by exam-planner with LF line ends: record k is line k + 2
+        let line = k as u64 + 2;
+        let row: SeatRow = match record.and_then(|r| r.deserialize(Some(&headers))) {
+            Ok(r) => r,
+            Err(e) => {
+                diags.error(
+                    file,
+                    Some(line),
+                    None,
+                    format!("cannot parse the seat: {e}"),
+                );
+                bad = true;
+                continue;
+            }
+        };
+        if !row.ticket_no.starts_with(&digits) {
+            diags.error(
+                file,
+                Some(line),
+                Some("ticket_no"),
+                format!(
+                    "ticket {} is not of quarter {} (its tickets start {digits})",
+                    row.ticket_no, case.quarter
+                ),
+            );
+            bad = true;
+            continue;
+        }
+        let slot = case.sessions.iter().position(|s| {
+            s.date.to_string() == row.date && s.start.format("%H:%M").to_string() == row.start
+        });
+        let Some(slot) = slot else {
+            diags.error(
+                file,
+                Some(line),
+                Some("date"),
+                format!("{} {} is not a slot in sessions.csv", row.date, row.start),
+            );
+            bad = true;
+            continue;
+        };
+        let occupation = case
+            .occupations
+            .iter()
+            .position(|o| o.code == row.occupation_code && o.work_type == row.work_type);
+        let level = crate::case::parse_level(&row.level);
+        let (Some(occupation), Some(level)) = (occupation, level) else {
+            diags.error(
+                file,
+                Some(line),
+                Some("occupation_code"),
+                format!(
+                    "no paper {} {:?} level {} in occupations.csv",
+                    row.occupation_code, row.work_type, row.level
+                ),
+            );
+            bad = true;
+            continue;
+        };
+        let institution = case
+            .institutions
+            .iter()
+            .position(|i| i.id == row.institution_id);
+        let room = institution.and_then(|i| {
+            case.rooms
+                .iter()
+                .position(|r| r.institution == i && r.room_id == row.room_id)
+        });
+        out.push(PreviousSeat {
+            line,
+            ticket_no: row.ticket_no,
+            candidate_id: row.candidate_id,
+            id_number: row.id_number.to_ascii_uppercase(),
+            paper: Paper { occupation, level },
+            slot,
+            institution_id: row.institution_id,
+            institution,
+            room_id: row.room_id,
+            room,
+            seat: row.seat,
+        });
+    }
+    (!bad).then_some(out)
+}
