@@ -471,3 +471,120 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+mod churn {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A quarter and what happens to it before exam day.
+    #[derive(Debug, Clone)]
+    struct Churn {
+        /// Registrations per paper (甲, 乙) and where (0: unregistered, 1: I1, 2: I2).
+        regs: Vec<(usize, u8)>,
+        withdraw: Vec<bool>,
+        late: Vec<(usize, u8)>,
+        drop_room: bool,
+        suspend_i2: bool,
+    }
+
+    fn churn() -> impl Strategy<Value = Churn> {
+        prop::collection::vec((0usize..2, 0u8..3), 5..120).prop_flat_map(|regs| {
+            let n = regs.len();
+            (
+                Just(regs),
+                prop::collection::vec(prop::bool::weighted(0.15), n),
+                prop::collection::vec((0usize..2, 0u8..3), 0..30),
+                any::<bool>(),
+                prop::bool::weighted(0.3),
+            )
+                .prop_map(|(regs, withdraw, late, drop_room, suspend_i2)| Churn {
+                    regs,
+                    withdraw,
+                    late,
+                    drop_room,
+                    suspend_i2,
+                })
+        })
+    }
+
+    fn base() -> Tiny {
+        let mut t = Tiny::default();
+        t.institutions += &format!("I2,二号（虚构）,{CREDIT_OK},株洲市,企业,40,8,1500,200,\n");
+        t.rooms = "institution_id,room_id,seats,camera_p\nI1,R1,120,1080\nI1,R2,100,1080\nI1,R3,60,1080\nI2,R1,200,1080\n".into();
+        t.filings += "I2,甲职业,,4-1,filed,2026-01-01\nI2,乙职业,,4|3,filed,2026-01-01\n";
+        t
+    }
+
+    fn add(t: &mut Tiny, k: usize, (paper, at): (usize, u8)) {
+        let paper = ["甲职业", "乙职业"][paper];
+        let inst = ["", "I1", "I2"][at as usize];
+        let home = if k % 3 == 0 { "株洲市" } else { "长沙市" };
+        t.add(k, 1, home, paper, 3, inst);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 16, failure_persistence: None, ..ProptestConfig::default() })]
+
+        #[test]
+        fn replan_defers_no_more_than_a_fresh_seating_and_keeps_every_valid_seat(c in churn()) {
+            let dir = tempfile::tempdir().unwrap();
+            let mut before = base();
+            for (k, &r) in c.regs.iter().enumerate() {
+                add(&mut before, k + 1, r);
+            }
+            let (new, _) = replan_after(dir.path(), &before, |now| {
+                let mut t = base();
+                for (k, &r) in c.regs.iter().enumerate() {
+                    if !c.withdraw[k] {
+                        add(&mut t, k + 1, r);
+                    }
+                }
+                for (k, &r) in c.late.iter().enumerate() {
+                    add(&mut t, 500 + k, r);
+                }
+                if c.drop_room {
+                    t.rooms = t.rooms.replace("I1,R3,60,1080\n", "");
+                }
+                if c.suspend_i2 {
+                    t.filings = t.filings.replace("I2,甲职业,,4-1,filed", "I2,甲职业,,4-1,suspended");
+                }
+                *now = t;
+            });
+            // a fresh seating of the same quarter on the same timetable
+            let now = dir.path().join("now");
+            let fresh = dir.path().join("fresh");
+            let o = plan_with(&now, &dir.path().join("prev/timetable.csv"), &fresh);
+            prop_assert!(o.status.success());
+            let (re, fr) = (summary(&new), summary(&fresh));
+            prop_assert!(re["deferred"].as_u64() <= fr["deferred"].as_u64(), "{} vs {}", re, fr);
+            // with nobody waiting for a seat, every seat that is still valid is kept
+            let capacity_waits = re["deferred_by_reason"]["capacity exhausted"].as_u64().unwrap_or(0)
+                + re["deferred_by_reason"]["registered institution full"].as_u64().unwrap_or(0);
+            if capacity_waits == 0 {
+                let rooms: std::collections::BTreeSet<(String, String, u32)> = csv_rows(&now.join("rooms.csv"))
+                    .iter()
+                    .map(|r| (r[0].to_string(), r[1].to_string(), r[2].parse().unwrap()))
+                    .collect();
+                let current: std::collections::BTreeMap<String, (String, String, String)> = csv_rows(&now.join("candidates.csv"))
+                    .iter()
+                    .map(|r| (r[0].to_string(), (r[2].to_string(), r[4].to_string(), r[7].to_string())))
+                    .collect();
+                let new_tickets: std::collections::BTreeMap<String, String> = csv_rows(&new.join("seats.csv"))
+                    .iter()
+                    .map(|r| (r[1].to_string(), r[0].to_string()))
+                    .collect();
+                for r in csv_rows(&dir.path().join("prev/seats.csv")) {
+                    let (id, inst, room, seat) = (&r[1], &r[13], &r[15], r[16].parse::<u32>().unwrap());
+                    let Some((number, occupation, registered)) = current.get(id) else { continue };
+                    let same = *number == r[3] && *occupation == r[6];
+                    let room_ok = rooms.iter().any(|x| &x.0 == inst && &x.1 == room && x.2 >= seat);
+                    let filed = !(c.suspend_i2 && inst == "I2" && occupation == "甲职业");
+                    let bound_elsewhere = !registered.is_empty() && registered != inst;
+                    if same && room_ok && filed && !bound_elsewhere {
+                        prop_assert_eq!(new_tickets.get(id), Some(&r[0].to_string()), "{} lost a valid seat", id);
+                    }
+                }
+            }
+        }
+    }
+}
