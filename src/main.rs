@@ -474,6 +474,7 @@ fn cmd_replan(case_dir: &Path, previous_dir: &Path, out: &Path, args: &SolveArgs
         Ok(p) => p,
         Err(e) => return usage(&e),
     };
+    let clock = std::time::Instant::now();
     let (case, diags) = validate::validate_dir(case_dir);
     let case = match case {
         Some(c) if !diags.has_errors() && c.has_candidates() => c,
@@ -501,7 +502,9 @@ fn cmd_replan(case_dir: &Path, previous_dir: &Path, out: &Path, args: &SolveArgs
         note!("the previous plan does not fit the case: nothing planned, nothing written");
         return ExitCode::from(1);
     };
+    let read = clock.elapsed().as_secs_f64();
     progress::start();
+    let solve_clock = std::time::Instant::now();
     let replanned = match pool.install(|| exam_planner::replan::replan(&case, &previous, &settings))
     {
         Ok(r) => r,
@@ -511,6 +514,7 @@ fn cmd_replan(case_dir: &Path, previous_dir: &Path, out: &Path, args: &SolveArgs
             return ExitCode::from(3);
         }
     };
+    let solved = solve_clock.elapsed().as_secs_f64();
     let extra = [(
         "changes.csv",
         exam_planner::replan::changes_csv(&replanned.changes),
@@ -525,7 +529,14 @@ fn cmd_replan(case_dir: &Path, previous_dir: &Path, out: &Path, args: &SolveArgs
     let written = planner::write_parts(&case, &parts, out);
     progress::finish();
     match written {
-        Ok(_) => {}
+        Ok(w) => {
+            note!("  read       {read:>8.2} s (the case and the previous plan)");
+            note!("  replan     {solved:>8.2} s");
+            note!("  write      {:>8.2} s", w.write_seconds);
+            note!("  workbooks  {:>8.2} s", w.extras_seconds);
+            note!("  verify     {:>8.2} s (rules 1-10)", w.verify_seconds);
+            note!("  total      {:>8.2} s", clock.elapsed().as_secs_f64());
+        }
         Err(planner::WriteError::Unverified(violations)) => {
             for v in violations.iter().take(50) {
                 note!("{v}");

@@ -518,7 +518,11 @@ mod churn {
     fn add(t: &mut Tiny, k: usize, (paper, at): (usize, u8)) {
         let paper = ["甲职业", "乙职业"][paper];
         let inst = ["", "I1", "I2"][at as usize];
-        let home = if k % 3 == 0 { "株洲市" } else { "长沙市" };
+        let home = if k.is_multiple_of(3) {
+            "株洲市"
+        } else {
+            "长沙市"
+        };
         t.add(k, 1, home, paper, 3, inst);
     }
 
@@ -587,4 +591,27 @@ mod churn {
             }
         }
     }
+}
+
+#[test]
+fn a_late_registration_clashing_with_a_seated_one_waits_and_every_count_adds_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut t = three_papers();
+    // 甲 and 乙 share no person, so the plan may put them at one slot
+    t.sessions = "date,start,end\n2026-08-15,08:30,12:30\n".into();
+    let (new, changes) = replan_after(dir.path(), &t, |now| {
+        // C00001 (甲) registers late for 乙 too, under a new candidate_id
+        let first = now.candidates.lines().nth(1).unwrap().to_string();
+        let f: Vec<&str> = first.split(',').collect();
+        now.candidates += &format!("L1,{},{},长沙市,乙职业,,3,I1\n", f[1], f[2]);
+    });
+    let late = changes
+        .iter()
+        .find(|r| &r[0] == "L1")
+        .expect("a row for L1");
+    assert_eq!(&late[1], "new_deferred");
+    assert!(late[10].contains("conflicting registration"), "{late:?}");
+    let s = summary(&new);
+    assert_eq!(s["candidates"], 10, "9 registrations and the late one");
+    assert_eq!(s["deferred_by_reason"]["conflicting registration"], 1);
 }

@@ -68,8 +68,17 @@ pub fn replan(
     previous: &Previous,
     settings: &Settings,
 ) -> Result<Replanned, SolveError> {
+    let clock = std::time::Instant::now();
+    let lap = |what: &str| {
+        crate::progress::trace(|| {
+            format!("replan: {what} at {:.2} s", clock.elapsed().as_secs_f64())
+        })
+    };
     let eligible = vet::eligible(case);
     let mut pb = solve::problem::build(case, &eligible, Some(&previous.published));
+    lap("problem built");
+    // every registration, before clashes take any out of its group
+    let registrations = pb.registrations();
     let cands = case.candidates();
     let by_id: HashMap<&str, usize> = previous
         .seats
@@ -158,6 +167,7 @@ pub fn replan(
         }
     }
 
+    lap("standings judged");
     // per slot: classes, capacities, the assignment
     let slots: Vec<usize> = (0..case.sessions.len()).collect();
     let per_slot: Vec<Result<SlotResult, SolveError>> = slots
@@ -170,9 +180,20 @@ pub fn replan(
         placed.extend(r.placed);
         deferred.extend(r.deferred);
     }
-    Ok(finish(
-        case, pb, previous, &matched, &standing, placed, deferred, settings,
-    ))
+    lap("slots assigned");
+    let replanned = finish(
+        case,
+        pb,
+        previous,
+        &matched,
+        &standing,
+        placed,
+        deferred,
+        registrations,
+        settings,
+    );
+    lap("rows and changes built");
+    Ok(replanned)
 }
 
 /// Is a matched registration's previous seat still valid at slot `t`?
@@ -190,8 +211,8 @@ fn judge(
         );
     };
     let stay = g.targets.iter().any(|x| x.0 == i).then_some(i);
-    let paper = case.paper_label(pb.papers[g.paper]);
     if stay.is_none() {
+        let paper = case.paper_label(pb.papers[g.paper]);
         let why = if !pb.eligible[i] {
             format!("{} no longer passes vetting", s.institution_id)
         } else if !case.is_filed_for(i, pb.papers[g.paper]) {
@@ -317,7 +338,7 @@ fn assign_slot(
             });
         }
     }
-    let assignment = moves::assign(&classes, &capacity)?;
+    let assignment = assign_keeping(&keys, &classes, &capacity)?;
 
     // registrations to institutions: kept ones stay first, the last by candidate_id move
     let mut going: BTreeMap<usize, Vec<(usize, usize)>> = BTreeMap::new(); // institution → (group, candidate)
@@ -407,6 +428,46 @@ fn assign_slot(
     Ok(SlotResult { placed, deferred })
 }
 
+/// Solves a slot. First every kept seat stays and the others take the seats left: when that
+/// seats everyone it is the optimum (moving a kept registration could only add a change), from
+/// a model of only the registrations without a valid seat. Otherwise the whole slot is solved.
+fn assign_keeping(
+    keys: &[(usize, Kind)],
+    classes: &[Class],
+    capacity: &BTreeMap<usize, u32>,
+) -> Result<moves::Assignment, SolveError> {
+    let mut left = capacity.clone();
+    let mut open = Vec::new(); // indices of the classes without a kept seat
+    for (k, &(_, kind)) in keys.iter().enumerate() {
+        match kind {
+            Kind::Kept(i) => {
+                let seats = left.entry(i).or_default();
+                *seats = seats.saturating_sub(classes[k].count);
+            }
+            _ => open.push(k),
+        }
+    }
+    let others: Vec<Class> = open.iter().map(|&k| classes[k].clone()).collect();
+    let quick = moves::assign(&others, &left)?;
+    if quick.deferred.iter().any(|&d| d > 0) {
+        return moves::assign(classes, capacity);
+    }
+    let mut flows: Vec<(usize, usize, u32)> = keys
+        .iter()
+        .enumerate()
+        .filter_map(|(k, &(_, kind))| match kind {
+            Kind::Kept(i) => Some((k, i, classes[k].count)),
+            _ => None,
+        })
+        .collect();
+    flows.extend(quick.flows.iter().map(|&(k, i, n)| (open[k], i, n)));
+    flows.sort_unstable();
+    Ok(moves::Assignment {
+        flows,
+        deferred: vec![0; classes.len()],
+    })
+}
+
 /// The plan rows, changes and figures of a replan.
 #[allow(clippy::too_many_arguments)]
 fn finish(
@@ -417,6 +478,7 @@ fn finish(
     standing: &HashMap<usize, Standing>,
     mut placed: Vec<Placement>,
     mut deferred: Vec<Deferral>,
+    registrations: u64,
     settings: &Settings,
 ) -> Replanned {
     let cands = case.candidates();
@@ -569,6 +631,12 @@ fn finish(
     }
     for (c, cand) in cands.iter().enumerate() {
         let now = seat_by_candidate.get(&c);
+        if let (Some(k), Some(_)) = (matched[c], now) {
+            if ticket_by_candidate[&c] == previous.seats[k].ticket_no {
+                counts.kept += 1;
+                continue;
+            }
+        }
         let mut row = ChangeRow {
             candidate_id: cand.candidate_id.clone(),
             ..ChangeRow::default()
@@ -589,10 +657,6 @@ fn finish(
         match (matched[c], now) {
             (Some(k), Some(p)) => {
                 let s = &previous.seats[k];
-                if row.new_ticket_no == s.ticket_no {
-                    counts.kept += 1;
-                    continue;
-                }
                 counts.moved_ticket += 1;
                 old_fields(s, &mut row);
                 let moved_institution = s.institution != Some(p.institution);
@@ -715,7 +779,6 @@ fn finish(
     };
 
     // the figures: a solution of the flows, proven (both LPs are exact), rooms as dealt
-    let registrations = pb.registrations();
     let flows: Vec<solve::Flow> = flows
         .into_iter()
         .map(|((group, institution, slot), count)| solve::Flow {

@@ -7,6 +7,7 @@
 //! those of the files.
 
 use super::Violation;
+use rustc_hash::FxHashMap as HashMap;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
@@ -30,66 +31,105 @@ fn flag(out: &mut Vec<Violation>, file: &str, line: Option<u64>, message: String
     });
 }
 
-/// Rows of a CSV file as column → value maps, with their line numbers (the plan files are
-/// written with LF line ends by exam-planner).
-fn rows(path: &Path, out: &mut Vec<Violation>) -> Vec<(u64, BTreeMap<String, String>)> {
-    let file = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
-    let mut reader = match csv::Reader::from_path(path) {
-        Ok(r) => r,
-        Err(e) => {
-            out.push(Violation {
-                rule: 0,
-                file,
-                line: None,
-                message: format!("cannot read: {e}"),
-            });
-            return Vec::new();
-        }
-    };
-    let headers = reader.headers().cloned().unwrap_or_default();
-    let mut rows = Vec::new();
-    for (k, record) in reader.records().enumerate() {
-        match record {
-            Ok(r) => rows.push((
-                k as u64 + 2,
-                headers
-                    .iter()
-                    .zip(r.iter())
-                    .map(|(h, v)| (h.to_string(), v.to_string()))
-                    .collect(),
-            )),
-            Err(e) => out.push(Violation {
-                rule: 0,
-                file: file.clone(),
-                line: Some(k as u64 + 2),
-                message: format!("cannot parse: {e}"),
-            }),
-        }
-    }
-    rows
+/// A CSV file's header and records (the plan files are written by exam-planner with LF line
+/// ends: record k is line k + 2).
+struct Table {
+    headers: csv::StringRecord,
+    records: Vec<csv::StringRecord>,
 }
 
-fn seats(dir: &Path, out: &mut Vec<Violation>) -> BTreeMap<String, Seat> {
-    rows(&dir.join("seats.csv"), out)
-        .into_iter()
-        .map(|(line, r)| {
-            let get = |k: &str| r.get(k).cloned().unwrap_or_default();
+impl Table {
+    fn read(path: &Path, out: &mut Vec<Violation>) -> Table {
+        let file = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        let mut table = Table {
+            headers: csv::StringRecord::new(),
+            records: Vec::new(),
+        };
+        let mut reader = match csv::Reader::from_path(path) {
+            Ok(r) => r,
+            Err(e) => {
+                out.push(Violation {
+                    rule: 0,
+                    file,
+                    line: None,
+                    message: format!("cannot read: {e}"),
+                });
+                return table;
+            }
+        };
+        table.headers = reader.headers().cloned().unwrap_or_default();
+        for (k, record) in reader.records().enumerate() {
+            match record {
+                Ok(r) => table.records.push(r),
+                Err(e) => out.push(Violation {
+                    rule: 0,
+                    file: file.clone(),
+                    line: Some(k as u64 + 2),
+                    message: format!("cannot parse: {e}"),
+                }),
+            }
+        }
+        table
+    }
+
+    /// A column's index (an absent column reads as empty).
+    fn col(&self, name: &str) -> usize {
+        self.headers
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or(usize::MAX)
+    }
+}
+
+fn field(r: &csv::StringRecord, col: usize) -> &str {
+    r.get(col).unwrap_or("")
+}
+
+fn seats(dir: &Path, out: &mut Vec<Violation>) -> HashMap<String, Seat> {
+    let t = Table::read(&dir.join("seats.csv"), out);
+    let c: Vec<usize> = [
+        "candidate_id",
+        "ticket_no",
+        "id_number",
+        "occupation_code",
+        "work_type",
+        "level",
+        "institution_id",
+        "room_id",
+    ]
+    .iter()
+    .map(|n| t.col(n))
+    .collect();
+    t.records
+        .iter()
+        .enumerate()
+        .map(|(k, r)| {
+            let f = |i: usize| field(r, c[i]).to_string();
             (
-                get("candidate_id"),
+                f(0),
                 Seat {
-                    line,
-                    ticket: get("ticket_no"),
-                    id_number: get("id_number").to_ascii_uppercase(),
-                    paper: (get("occupation_code"), get("work_type"), get("level")),
-                    institution: get("institution_id"),
-                    room: get("room_id"),
+                    line: k as u64 + 2,
+                    ticket: f(1),
+                    id_number: f(2).to_ascii_uppercase(),
+                    paper: (f(3), f(4), f(5)),
+                    institution: f(6),
+                    room: f(7),
                 },
             )
         })
         .collect()
+}
+
+/// A row of changes.csv.
+struct ChangeRow {
+    line: u64,
+    candidate_id: String,
+    change: String,
+    old_ticket_no: String,
+    new_ticket_no: String,
 }
 
 /// Checks the replanned folder `dir` against the previous plan folder `previous`.
@@ -98,12 +138,30 @@ pub fn verify(dir: &Path, previous: &Path) -> Vec<Violation> {
     timetable_kept(dir, previous, &mut out);
     let old = seats(previous, &mut out);
     let new = seats(dir, &mut out);
-    let changes = rows(&dir.join("changes.csv"), &mut out);
-    let mut by_candidate: BTreeMap<&str, Vec<(u64, &BTreeMap<String, String>)>> = BTreeMap::new();
-    for (line, r) in &changes {
-        let id = r.get("candidate_id").map_or("", String::as_str);
-        by_candidate.entry(id).or_default().push((*line, r));
-        let kind = r.get("change").map_or("", String::as_str);
+    let table = Table::read(&dir.join("changes.csv"), &mut out);
+    let c: Vec<usize> = ["candidate_id", "change", "old_ticket_no", "new_ticket_no"]
+        .iter()
+        .map(|n| table.col(n))
+        .collect();
+    let changes: Vec<ChangeRow> = table
+        .records
+        .iter()
+        .enumerate()
+        .map(|(k, r)| ChangeRow {
+            line: k as u64 + 2,
+            candidate_id: field(r, c[0]).to_string(),
+            change: field(r, c[1]).to_string(),
+            old_ticket_no: field(r, c[2]).to_string(),
+            new_ticket_no: field(r, c[3]).to_string(),
+        })
+        .collect();
+    let mut by_candidate: HashMap<&str, Vec<&ChangeRow>> = HashMap::default();
+    for r in &changes {
+        by_candidate
+            .entry(r.candidate_id.as_str())
+            .or_default()
+            .push(r);
+        let (line, kind) = (&r.line, r.change.as_str());
         const KINDS: [&str; 8] = [
             "withdrawn",
             "new_seated",
@@ -126,10 +184,7 @@ pub fn verify(dir: &Path, previous: &Path) -> Vec<Violation> {
     let row_of = |id: &str, kinds: &[&str]| {
         by_candidate
             .get(id)
-            .and_then(|v| {
-                v.iter()
-                    .find(|(_, r)| kinds.contains(&r.get("change").map_or("", String::as_str)))
-            })
+            .and_then(|v| v.iter().find(|r| kinds.contains(&r.change.as_str())))
             .copied()
     };
     let mut counted = BTreeMap::<&str, u64>::new();
@@ -148,11 +203,11 @@ pub fn verify(dir: &Path, previous: &Path) -> Vec<Violation> {
                         format!("{id} keeps ticket {} but not its room", was.ticket),
                     );
                 }
-                if let Some((line, _)) = by_candidate.get(id.as_str()).and_then(|v| v.first()) {
+                if let Some(r) = by_candidate.get(id.as_str()).and_then(|v| v.first()) {
                     flag(
                         &mut out,
                         "changes.csv",
-                        Some(*line),
+                        Some(r.line),
                         format!("{id} keeps its ticket yet has a change row"),
                     );
                 }
@@ -168,13 +223,13 @@ pub fn verify(dir: &Path, previous: &Path) -> Vec<Violation> {
                     "moved_seat"
                 };
                 match row_of(id, &[kind]) {
-                    Some((line, r)) => {
-                        let (o, n) = (&r["old_ticket_no"], &r["new_ticket_no"]);
+                    Some(r) => {
+                        let (o, n) = (&r.old_ticket_no, &r.new_ticket_no);
                         if *o != was.ticket || *n != now.ticket {
                             flag(
                                 &mut out,
                                 "changes.csv",
-                                Some(line),
+                                Some(r.line),
                                 format!(
                                     "{id}: the row says {o} → {n}, the plans say {} → {}",
                                     was.ticket, now.ticket
@@ -200,7 +255,7 @@ pub fn verify(dir: &Path, previous: &Path) -> Vec<Violation> {
                     &["withdrawn", "now_deferred"]
                 };
                 match row_of(id, kinds) {
-                    Some((_, r)) if r["change"] == "withdrawn" => {
+                    Some(r) if r.change == "withdrawn" => {
                         *counted.entry("withdrawn").or_default() += 1;
                     }
                     Some(_) => {}
@@ -217,24 +272,21 @@ pub fn verify(dir: &Path, previous: &Path) -> Vec<Violation> {
             }
         }
     }
-    for (line, r) in &changes {
-        if matches!(
-            r.get("change").map(String::as_str),
-            Some("new_seated" | "new_deferred")
-        ) {
+    for r in &changes {
+        let kind = r.change.as_str();
+        if matches!(kind, "new_seated" | "new_deferred") {
             *counted.entry("new").or_default() += 1;
         }
-        let id = r.get("candidate_id").map_or("", String::as_str);
-        let seated_now = new.contains_key(id);
+        let id = r.candidate_id.as_str();
         let says_seated = matches!(
-            r.get("change").map(String::as_str),
-            Some("new_seated" | "now_seated" | "moved_institution" | "moved_room" | "moved_seat")
+            kind,
+            "new_seated" | "now_seated" | "moved_institution" | "moved_room" | "moved_seat"
         );
-        if says_seated && !seated_now {
+        if says_seated && !new.contains_key(id) {
             flag(
                 &mut out,
                 "changes.csv",
-                Some(*line),
+                Some(r.line),
                 format!("{id} is said seated but has no seat"),
             );
         }
@@ -245,19 +297,19 @@ pub fn verify(dir: &Path, previous: &Path) -> Vec<Violation> {
 
 /// Every paper keeps the slot the previous plan published.
 fn timetable_kept(dir: &Path, previous: &Path, out: &mut Vec<Violation>) {
-    let key = |r: &BTreeMap<String, String>| {
-        let get = |k: &str| r.get(k).cloned().unwrap_or_default();
+    let key = |t: &Table, r: &csv::StringRecord| {
+        let get = |k: &str| field(r, t.col(k)).to_string();
         (
             (get("occupation_code"), get("work_type"), get("level")),
             (get("date"), get("start")),
         )
     };
-    let published: BTreeMap<_, _> = rows(&previous.join("timetable.csv"), out)
-        .iter()
-        .map(|(_, r)| key(r))
-        .collect();
-    for (line, r) in rows(&dir.join("timetable.csv"), out) {
-        let (paper, slot) = key(&r);
+    let before = Table::read(&previous.join("timetable.csv"), out);
+    let published: BTreeMap<_, _> = before.records.iter().map(|r| key(&before, r)).collect();
+    let now = Table::read(&dir.join("timetable.csv"), out);
+    for (k, r) in now.records.iter().enumerate() {
+        let line = k as u64 + 2;
+        let (paper, slot) = key(&now, r);
         if published.get(&paper) != Some(&slot) {
             flag(
                 out,
