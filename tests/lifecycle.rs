@@ -581,7 +581,7 @@ mod churn {
                     let (id, inst, room, seat) = (&r[1], &r[13], &r[15], r[16].parse::<u32>().unwrap());
                     let Some((number, occupation, registered)) = current.get(id) else { continue };
                     let same = *number == r[3] && *occupation == r[6];
-                    let room_ok = rooms.iter().any(|x| &x.0 == inst && &x.1 == room && x.2 >= seat);
+                    let room_ok = rooms.iter().any(|x| x.0 == inst && x.1 == room && x.2 >= seat);
                     let filed = !(c.suspend_i2 && inst == "I2" && occupation == "甲职业");
                     let bound_elsewhere = !registered.is_empty() && registered != inst;
                     if same && room_ok && filed && !bound_elsewhere {
