@@ -329,3 +329,48 @@ add_room = [{ institution_id = "I2", room_id = "R9", seats = 1 }]
         );
     }
 }
+
+#[test]
+fn a_delta_inside_the_gaps_is_marked_within_gap() {
+    // a capacity-bound case whose MIPs stop at a microsecond: baseline and scenario both
+    // carry gaps, so a "+0" says nothing about the room
+    let dir = tempfile::tempdir().unwrap();
+    let case = generated(
+        dir.path(),
+        11,
+        6000,
+        &["--institution-scale", "0.3", "--weekends", "1"],
+    );
+    let file = scenario_file(
+        dir.path(),
+        r#"
+[[scenario]]
+name = "I001 adds a 60-seat room"
+add_room = [{ institution_id = "I001", room_id = "X1", seats = 60 }]
+"#,
+    );
+    let rows = whatif(
+        &case,
+        &dir.path().join("out"),
+        &[
+            "--scenarios",
+            file.to_str().unwrap(),
+            "--time-limit",
+            "0.000001",
+        ],
+    );
+    let header = csv_rows_with_header(&dir.path().join("out/scenarios.csv"));
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap() - 1;
+    assert_eq!(rows[0][1], "time_limit");
+    let scenario = &rows[1];
+    assert_eq!(scenario[1], "time_limit");
+    assert_eq!(scenario[col("significance")], "within_gap", "{scenario:?}");
+    let bound: f64 = scenario[col("deferred_bound")].parse().unwrap();
+    let value: f64 = scenario[4].parse().unwrap();
+    assert!(bound < value, "a gap to speak of: {bound} < {value}");
+}
+
+fn csv_rows_with_header(path: &Path) -> Vec<String> {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    r.headers().unwrap().iter().map(str::to_string).collect()
+}

@@ -3,7 +3,7 @@
 
 use super::{bars, count, figure, page};
 use crate::case::Case;
-use crate::solve::Solution;
+use crate::solve::SeatValue;
 use crate::whatif::Outcome;
 use maud::html;
 
@@ -14,7 +14,8 @@ pub fn page_of(
     base: &Outcome,
     scenarios: &[&Outcome],
     draws: &[&Outcome],
-    baseline: &Solution,
+    seat_values: &[SeatValue],
+    deferred_weight: f64,
 ) -> String {
     let deferred = |o: &Outcome| o.stats.as_ref().map_or(0, |s| s.deferred) as i64;
     let base_stats = base.stats.as_ref();
@@ -33,7 +34,7 @@ pub fn page_of(
             (o.name.clone(), d as f64, format!("{d:+}"))
         })
         .collect();
-    let mut values = baseline.routing.seat_values.clone();
+    let mut values = seat_values.to_vec();
     values.sort_by(|a, b| {
         b.value
             .total_cmp(&a.value)
@@ -77,7 +78,7 @@ pub fn page_of(
                 h2 { "情景按效果排序（缓考人数相对基准的变化）" }
                 (bars(&effects, "signed"))
                 table {
-                    tr { th.name { "情景" } th { "状态" } th { "缓考" } th { "Δ缓考" } th { "里程" } th { "Δ里程" } th { "差距" } }
+                    tr { th.name { "情景" } th { "状态" } th { "缓考" } th { "Δ缓考" } th { "里程" } th { "Δ里程" } th { "差距" } th { "可信度" } }
                     @for o in &ranked {
                         @let s = o.stats.as_ref().expect("ranked scenarios were planned");
                         tr {
@@ -88,6 +89,7 @@ pub fn page_of(
                             td { (format!("{:.0}", o.travel_km)) }
                             td { (format!("{:+.0}", o.travel_km - base.travel_km)) }
                             td { (format!("{:.2} %", s.gap * 100.0)) }
+                            td { (base_stats.map_or("", |b| crate::whatif::report::significance(b, s))) }
                         }
                     }
                 }
@@ -107,7 +109,7 @@ pub fn page_of(
                 p { "没有机构的座位是紧约束：任何地方增加座位都不会改变方案。" }
             } @else {
                 table {
-                    tr { th.name { "机构" } th.name { "市州" } th { "时段" } th { "价值（目标单位）" } }
+                    tr { th.name { "机构" } th.name { "市州" } th { "时段" } th { "多安排人数" } th { "节省里程（公里）" } th { "价值（目标单位）" } }
                     @for v in &values {
                         @let inst = &case.institutions[v.institution];
                         @let s = &case.sessions[v.slot];
@@ -115,11 +117,13 @@ pub fn page_of(
                             td.name { (inst.id) " " (inst.name) }
                             td.name { (case.prefectures[inst.prefecture].name) }
                             td { (s.date) " " (s.start.format("%H:%M")) }
+                            td { (format!("{:.0}", v.deferred_per_seat(deferred_weight))) }
+                            td { (format!("{:.0}", v.km_per_seat(deferred_weight))) }
                             td { (format!("{:.2}", v.value)) }
                         }
                     }
                 }
-                p.note { "目标单位：1 公里里程 = 1；1 名缓考考生 = " (format!("{:.0}", baseline.routing.deferred_weight)) "。" }
+                p.note { "目标单位：1 公里里程 = 1；1 名缓考考生 = " (format!("{:.0}", deferred_weight)) "。多安排人数为 1 表示该座位可多安排一名原本缓考的考生；节省里程为负表示该考生需多行驶的里程。" }
             }
         }
         @if !draws.is_empty() {

@@ -24,11 +24,25 @@ pub struct Flow {
 
 /// Marginal value of one more seat at an institution and slot, in objective units
 /// (km, with one deferred candidate worth `deferred_weight` km).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SeatValue {
     pub institution: usize,
     pub slot: usize,
     pub value: f64,
+}
+
+impl SeatValue {
+    /// The registrations one more seat would seat (0 to 1): the value's multiple of the
+    /// weight of one deferred registration, which exceeds any travel the seat can change.
+    pub fn deferred_per_seat(&self, deferred_weight: f64) -> f64 {
+        (self.value / deferred_weight).round().clamp(0.0, 1.0)
+    }
+
+    /// The km of travel one more seat would save (negative: the registration it seats
+    /// travels that far).
+    pub fn km_per_seat(&self, deferred_weight: f64) -> f64 {
+        self.value - self.deferred_per_seat(deferred_weight) * deferred_weight
+    }
 }
 
 #[derive(Debug, Clone, Default)]

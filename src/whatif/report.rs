@@ -5,8 +5,9 @@ use super::outcome::{Outcome, ScenarioStatus};
 use super::request::{Error, Request};
 use super::scenario::Prepared;
 use crate::case::Case;
-use crate::solve::Solution;
+use crate::solve::SeatValue;
 use crate::staging::Staging;
+use crate::summary::PlanStats;
 use serde::Serialize;
 use std::path::Path;
 use std::time::Instant;
@@ -21,13 +22,15 @@ pub const FILES: [&str; 6] = [
     "report.html",
 ];
 
-/// A finished run: the baseline and every scenario's outcome, in the order given.
+/// A finished run: the baseline and every scenario's outcome, in the order given, and the
+/// baseline's seat values (its routing duals) with the weight of one deferred registration.
 pub struct Results<'a> {
     pub case: &'a Case,
-    pub baseline: &'a Solution,
     pub base: Outcome,
     pub outcomes: Vec<Outcome>,
     pub prepared: &'a [Prepared],
+    pub seat_values: Vec<SeatValue>,
+    pub deferred_weight: f64,
 }
 
 /// What the command line prints once the folder is written.
@@ -68,7 +71,10 @@ impl Results<'_> {
                 "scenarios.csv",
                 scenarios_csv(&self.base, scen.iter().copied()),
             ),
-            ("capacity_value.csv", capacity_csv(self.case, self.baseline)),
+            (
+                "capacity_value.csv",
+                capacity_csv(self.case, &self.seat_values, self.deferred_weight),
+            ),
         ];
         if req.monte_carlo.is_some() {
             tables.push(("monte_carlo.csv", monte_carlo_csv(self.case, draws.clone())));
@@ -79,10 +85,22 @@ impl Results<'_> {
         }
         let book = crate::sheets::whatif_workbook(self.case.quarter.first_day(), &tables)?;
         staging.add_bytes("whatif.xlsx", &book)?;
-        let page =
-            crate::report::whatif::page_of(self.case, &self.base, &scen, &draws, self.baseline);
+        let page = crate::report::whatif::page_of(
+            self.case,
+            &self.base,
+            &scen,
+            &draws,
+            &self.seat_values,
+            self.deferred_weight,
+        );
         staging.add_bytes("report.html", page.as_bytes())?;
-        let story = narrative(self.case, &self.base, &scen, self.baseline);
+        let story = narrative(
+            self.case,
+            &self.base,
+            &scen,
+            &self.seat_values,
+            self.deferred_weight,
+        );
         let summary = WhatifSummary {
             scenarios: total,
             invalid: self
@@ -94,7 +112,7 @@ impl Results<'_> {
             warm_start: req.warm_start,
             wall_seconds: (wall_seconds * 100.0).round() / 100.0,
             scenarios_per_second: ((total as f64 / wall_seconds.max(1e-9)) * 100.0).round() / 100.0,
-            deferred_weight: self.baseline.routing.deferred_weight,
+            deferred_weight: self.deferred_weight,
             what_the_scenarios_say: &story,
         };
         let mut json = serde_json::to_vec_pretty(&summary).expect("json");
@@ -125,6 +143,9 @@ fn scenarios_csv<'a>(base: &'a Outcome, scen: impl Iterator<Item = &'a Outcome>)
         "gap",
         "solve_seconds",
         "reason",
+        "deferred_bound",
+        "travel_bound",
+        "significance",
     ])
     .expect("memory");
     let base_deferred = base.stats.as_ref().map_or(0, |s| s.deferred);
@@ -146,13 +167,57 @@ fn scenarios_csv<'a>(base: &'a Outcome, scen: impl Iterator<Item = &'a Outcome>)
         }
         row.push(format!("{:.3}", o.seconds));
         row.push(o.reason.clone());
+        match &o.stats {
+            Some(st) => {
+                row.push(format!("{:.0}", st.objectives.deferred.bound));
+                row.push(format!("{:.0}", st.objectives.travel_km.bound));
+                row.push(match (std::ptr::eq(o, base), &base.stats) {
+                    (true, _) | (_, None) => String::new(),
+                    (false, Some(b)) => significance(b, st).to_string(),
+                });
+            }
+            None => row.extend(std::iter::repeat_n(String::new(), 3)),
+        }
         w.write_record(&row).expect("memory");
     }
     w.into_inner().expect("memory")
 }
 
-fn capacity_csv(case: &Case, sol: &Solution) -> Vec<u8> {
-    let mut values = sol.routing.seat_values.clone();
+/// How far a scenario's change can be trusted: `exact` when both runs are proven optimal;
+/// `effect` when the change of the deferred (or, with the same deferred, of the travel) lies
+/// beyond both runs' gaps; `within_gap` when the true optima may not differ at all, so the
+/// reported delta may be solver luck rather than the scenario's doing.
+pub fn significance(base: &PlanStats, scenario: &PlanStats) -> &'static str {
+    let exact = |s: &PlanStats| {
+        s.objectives.deferred.proven_optimal && s.objectives.travel_km.proven_optimal
+    };
+    if exact(base) && exact(scenario) {
+        return "exact";
+    }
+    // the true change lies in [scenario's bound − baseline's value, scenario's value −
+    // baseline's bound]
+    let excludes_zero = |vb: f64, bb: f64, vs: f64, bs: f64| bs - vb > 1e-9 || vs - bb < -1e-9;
+    let (b, s) = (&base.objectives, &scenario.objectives);
+    if excludes_zero(
+        b.deferred.value,
+        b.deferred.bound,
+        s.deferred.value,
+        s.deferred.bound,
+    ) || excludes_zero(
+        b.travel_km.value,
+        b.travel_km.bound,
+        s.travel_km.value,
+        s.travel_km.bound,
+    ) {
+        "effect"
+    } else {
+        "within_gap"
+    }
+}
+
+/// capacity_value.csv: each seat's shadow price, and the same in plain units.
+fn capacity_csv(case: &Case, seat_values: &[SeatValue], weight: f64) -> Vec<u8> {
+    let mut values = seat_values.to_vec();
     values.sort_by(|a, b| {
         b.value
             .total_cmp(&a.value)
@@ -167,6 +232,8 @@ fn capacity_csv(case: &Case, sol: &Solution) -> Vec<u8> {
         "date",
         "start",
         "seat_value",
+        "deferred_per_seat",
+        "km_per_seat",
     ])
     .expect("memory");
     for v in values {
@@ -179,6 +246,8 @@ fn capacity_csv(case: &Case, sol: &Solution) -> Vec<u8> {
             s.date.to_string(),
             s.start.format("%H:%M").to_string(),
             format!("{:.2}", v.value),
+            format!("{:.0}", v.deferred_per_seat(weight)),
+            format!("{:.2}", v.km_per_seat(weight) + 0.0),
         ])
         .expect("memory");
     }
@@ -234,7 +303,13 @@ fn monte_carlo_csv(case: &Case, draws: Vec<&Outcome>) -> Vec<u8> {
 }
 
 /// "What the scenarios say": the biggest changes and the most valuable seats.
-fn narrative(case: &Case, base: &Outcome, scen: &[&Outcome], baseline: &Solution) -> String {
+fn narrative(
+    case: &Case,
+    base: &Outcome,
+    scen: &[&Outcome],
+    seat_values: &[SeatValue],
+    weight: f64,
+) -> String {
     let deferred = |o: &Outcome| o.stats.as_ref().map_or(0, |s| s.deferred) as i64;
     let mut valid: Vec<&&Outcome> = scen.iter().filter(|o| o.stats.is_some()).collect();
     let mut text = format!(
@@ -273,7 +348,7 @@ fn narrative(case: &Case, base: &Outcome, scen: &[&Outcome], baseline: &Solution
     if invalid > 0 {
         text += &format!(" {invalid} scenario(s) invalid (see scenarios.csv).");
     }
-    let mut values = baseline.routing.seat_values.clone();
+    let mut values = seat_values.to_vec();
     values.sort_by(|a, b| {
         b.value
             .total_cmp(&a.value)
@@ -285,11 +360,11 @@ fn narrative(case: &Case, base: &Outcome, scen: &[&Outcome], baseline: &Solution
         .take(3)
         .map(|v| {
             format!(
-                "{} at {} {} ({:.0})",
+                "{} at {} {} ({})",
                 case.institutions[v.institution].id,
                 case.sessions[v.slot].date,
                 case.sessions[v.slot].start.format("%H:%M"),
-                v.value
+                in_units(v, weight)
             )
         })
         .collect();
@@ -299,4 +374,15 @@ fn narrative(case: &Case, base: &Outcome, scen: &[&Outcome], baseline: &Solution
         text += &format!(" Highest value of one more seat: {}.", top.join("; "));
     }
     text
+}
+
+/// A seat's value in words: "seats 1 more, travel +30 km".
+fn in_units(v: &SeatValue, weight: f64) -> String {
+    let seats = v.deferred_per_seat(weight);
+    let km = v.km_per_seat(weight);
+    match (seats > 0.0, km) {
+        (true, km) if km.abs() < 0.5 => "seats 1 more".to_string(),
+        (true, km) => format!("seats 1 more, travel {:+.0} km", -km),
+        (false, km) => format!("saves {km:.0} km of travel"),
+    }
 }

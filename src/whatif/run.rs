@@ -148,10 +148,11 @@ pub fn run(case_dir: &Path, req: &Request, out: &Path) -> Result<Report, Error> 
     let outcomes: Vec<Outcome> = outcomes.into_iter().flatten().collect();
     let results = report::Results {
         case: &base,
-        baseline: &baseline,
         base: base_outcome,
         outcomes,
         prepared: &prepared,
+        seat_values: baseline.routing.seat_values.clone(),
+        deferred_weight: baseline.routing.deferred_weight,
     };
     results.write(req, wall, out)
 }
