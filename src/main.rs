@@ -123,8 +123,27 @@ enum Command {
         /// Do not start scenarios from the baseline's timetable.
         #[arg(long)]
         no_warm_start: bool,
+        /// Run part K of N of the scenario list and write a part folder (see whatif-merge).
+        /// Without it, a Slurm job array's variables choose the part.
+        #[arg(long, value_name = "K/N")]
+        shard: Option<String>,
+        /// The number of parts of a Kubernetes Indexed Job (its completions); the part is
+        /// JOB_COMPLETION_INDEX + 1.
+        #[arg(long, value_name = "N")]
+        shards: Option<usize>,
         #[command(flatten)]
         solve: SolveArgs,
+    },
+    /// Join the part folders of a sharded what-if run into the files one machine writes.
+    WhatifMerge {
+        /// The part folders, in any order.
+        #[arg(required = true)]
+        parts: Vec<PathBuf>,
+        #[arg(long)]
+        out: PathBuf,
+        /// The case, when it is no longer where the parts ran.
+        #[arg(long)]
+        case: Option<PathBuf>,
     },
     /// Plan with exam-planner's decomposition and with the monolithic model of model.md under
     /// the same limits, and print both results side by side (nothing is written).
@@ -186,6 +205,25 @@ fn main() -> ExitCode {
             solve,
         } => cmd_replan(&case, &previous, &out, &solve),
         Command::Compare { case, solve } => cmd_compare(&case, &solve),
+        Command::WhatifMerge { parts, out, case } => {
+            match whatif::shard::merge(&parts, case.as_deref(), &out) {
+                Ok(report) => {
+                    say!("{}", report.story);
+                    note!(
+                        "{} part(s) merged: {} scenario(s) written to {}",
+                        parts.len(),
+                        report.scenarios,
+                        out.display()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(whatif::Error::Usage(m)) => usage(&m),
+                Err(e) => {
+                    note!("{e}; nothing written");
+                    ExitCode::from(1)
+                }
+            }
+        }
         Command::ToXlsx { case, out } => match exam_planner::sheets::case_to_xlsx(&case, &out) {
             Ok(n) => {
                 note!(
@@ -208,8 +246,20 @@ fn main() -> ExitCode {
             cv,
             seed,
             no_warm_start,
+            shard,
+            shards,
             solve,
         } => {
+            let shard = match shard {
+                Some(text) => match whatif::Shard::parse(&text) {
+                    Ok(s) => Some(s),
+                    Err(e) => return usage(&e),
+                },
+                None => match whatif::Shard::from_env(|v| std::env::var(v).ok(), shards) {
+                    Ok(s) => s,
+                    Err(e) => return usage(&e),
+                },
+            };
             let settings = match solve.settings() {
                 Ok(s) => s,
                 Err(e) => return usage(&e),
@@ -232,6 +282,7 @@ fn main() -> ExitCode {
                 warm_start: !no_warm_start,
                 settings,
                 threads: pool.current_num_threads(),
+                shard,
             };
             progress::start();
             progress::catch_interrupts();

@@ -374,3 +374,150 @@ fn csv_rows_with_header(path: &Path) -> Vec<String> {
     let mut r = csv::Reader::from_path(path).unwrap();
     r.headers().unwrap().iter().map(str::to_string).collect()
 }
+
+/// Runs `whatif` with `extra` arguments and environment, asserting success.
+fn whatif_env(case: &Path, out: &Path, extra: &[&str], env: &[(&str, &str)]) {
+    let mut cmd = bin();
+    cmd.args([
+        "whatif",
+        case.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ])
+    .args(extra);
+    for var in [
+        "SLURM_ARRAY_TASK_ID",
+        "SLURM_ARRAY_TASK_COUNT",
+        "SLURM_ARRAY_TASK_MIN",
+        "JOB_COMPLETION_INDEX",
+    ] {
+        cmd.env_remove(var);
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let o = cmd.output().unwrap();
+    assert!(o.status.success(), "{}\n{}", stdout(&o), stderr(&o));
+}
+
+#[test]
+fn parts_by_flag_slurm_and_kubernetes_merge_to_the_whole_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let case = generated(dir.path(), 3, 3000, &["--weekends", "1"]);
+    let args = [
+        "--sweep",
+        "add-room:120",
+        "--monte-carlo",
+        "4",
+        "--seed",
+        "5",
+    ];
+    whatif_env(&case, &dir.path().join("whole"), &args, &[]);
+    let mut flag = args.to_vec();
+    flag.extend(["--shard", "1/3"]);
+    whatif_env(&case, &dir.path().join("p1"), &flag, &[]);
+    whatif_env(
+        &case,
+        &dir.path().join("p2"),
+        &args,
+        &[
+            ("SLURM_ARRAY_TASK_ID", "2"),
+            ("SLURM_ARRAY_TASK_COUNT", "3"),
+            ("SLURM_ARRAY_TASK_MIN", "1"),
+        ],
+    );
+    let mut k8s = args.to_vec();
+    k8s.extend(["--shards", "3"]);
+    whatif_env(
+        &case,
+        &dir.path().join("p3"),
+        &k8s,
+        &[("JOB_COMPLETION_INDEX", "2")],
+    );
+    let merged = dir.path().join("merged");
+    let o = run(&[
+        "whatif-merge",
+        dir.path().join("p2").to_str().unwrap(),
+        dir.path().join("p3").to_str().unwrap(),
+        dir.path().join("p1").to_str().unwrap(),
+        "--out",
+        merged.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let whole = dir.path().join("whole");
+    for f in ["capacity_value.csv", "monte_carlo.csv", "report.html"] {
+        assert_eq!(
+            std::fs::read(whole.join(f)).unwrap(),
+            std::fs::read(merged.join(f)).unwrap(),
+            "{f}"
+        );
+    }
+    // scenarios.csv: every column but solve_seconds
+    assert_eq!(results(&whole), results(&merged));
+    assert!(results(&whole).len() > 10);
+}
+
+#[test]
+fn parts_of_different_runs_or_missing_parts_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let case = generated(dir.path(), 3, 3000, &["--weekends", "1"]);
+    let part = |name: &str, shard: &str, seed: &str| {
+        whatif_env(
+            &case,
+            &dir.path().join(name),
+            &["--monte-carlo", "3", "--seed", seed, "--shard", shard],
+            &[],
+        );
+        dir.path().join(name)
+    };
+    let (a, b, other_seed) = (
+        part("a", "1/2", "1"),
+        part("b", "2/2", "1"),
+        part("c", "2/2", "9"),
+    );
+    let merge = |parts: &[&Path]| {
+        let mut args = vec!["whatif-merge".to_string()];
+        args.extend(parts.iter().map(|p| p.display().to_string()));
+        args.extend(["--out".into(), dir.path().join("m").display().to_string()]);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        run(&args)
+    };
+    let o = merge(&[&a]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("part(s) 2 of 2 missing"),
+        "{}",
+        stderr(&o)
+    );
+    let o = merge(&[&a, &other_seed]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("other options"), "{}", stderr(&o));
+    let o = merge(&[&a, &b, &b]);
+    assert!(
+        stderr(&o).contains("part 2 of 2 is given twice"),
+        "{}",
+        stderr(&o)
+    );
+    // the case changed after the parts ran
+    let rooms = std::fs::read_to_string(case.join("rooms.csv")).unwrap();
+    std::fs::write(case.join("rooms.csv"), rooms + "\n").unwrap();
+    let o = merge(&[&a, &b]);
+    assert!(
+        stderr(&o).contains("is not the case the parts were run on"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!dir.path().join("m").exists());
+    // a bad part number is a usage error
+    let o = run(&[
+        "whatif",
+        case.to_str().unwrap(),
+        "--monte-carlo",
+        "2",
+        "--shard",
+        "3/2",
+        "--out",
+        dir.path().join("x").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+}

@@ -11,8 +11,9 @@ pub mod report;
 pub mod request;
 pub mod run;
 pub mod scenario;
+pub mod shard;
 
 pub use outcome::{Outcome, ScenarioStatus};
 pub use report::Report;
-pub use request::{Error, Request};
+pub use request::{Error, Request, Shard};
 pub use run::run;

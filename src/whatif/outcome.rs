@@ -4,8 +4,10 @@ use crate::case::Case;
 use crate::solve::{Settings, Solution};
 use crate::summary::{PlanStats, Status};
 
-/// How a scenario ended: planned (with the plan's status), or not planned and why.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How a scenario ended: planned (with the plan's status), or not planned and why. Written
+/// as the word scenarios.csv shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(into = "String", try_from = "String")]
 pub enum ScenarioStatus {
     Planned(Status),
     /// The edits do not fit the case (unknown institution, bad value…).
@@ -24,8 +26,29 @@ impl std::fmt::Display for ScenarioStatus {
     }
 }
 
+impl From<ScenarioStatus> for String {
+    fn from(s: ScenarioStatus) -> String {
+        s.to_string()
+    }
+}
+
+impl TryFrom<String> for ScenarioStatus {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<ScenarioStatus, String> {
+        Ok(match text.as_str() {
+            "optimal" => ScenarioStatus::Planned(Status::Optimal),
+            "feasible" => ScenarioStatus::Planned(Status::Feasible),
+            "time_limit" => ScenarioStatus::Planned(Status::TimeLimit),
+            "invalid" => ScenarioStatus::Invalid,
+            "failed" => ScenarioStatus::Failed,
+            other => return Err(format!("unknown scenario status {other:?}")),
+        })
+    }
+}
+
 /// The outcome of one scenario.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Outcome {
     pub name: String,
     pub status: ScenarioStatus,

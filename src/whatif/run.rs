@@ -10,6 +10,7 @@ use super::outcome::{Outcome, ScenarioStatus};
 use super::report::{self, Report};
 use super::request::{Error, Request};
 use super::scenario::{self, Prepared};
+use super::shard;
 use crate::case::{self, Case, Paper};
 use crate::solve::{self, Problem, Timetable};
 use crate::{progress, vet};
@@ -129,27 +130,69 @@ pub fn run(case_dir: &Path, req: &Request, out: &Path) -> Result<Report, Error> 
         .warm_start
         .then(|| keyed(&baseline.problem, &baseline.timetable));
 
-    let counter = progress::Counter::new(prepared.len(), "scenarios");
-    let outcomes: Vec<Option<Outcome>> = prepared
+    // the scenarios this run owns: all, or its part's
+    let owned: Vec<usize> = (0..prepared.len())
+        .filter(|&i| req.shard.is_none_or(|s| s.owns(i)))
+        .collect();
+    let counter = progress::Counter::new(owned.len(), "scenarios");
+    let outcomes: Vec<Option<(usize, Outcome)>> = owned
         .par_iter()
-        .map(|p| {
+        .map(|&i| {
             if progress::interrupted() {
                 return None;
             }
-            let o = run_one(&base, &names, p, req, warm.as_ref());
+            let o = run_one(&base, &names, &prepared[i], req, warm.as_ref());
             counter.inc("scenarios");
-            Some(o)
+            Some((i, o))
         })
         .collect();
     counter.finish();
     if progress::interrupted() || outcomes.iter().any(Option::is_none) {
         return Err(Error::Interrupted);
     }
-    let outcomes: Vec<Outcome> = outcomes.into_iter().flatten().collect();
+    let outcomes: Vec<(usize, Outcome)> = outcomes.into_iter().flatten().collect();
+    if let Some(shard) = req.shard {
+        let part = shard::Part {
+            format: "exam-planner what-if part 1".into(),
+            case: std::fs::canonicalize(case_dir).unwrap_or_else(|_| case_dir.to_path_buf()),
+            case_sha256: shard::case_sha256(case_dir)?,
+            scenarios_sha256: match &req.scenarios {
+                Some(path) => shard::file_sha256(path)?,
+                None => String::new(),
+            },
+            options: shard::Options::of(req),
+            shard,
+            scenarios: prepared
+                .iter()
+                .map(|p| shard::Listed {
+                    name: p.name.clone(),
+                    draw: p.draw,
+                })
+                .collect(),
+            baseline: base_outcome,
+            seat_values: baseline.routing.seat_values.clone(),
+            deferred_weight: baseline.routing.deferred_weight,
+            threads: req.threads,
+            wall_seconds: wall.elapsed().as_secs_f64(),
+            outcomes,
+        };
+        let count = part.outcomes.len();
+        shard::write_part(&part, out)?;
+        return Ok(Report {
+            story: format!(
+                "part {} of {}: {count} of {} scenario(s); join the parts with `exam-planner whatif-merge`",
+                shard.k,
+                shard.n,
+                prepared.len()
+            ),
+            scenarios: count,
+            wall_seconds: wall.elapsed().as_secs_f64(),
+        });
+    }
     let results = report::Results {
         case: &base,
         base: base_outcome,
-        outcomes,
+        outcomes: outcomes.into_iter().map(|(_, o)| o).collect(),
         prepared: &prepared,
         seat_values: baseline.routing.seat_values.clone(),
         deferred_weight: baseline.routing.deferred_weight,
