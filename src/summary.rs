@@ -270,17 +270,13 @@ impl PlanStats {
         }
     }
 
-    /// Rooms, invigilators and slots as dealt in `rooms` (a replan keeps rooms that kept
-    /// seats hold open, so its rooms are not the fresh layout [`PlanStats::of`] assumes).
-    pub fn count_rooms(&mut self, rooms: &[crate::plan::RoomRow]) {
-        self.rooms_opened = rooms.len() as u64;
-        self.objectives.rooms_opened.value = rooms.len() as u64;
-        self.invigilators = rooms.iter().map(|r| u64::from(r.invigilators)).sum();
-        let slots: BTreeSet<(&str, &str)> = rooms
-            .iter()
-            .map(|r| (r.date.as_str(), r.start.as_str()))
-            .collect();
-        self.slots_used = slots.len() as u64;
+    /// Rooms, invigilators and slots as dealt (a replan keeps the rooms kept seats hold open,
+    /// so its rooms are not the fresh layout [`PlanStats::of`] assumes).
+    pub fn set_rooms(&mut self, rooms_opened: u64, invigilators: u64, slots_used: u64) {
+        self.rooms_opened = rooms_opened;
+        self.objectives.rooms_opened.value = rooms_opened;
+        self.invigilators = invigilators;
+        self.slots_used = slots_used;
     }
 
     /// summary.json's bytes: pretty JSON and a final newline.
@@ -314,6 +310,38 @@ impl PlanStats {
                 format!(", within {:.2} % of the bound", self.gap * 100.0)
             }
         )
+    }
+}
+
+/// How far a scenario's change can be trusted: `exact` when both runs are proven optimal;
+/// `effect` when the change of the deferred (or, with the same deferred, of the travel) lies
+/// beyond both runs' gaps; `within_gap` when the true optima may not differ at all, so the
+/// reported delta may be solver luck rather than the scenario's doing.
+pub fn significance(base: &PlanStats, scenario: &PlanStats) -> &'static str {
+    let exact = |s: &PlanStats| {
+        s.objectives.deferred.proven_optimal && s.objectives.travel_km.proven_optimal
+    };
+    if exact(base) && exact(scenario) {
+        return "exact";
+    }
+    // the true change lies in [scenario's bound − baseline's value, scenario's value −
+    // baseline's bound]
+    let excludes_zero = |vb: f64, bb: f64, vs: f64, bs: f64| bs - vb > 1e-9 || vs - bb < -1e-9;
+    let (b, s) = (&base.objectives, &scenario.objectives);
+    if excludes_zero(
+        b.deferred.value,
+        b.deferred.bound,
+        s.deferred.value,
+        s.deferred.bound,
+    ) || excludes_zero(
+        b.travel_km.value,
+        b.travel_km.bound,
+        s.travel_km.value,
+        s.travel_km.bound,
+    ) {
+        "effect"
+    } else {
+        "within_gap"
     }
 }
 

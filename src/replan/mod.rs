@@ -820,7 +820,16 @@ fn finish(
     solution.travel_stage.value = travel;
     solution.travel_stage.bound = travel;
     let mut stats = PlanStats::of(case, &solution, settings);
-    stats.count_rooms(&plan.rooms);
+    let slots_used: BTreeSet<(&str, &str)> = plan
+        .rooms
+        .iter()
+        .map(|r| (r.date.as_str(), r.start.as_str()))
+        .collect();
+    stats.set_rooms(
+        plan.rooms.len() as u64,
+        plan.rooms.iter().map(|r| u64::from(r.invigilators)).sum(),
+        slots_used.len() as u64,
+    );
     stats.changes = Some(counts);
     Replanned {
         solution,

@@ -89,7 +89,7 @@ pub fn page_of(
                             td { (format!("{:.0}", o.travel_km)) }
                             td { (format!("{:+.0}", o.travel_km - base.travel_km)) }
                             td { (format!("{:.2} %", s.gap * 100.0)) }
-                            td { (base_stats.map_or("", |b| crate::whatif::report::significance(b, s))) }
+                            td { (base_stats.map_or("", |b| crate::summary::significance(b, s))) }
                         }
                     }
                 }

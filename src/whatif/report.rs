@@ -7,7 +7,7 @@ use super::scenario::Prepared;
 use crate::case::Case;
 use crate::solve::SeatValue;
 use crate::staging::Staging;
-use crate::summary::PlanStats;
+use crate::summary::significance;
 use serde::Serialize;
 use std::path::Path;
 use std::time::Instant;
@@ -181,38 +181,6 @@ fn scenarios_csv<'a>(base: &'a Outcome, scen: impl Iterator<Item = &'a Outcome>)
         w.write_record(&row).expect("memory");
     }
     w.into_inner().expect("memory")
-}
-
-/// How far a scenario's change can be trusted: `exact` when both runs are proven optimal;
-/// `effect` when the change of the deferred (or, with the same deferred, of the travel) lies
-/// beyond both runs' gaps; `within_gap` when the true optima may not differ at all, so the
-/// reported delta may be solver luck rather than the scenario's doing.
-pub fn significance(base: &PlanStats, scenario: &PlanStats) -> &'static str {
-    let exact = |s: &PlanStats| {
-        s.objectives.deferred.proven_optimal && s.objectives.travel_km.proven_optimal
-    };
-    if exact(base) && exact(scenario) {
-        return "exact";
-    }
-    // the true change lies in [scenario's bound − baseline's value, scenario's value −
-    // baseline's bound]
-    let excludes_zero = |vb: f64, bb: f64, vs: f64, bs: f64| bs - vb > 1e-9 || vs - bb < -1e-9;
-    let (b, s) = (&base.objectives, &scenario.objectives);
-    if excludes_zero(
-        b.deferred.value,
-        b.deferred.bound,
-        s.deferred.value,
-        s.deferred.bound,
-    ) || excludes_zero(
-        b.travel_km.value,
-        b.travel_km.bound,
-        s.travel_km.value,
-        s.travel_km.bound,
-    ) {
-        "effect"
-    } else {
-        "within_gap"
-    }
 }
 
 /// capacity_value.csv: each seat's shadow price, and the same in plain units.
