@@ -462,17 +462,7 @@ fn cmd_plan(case_dir: &Path, out: &Path, timetable: Option<&Path>, args: &SolveA
     progress::finish();
     let written = match written {
         Ok(w) => w,
-        Err(planner::WriteError::Unverified(violations)) => {
-            for v in violations.iter().take(50) {
-                note!("{v}");
-            }
-            note!("internal error: the plan failed its own verification ({} violation(s)); nothing written", violations.len());
-            return ExitCode::from(3);
-        }
-        Err(e) => {
-            note!("{e}; nothing written");
-            return ExitCode::from(1);
-        }
+        Err(e) => return write_failed(e),
     };
     for (stage, secs) in &planned.solution.timings {
         note!("  {stage:<10} {secs:>8.2} s");
@@ -491,6 +481,27 @@ fn cmd_plan(case_dir: &Path, out: &Path, timetable: Option<&Path>, args: &SolveA
     say!("{}", planned.stats.describe());
     say!("plan written to {} and verified", out.display());
     ExitCode::SUCCESS
+}
+
+/// A plan folder that was not written: a planner bug the verification caught (exit 3), or
+/// the disk (exit 1). Nothing is on disk either way.
+fn write_failed(e: planner::WriteError) -> ExitCode {
+    match e {
+        planner::WriteError::Unverified(violations) => {
+            for v in violations.iter().take(50) {
+                note!("{v}");
+            }
+            note!(
+                "internal error: the plan failed its own verification ({} violation(s)); nothing written",
+                violations.len()
+            );
+            ExitCode::from(3)
+        }
+        e => {
+            note!("{e}; nothing written");
+            ExitCode::from(1)
+        }
+    }
 }
 
 fn cmd_verify(case: &Path, dir: &Path, previous: Option<&Path>) -> ExitCode {
@@ -579,27 +590,16 @@ fn cmd_replan(case_dir: &Path, previous_dir: &Path, out: &Path, args: &SolveArgs
     };
     let written = planner::write_parts(&case, &parts, out);
     progress::finish();
-    match written {
-        Ok(w) => {
-            note!("  read       {read:>8.2} s (the case and the previous plan)");
-            note!("  replan     {solved:>8.2} s");
-            note!("  write      {:>8.2} s", w.write_seconds);
-            note!("  workbooks  {:>8.2} s", w.extras_seconds);
-            note!("  verify     {:>8.2} s (rules 1-10)", w.verify_seconds);
-            note!("  total      {:>8.2} s", clock.elapsed().as_secs_f64());
-        }
-        Err(planner::WriteError::Unverified(violations)) => {
-            for v in violations.iter().take(50) {
-                note!("{v}");
-            }
-            note!("internal error: the replan failed its own verification ({} violation(s)); nothing written", violations.len());
-            return ExitCode::from(3);
-        }
-        Err(e) => {
-            note!("{e}; nothing written");
-            return ExitCode::from(1);
-        }
-    }
+    let w = match written {
+        Ok(w) => w,
+        Err(e) => return write_failed(e),
+    };
+    note!("  read       {read:>8.2} s (the case and the previous plan)");
+    note!("  replan     {solved:>8.2} s");
+    note!("  write      {:>8.2} s", w.write_seconds);
+    note!("  workbooks  {:>8.2} s", w.extras_seconds);
+    note!("  verify     {:>8.2} s (rules 1-10)", w.verify_seconds);
+    note!("  total      {:>8.2} s", clock.elapsed().as_secs_f64());
     say!("{}", replanned.stats.describe());
     if let Some(c) = &replanned.stats.changes {
         say!(

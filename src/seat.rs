@@ -249,42 +249,61 @@ pub fn deal(case: &Case, sol: &Solution) -> Plan {
         rooms.extend(site.rooms);
         seats.pieces.push(site.seats);
     }
-    let session = |slot: usize| {
-        let s = &case.sessions[slot];
-        (
-            s.date.to_string(),
-            s.start.format("%H:%M").to_string(),
-            s.end.format("%H:%M").to_string(),
-        )
-    };
-    let timetable = sittings
+    let timetable = timetable_rows(case, &pb.papers, sittings);
+    let allocation = allocation_rows(case, &pb.papers, allocation);
+    let deferred = deferred_rows(case, pb.fixed.iter().chain(&sol.deferred));
+    Plan {
+        timetable,
+        allocation,
+        seats: with_seats.then_some(seats),
+        deferred,
+        rooms,
+    }
+}
+
+/// Each paper sitting as timetable.csv writes it, from (paper, slot) → (candidates,
+/// institutions, rooms), paper indices into `papers`.
+pub(crate) fn timetable_rows(
+    case: &Case,
+    papers: &[crate::case::Paper],
+    sittings: BTreeMap<(usize, usize), (u32, BTreeSet<usize>, BTreeSet<usize>)>,
+) -> Vec<TimetableRow> {
+    sittings
         .into_iter()
-        .map(|((p, slot), (n, insts, rms))| {
-            let paper = pb.papers[p];
+        .map(|((p, slot), (n, insts, rooms))| {
+            let paper = papers[p];
             let occ = &case.occupations[paper.occupation];
-            let (date, start, end) = session(slot);
+            let s = &case.sessions[slot];
             TimetableRow {
                 occupation_code: occ.code.clone(),
                 occupation: occ.name.clone(),
                 work_type: occ.work_type.clone(),
                 level: paper.level,
-                date,
-                start,
-                end,
+                date: s.date.to_string(),
+                start: s.start.format("%H:%M").to_string(),
+                end: s.end.format("%H:%M").to_string(),
                 candidates: n,
                 institutions: insts.len() as u32,
-                rooms: rms.len() as u32,
+                rooms: rooms.len() as u32,
             }
         })
-        .collect();
-    let allocation = allocation
+        .collect()
+}
+
+/// allocation.csv's rows, from (slot, institution, room, paper, home) → candidates.
+pub(crate) fn allocation_rows(
+    case: &Case,
+    papers: &[crate::case::Paper],
+    allocation: BTreeMap<(usize, usize, usize, usize, usize), u32>,
+) -> Vec<AllocationRow> {
+    allocation
         .into_iter()
         .map(|((slot, inst, room, p, home), n)| {
-            let paper = pb.papers[p];
-            let (date, start, _) = session(slot);
+            let paper = papers[p];
+            let s = &case.sessions[slot];
             AllocationRow {
-                date,
-                start,
+                date: s.date.to_string(),
+                start: s.start.format("%H:%M").to_string(),
                 institution_id: case.institutions[inst].id.clone(),
                 room_id: case.rooms[room].room_id.clone(),
                 occupation_code: case.occupations[paper.occupation].code.clone(),
@@ -294,15 +313,7 @@ pub fn deal(case: &Case, sol: &Solution) -> Plan {
                 candidates: n,
             }
         })
-        .collect();
-    let deferred = deferred_rows(case, pb.fixed.iter().chain(&sol.deferred));
-    Plan {
-        timetable,
-        allocation,
-        seats: with_seats.then_some(seats),
-        deferred,
-        rooms,
-    }
+        .collect()
 }
 
 pub(crate) fn deferred_rows<'a>(

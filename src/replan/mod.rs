@@ -14,7 +14,7 @@ pub mod previous;
 mod site;
 
 use crate::case::Case;
-use crate::plan::{AllocationRow, DeferredRow, Plan, RoomRow, SeatRow, SeatsCsv, TimetableRow};
+use crate::plan::{DeferredRow, Plan, RoomRow, SeatRow, SeatsCsv};
 use crate::seat::{ticket_no, ticket_prefix};
 use crate::solve::moves::{self, Change, Class};
 use crate::solve::{self, Deferral, Reason, Settings, SolveError, StageResult};
@@ -713,43 +713,8 @@ fn finish(
     });
 
     // the plan's rows
-    let timetable = sittings
-        .into_iter()
-        .map(|((p, slot), (n, insts, rooms))| {
-            let paper = pb.papers[p];
-            let occ = &case.occupations[paper.occupation];
-            let (date, start, end) = slot_text[slot].clone();
-            TimetableRow {
-                occupation_code: occ.code.clone(),
-                occupation: occ.name.clone(),
-                work_type: occ.work_type.clone(),
-                level: paper.level,
-                date,
-                start,
-                end,
-                candidates: n,
-                institutions: insts.len() as u32,
-                rooms: rooms.len() as u32,
-            }
-        })
-        .collect();
-    let allocation = allocation
-        .into_iter()
-        .map(|((slot, inst, room, p, home), n)| {
-            let paper = pb.papers[p];
-            AllocationRow {
-                date: slot_text[slot].0.clone(),
-                start: slot_text[slot].1.clone(),
-                institution_id: case.institutions[inst].id.clone(),
-                room_id: case.rooms[room].room_id.clone(),
-                occupation_code: case.occupations[paper.occupation].code.clone(),
-                work_type: case.occupations[paper.occupation].work_type.clone(),
-                level: paper.level,
-                home_prefecture: case.prefectures[home].name.clone(),
-                candidates: n,
-            }
-        })
-        .collect();
+    let timetable = crate::seat::timetable_rows(case, &pb.papers, sittings);
+    let allocation = crate::seat::allocation_rows(case, &pb.papers, allocation);
     let rooms: Vec<RoomRow> = room_load
         .iter()
         .map(|(&(slot, inst, room), &n)| RoomRow {
