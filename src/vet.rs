@@ -232,23 +232,92 @@ fn pad(text: &str, width: usize) -> String {
 }
 
 /// The files `vet --out` writes.
-pub const FILES: [&str; 2] = ["vetting.csv", "coverage.csv"];
+pub const FILES: [&str; 3] = ["vetting.csv", "coverage.csv", "publication.csv"];
 
 /// What `vet` prints and writes.
 pub struct Report {
     pub table: String,
     pub vetting_csv: Vec<u8>,
     pub coverage_csv: Vec<u8>,
+    pub publication_csv: Vec<u8>,
 }
 
 impl Report {
-    /// Writes vetting.csv and coverage.csv into `out`, all or nothing.
+    /// Writes vetting.csv, coverage.csv and publication.csv into `out`, all or nothing.
     pub fn write(&self, out: &std::path::Path) -> std::io::Result<()> {
         let staging = crate::staging::Staging::new(out)?;
         staging.add_bytes("vetting.csv", &self.vetting_csv)?;
         staging.add_bytes("coverage.csv", &self.coverage_csv)?;
+        staging.add_bytes("publication.csv", &self.publication_csv)?;
         staging.commit(&FILES)
     }
+}
+
+/// The items of 附件3 an institution has not handed in, by their keys; `None` when the case
+/// has no materials.csv (materials not checked). An item without a row is missing.
+pub fn missing_materials(case: &Case, institution: usize) -> Option<Vec<&'static str>> {
+    let materials = case.materials.as_ref()?;
+    Some(
+        crate::case::MATERIAL_ITEMS
+            .iter()
+            .enumerate()
+            .filter(|&(item, _)| {
+                !materials
+                    .iter()
+                    .any(|m| m.institution == institution && m.item == item && m.provided)
+            })
+            .map(|(_, key)| *key)
+            .collect(),
+    )
+}
+
+/// One row of publication.csv (公示): a filed or pending filing of an institution that passes
+/// vetting, assessment and (when given) materials.
+#[derive(Debug, Default, serde::Serialize)]
+struct Publication<'a> {
+    institution: &'a str,
+    credit_code: &'a str,
+    prefecture: &'a str,
+    occupation_code: &'a str,
+    occupation: &'a str,
+    work_type: &'a str,
+    levels: String,
+}
+
+/// publication.csv: for every institution that passes vetting and assessment and has handed
+/// in every item (when materials.csv is given), its filed and pending filings.
+fn publication_csv(case: &Case, vettings: &[Vetting]) -> Vec<u8> {
+    let mut rows = Vec::new();
+    for v in vettings.iter().filter(|v| v.eligible()) {
+        if missing_materials(case, v.institution).is_some_and(|m| !m.is_empty()) {
+            continue;
+        }
+        let inst = &case.institutions[v.institution];
+        for f in case.filings.iter().filter(|f| {
+            f.institution == v.institution
+                && matches!(
+                    f.status,
+                    crate::case::FilingStatus::Filed | crate::case::FilingStatus::Pending
+                )
+        }) {
+            let occ = &case.occupations[f.occupation];
+            rows.push(Publication {
+                institution: &inst.name,
+                credit_code: &inst.credit_code,
+                prefecture: &case.prefectures[inst.prefecture].name,
+                occupation_code: &occ.code,
+                occupation: &occ.name,
+                work_type: &occ.work_type,
+                levels: f
+                    .levels
+                    .iter()
+                    .map(u8::to_string)
+                    .collect::<Vec<_>>()
+                    .join("|"),
+            });
+        }
+    }
+    crate::plan::csv_bytes::<Publication, _>(rows)
 }
 
 /// The vetting table, vetting.csv and coverage.csv for a case.
@@ -282,12 +351,19 @@ pub fn report(case: &Case) -> Report {
         "suggested_staff_grade",
         "eligible",
         "reasons",
+        "materials",
+        "missing_materials",
     ]);
     w.write_record(&header).expect("memory");
     for v in &vettings {
         let inst = &case.institutions[v.institution];
         let pref = &case.prefectures[inst.prefecture].name;
         let result = if v.eligible() { "eligible" } else { "NOT" };
+        let missing = missing_materials(case, v.institution);
+        let mut reasons = v.reasons();
+        if let Some(m) = missing.as_ref().filter(|m| !m.is_empty()) {
+            reasons.push(format!("materials missing: {}", m.join(", ")));
+        }
         let _ = writeln!(
             table,
             "{} {} {:>6} {:>6} {} {} {}",
@@ -297,7 +373,7 @@ pub fn report(case: &Case) -> Report {
             inst.staff,
             pad(v.suggested_staff_grade.label(), 9),
             pad(result, 8),
-            v.reasons().join("; ")
+            reasons.join("; ")
         );
         let mut row = vec![
             inst.id.clone(),
@@ -322,10 +398,33 @@ pub fn report(case: &Case) -> Report {
         row.push(v.suggested_staff_grade.label().to_string());
         row.push(v.eligible().to_string());
         row.push(v.reasons().join("; "));
+        row.push(
+            match &missing {
+                None => "not_checked",
+                Some(m) if m.is_empty() => "complete",
+                Some(_) => "incomplete",
+            }
+            .to_string(),
+        );
+        row.push(missing.map(|m| m.join("|")).unwrap_or_default());
         w.write_record(&row).expect("memory");
     }
     let ok = eligible.iter().filter(|e| **e).count();
     let _ = writeln!(table, "{ok} of {} institutions eligible", vettings.len());
+    if case.materials.is_none() {
+        let _ = writeln!(
+            table,
+            "materials were not checked: the case has no materials.csv (附件3)"
+        );
+    } else {
+        let incomplete = (0..case.institutions.len())
+            .filter(|&i| missing_materials(case, i).is_some_and(|m| !m.is_empty()))
+            .count();
+        let _ = writeln!(
+            table,
+            "{incomplete} institution(s) with materials missing: their pending filings are incomplete and not published"
+        );
+    }
 
     let cov = coverage(case, &eligible);
     let mut c = csv::Writer::from_writer(Vec::new());
@@ -389,6 +488,7 @@ pub fn report(case: &Case) -> Report {
         table,
         vetting_csv: w.into_inner().expect("memory"),
         coverage_csv: c.into_inner().expect("memory"),
+        publication_csv: publication_csv(case, &vettings),
     }
 }
 

@@ -299,3 +299,140 @@ fn coverage_flags_gaps_and_prefectures_with_several_institutions() {
     assert_eq!((&gap[4], gap[5].starts_with("gap")), ("0", true));
     assert_eq!(rows.len(), 3 * 3, "every prefecture × occupation row");
 }
+
+/// Tiny with I2 (株洲) beside I1, I2 applying (pending) for 乙职业.
+fn applicants() -> Tiny {
+    let mut t = Tiny::default();
+    t.institutions += &format!("I2,二号（虚构）,{CREDIT_OK},株洲市,企业,40,8,1500,200,\n");
+    t.rooms += "I2,R1,240,1080\n";
+    t.filings += "I2,乙职业,,4|3,pending,2026-06-01\n";
+    t
+}
+
+const ITEMS: [&str; 16] = [
+    "application_form",
+    "evaluation_history",
+    "implementation_plan",
+    "plan_overview",
+    "plan_record",
+    "plan_scope",
+    "plan_work",
+    "plan_quality",
+    "integrity_pledge",
+    "team_roster",
+    "team_qualifications",
+    "team_contracts",
+    "premises_proof",
+    "asset_list",
+    "financial_audit",
+    "credit_report",
+];
+
+#[test]
+fn materials_name_every_missing_item_and_keep_an_incomplete_applicant_off_the_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut t = applicants();
+    let mut materials = String::from("institution_id,item,provided\n");
+    for item in ITEMS {
+        materials += &format!("I1,{item},yes\n");
+        // I2 has not handed in its credit report (否) and says nothing of its asset list
+        match item {
+            "credit_report" => materials += "I2,credit_report,否\n",
+            "asset_list" => {}
+            _ => materials += &format!("I2,{item},是\n"),
+        }
+    }
+    t.extra.push(("materials.csv".into(), materials));
+    let case = t.write(&dir.path().join("case"));
+    let out = dir.path().join("vet");
+    let o = run(&[
+        "vet",
+        case.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let table = stdout(&o);
+    assert!(
+        table.contains("materials missing: asset_list, credit_report"),
+        "{table}"
+    );
+    assert!(
+        table.contains("1 institution(s) with materials missing"),
+        "{table}"
+    );
+    let rows = vetting(dir.path());
+    assert_eq!(rows["I1"]["materials"], "complete");
+    assert_eq!(rows["I2"]["materials"], "incomplete");
+    assert_eq!(rows["I2"]["missing_materials"], "asset_list|credit_report");
+    // missing materials do not stop I2's filed scope from seating (vetting is unchanged) …
+    assert_eq!(rows["I2"]["eligible"], "true");
+    // … but keep the incomplete applicant off the published list
+    let published = csv_rows(&out.join("publication.csv"));
+    assert!(
+        published.iter().all(|r| &r[0] == "一号（虚构）"),
+        "{published:?}"
+    );
+    assert_eq!(published.len(), 3, "I1's three filings");
+    assert_eq!(
+        std::fs::read_to_string(out.join("publication.csv"))
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap(),
+        "institution,credit_code,prefecture,occupation_code,occupation,work_type,levels"
+    );
+}
+
+#[test]
+fn without_materials_vet_says_so_once_and_publishes_pending_filings() {
+    let dir = tempfile::tempdir().unwrap();
+    let case = applicants().write(&dir.path().join("case"));
+    let out = dir.path().join("vet");
+    let o = run(&[
+        "vet",
+        case.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success());
+    let table = stdout(&o);
+    assert_eq!(
+        table.matches("materials were not checked").count(),
+        1,
+        "{table}"
+    );
+    assert_eq!(vetting(dir.path())["I2"]["materials"], "not_checked");
+    let published = csv_rows(&out.join("publication.csv"));
+    let pending: Vec<&csv::StringRecord> = published
+        .iter()
+        .filter(|r| &r[0] == "二号（虚构）")
+        .collect();
+    assert_eq!(pending.len(), 1);
+    assert_eq!(
+        (&pending[0][2], &pending[0][4], &pending[0][6]),
+        ("株洲市", "乙职业", "4|3")
+    );
+}
+
+#[test]
+fn bad_materials_rows_are_errors_with_their_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut t = applicants();
+    t.extra.push((
+        "materials.csv".into(),
+        "institution_id,item,provided\nI9,credit_report,yes\nI1,credit_reprot,yes\nI1,asset_list,maybe\nI1,team_roster,yes\nI1,team_roster,no\n".into(),
+    ));
+    let case = t.write(&dir.path().join("case"));
+    let o = run(&["validate", case.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    for expected in [
+        "materials.csv:2: institution_id: error: unknown institution \"I9\"",
+        "materials.csv:3: item: error: expected one of application_form,",
+        "materials.csv:4: provided: error: expected yes, no, 是 or 否, found \"maybe\"",
+        "materials.csv:6: item: error: item team_roster is listed twice for this institution",
+    ] {
+        assert!(out.contains(expected), "no {expected:?} in\n{out}");
+    }
+}

@@ -26,6 +26,7 @@ pub const INSTITUTIONS: [&str; 10] = [
 ];
 pub const ROOMS: [&str; 4] = ["institution_id", "room_id", "seats", "camera_p"];
 pub const ASSESSMENT: [&str; 3] = ["institution_id", "item", "grade"];
+pub const MATERIALS: [&str; 3] = ["institution_id", "item", "provided"];
 pub const FILINGS: [&str; 6] = [
     "institution_id",
     "occupation",
@@ -55,13 +56,14 @@ pub const DEMAND: [&str; 5] = [
 ];
 
 /// Every table a case folder may hold, each as `NAME.csv` or `NAME.xlsx`.
-pub const TABLES: [&str; 11] = [
+pub const TABLES: [&str; 12] = [
     "prefectures",
     "distances",
     "occupations",
     "institutions",
     "rooms",
     "assessment",
+    "materials",
     "filings",
     "sessions",
     "holidays",

@@ -133,6 +133,7 @@ fn load_into(dir: &Path, diags: &mut Diagnostics) -> Option<(Case, Names)> {
     let institutions = read_institutions(&folder, diags, &mut names);
     let rooms = read_rooms(&folder, diags, &names);
     let assessments = read_assessments(&folder, diags, &names);
+    let materials = read_materials(&folder, diags, &names);
     let filings = read_filings(&folder, diags, &names, &occupations);
     let holidays = read_holidays(&folder, diags);
     let registrations = if folder.has("candidates") {
@@ -197,6 +198,7 @@ fn load_into(dir: &Path, diags: &mut Diagnostics) -> Option<(Case, Names)> {
         institutions,
         rooms,
         assessments,
+        materials,
         filings,
         sessions,
         holidays,
@@ -686,6 +688,74 @@ fn read_rooms(folder: &Folder, diags: &mut Diagnostics, names: &Names) -> Vec<Ro
         });
     });
     out
+}
+
+/// materials.csv (附件3), when the case has it: one row per institution and item, `provided`
+/// yes/no (是/否); an item listed twice for one institution is an error.
+fn read_materials(
+    folder: &Folder,
+    diags: &mut Diagnostics,
+    names: &Names,
+) -> Option<Vec<Material>> {
+    if !folder.has("materials") {
+        return None;
+    }
+    let mut out = Vec::new();
+    let mut seen = HashSet::default();
+    read_table(
+        folder,
+        "materials",
+        &columns::MATERIALS,
+        diags,
+        |row, diags| {
+            let institution = resolve_institution(row, diags, names, "institution_id");
+            let item = row.required(diags, "item").and_then(|t| {
+                let i = MATERIAL_ITEMS.iter().position(|x| *x == t);
+                if i.is_none() {
+                    row.error(
+                        diags,
+                        "item",
+                        format!("expected one of {}, found {t:?}", MATERIAL_ITEMS.join(", ")),
+                    );
+                }
+                i
+            });
+            let provided = row.required(diags, "provided").and_then(|t| {
+                let p = match t.to_ascii_lowercase().as_str() {
+                    "yes" | "是" | "true" | "1" => Some(true),
+                    "no" | "否" | "false" | "0" => Some(false),
+                    _ => None,
+                };
+                if p.is_none() {
+                    row.error(
+                        diags,
+                        "provided",
+                        format!("expected yes, no, 是 or 否, found {t:?}"),
+                    );
+                }
+                p
+            });
+            if let (Some(institution), Some(item), Some(provided)) = (institution, item, provided) {
+                if !seen.insert((institution, item)) {
+                    row.error(
+                        diags,
+                        "item",
+                        format!(
+                            "item {} is listed twice for this institution",
+                            MATERIAL_ITEMS[item]
+                        ),
+                    );
+                    return;
+                }
+                out.push(Material {
+                    institution,
+                    item,
+                    provided,
+                });
+            }
+        },
+    );
+    Some(out)
 }
 
 fn read_assessments(folder: &Folder, diags: &mut Diagnostics, names: &Names) -> Vec<Assessment> {

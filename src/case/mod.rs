@@ -285,6 +285,35 @@ pub struct Assessment {
     pub grade: Grade,
 }
 
+/// The application materials of 附件3, by the keys of materials.csv, in the annex's order.
+pub const MATERIAL_ITEMS: [&str; 16] = [
+    "application_form",
+    "evaluation_history",
+    "implementation_plan",
+    "plan_overview",
+    "plan_record",
+    "plan_scope",
+    "plan_work",
+    "plan_quality",
+    "integrity_pledge",
+    "team_roster",
+    "team_qualifications",
+    "team_contracts",
+    "premises_proof",
+    "asset_list",
+    "financial_audit",
+    "credit_report",
+];
+
+/// One row of materials.csv: whether an institution handed in one item of 附件3.
+#[derive(Debug, Clone)]
+pub struct Material {
+    pub institution: usize,
+    /// Index into [`MATERIAL_ITEMS`].
+    pub item: usize,
+    pub provided: bool,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FilingStatus {
     Filed,
@@ -397,6 +426,8 @@ pub struct Case {
     pub institutions: Vec<Institution>,
     pub rooms: Vec<Room>,
     pub assessments: Vec<Assessment>,
+    /// `None` without materials.csv: materials were not checked.
+    pub materials: Option<Vec<Material>>,
     pub filings: Vec<Filing>,
     pub sessions: Vec<Session>,
     pub holidays: Vec<Holiday>,
