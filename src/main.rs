@@ -49,6 +49,13 @@ impl SolveArgs {
         Ok(s)
     }
 
+    /// Settings and worker pool, or the usage error's exit code.
+    fn setup(&self) -> Result<(solve::Settings, rayon::ThreadPool), ExitCode> {
+        let settings = self.settings().map_err(|e| usage(&e))?;
+        let pool = self.pool().map_err(|e| usage(&e))?;
+        Ok((settings, pool))
+    }
+
     fn pool(&self) -> Result<rayon::ThreadPool, String> {
         let n = self.threads.unwrap_or(0);
         rayon::ThreadPoolBuilder::new()
@@ -260,13 +267,9 @@ fn main() -> ExitCode {
                     Err(e) => return usage(&e),
                 },
             };
-            let settings = match solve.settings() {
-                Ok(s) => s,
-                Err(e) => return usage(&e),
-            };
-            let pool = match solve.pool() {
-                Ok(p) => p,
-                Err(e) => return usage(&e),
+            let (settings, pool) = match solve.setup() {
+                Ok(x) => x,
+                Err(code) => return code,
             };
             if scenarios.is_none() && sweep.is_none() && monte_carlo.is_none() {
                 return usage(
@@ -402,13 +405,9 @@ fn cmd_vet(case_dir: &Path, out: Option<&Path>) -> ExitCode {
 }
 
 fn cmd_plan(case_dir: &Path, out: &Path, timetable: Option<&Path>, args: &SolveArgs) -> ExitCode {
-    let settings = match args.settings() {
-        Ok(s) => s,
-        Err(e) => return usage(&e),
-    };
-    let pool = match args.pool() {
-        Ok(p) => p,
-        Err(e) => return usage(&e),
+    let (settings, pool) = match args.setup() {
+        Ok(x) => x,
+        Err(code) => return code,
     };
     let clock = std::time::Instant::now();
     let (case, diags) = validate::validate_dir(case_dir);
@@ -528,13 +527,9 @@ fn cmd_verify(case: &Path, dir: &Path, previous: Option<&Path>) -> ExitCode {
 }
 
 fn cmd_replan(case_dir: &Path, previous_dir: &Path, out: &Path, args: &SolveArgs) -> ExitCode {
-    let settings = match args.settings() {
-        Ok(s) => s,
-        Err(e) => return usage(&e),
-    };
-    let pool = match args.pool() {
-        Ok(p) => p,
-        Err(e) => return usage(&e),
+    let (settings, pool) = match args.setup() {
+        Ok(x) => x,
+        Err(code) => return code,
     };
     let clock = std::time::Instant::now();
     let (case, diags) = validate::validate_dir(case_dir);

@@ -39,6 +39,32 @@ pub fn ticket_no(out: &mut String, prefix: &str, seat: u32) {
     }
 }
 
+/// Each room's 0-based position among its institution's rows in rooms.csv (the ticket's
+/// room digits).
+pub(crate) fn room_positions(case: &Case) -> Vec<usize> {
+    let mut room_pos = vec![0usize; case.rooms.len()];
+    let mut counts = vec![0usize; case.institutions.len()];
+    for (r, room) in case.rooms.iter().enumerate() {
+        room_pos[r] = counts[room.institution];
+        counts[room.institution] += 1;
+    }
+    room_pos
+}
+
+/// Each slot's (date, start, end) as the plan files write them.
+pub(crate) fn slot_texts(case: &Case) -> Vec<(String, String, String)> {
+    case.sessions
+        .iter()
+        .map(|s| {
+            (
+                s.date.to_string(),
+                s.start.format("%H:%M").to_string(),
+                s.end.format("%H:%M").to_string(),
+            )
+        })
+        .collect()
+}
+
 /// What one site (institution at one slot) contributes to the plan.
 struct Site {
     /// seats.csv rows, rendered (no header).
@@ -94,23 +120,8 @@ struct Dealer<'s> {
 
 impl<'s> Dealer<'s> {
     fn new(case: &'s Case, sol: &'s Solution) -> Dealer<'s> {
-        let mut room_pos: Vec<usize> = vec![0; case.rooms.len()];
-        let mut counts = vec![0usize; case.institutions.len()];
-        for (r, room) in case.rooms.iter().enumerate() {
-            room_pos[r] = counts[room.institution];
-            counts[room.institution] += 1;
-        }
-        let slot_text = case
-            .sessions
-            .iter()
-            .map(|s| {
-                (
-                    s.date.to_string(),
-                    s.start.format("%H:%M").to_string(),
-                    s.end.format("%H:%M").to_string(),
-                )
-            })
-            .collect();
+        let room_pos = room_positions(case);
+        let slot_text = slot_texts(case);
         Dealer {
             case,
             sol,

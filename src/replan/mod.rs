@@ -482,12 +482,7 @@ fn finish(
     settings: &Settings,
 ) -> Replanned {
     let cands = case.candidates();
-    let mut room_pos = vec![0usize; case.rooms.len()];
-    let mut counts = vec![0usize; case.institutions.len()];
-    for (r, room) in case.rooms.iter().enumerate() {
-        room_pos[r] = counts[room.institution];
-        counts[room.institution] += 1;
-    }
+    let room_pos = crate::seat::room_positions(case);
     placed.sort_by_key(|p| (p.slot, p.institution, room_pos[p.room], p.seat));
     // tickets: a kept seat keeps its string; a new one is computed
     let ticket_of = |p: &Placement| -> String {
@@ -508,17 +503,7 @@ fn finish(
             }
         }
     };
-    let slot_text: Vec<(String, String, String)> = case
-        .sessions
-        .iter()
-        .map(|s| {
-            (
-                s.date.to_string(),
-                s.start.format("%H:%M").to_string(),
-                s.end.format("%H:%M").to_string(),
-            )
-        })
-        .collect();
+    let slot_text = crate::seat::slot_texts(case);
     // who freed which seat: previous seats not kept by their holder
     let mut freed: BTreeMap<(usize, usize, u32), String> = BTreeMap::new();
     let mut w = csv::WriterBuilder::new()
