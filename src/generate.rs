@@ -162,6 +162,8 @@ pub fn generate(spec: &Spec, out: &Path) -> std::io::Result<usize> {
     struct Inst {
         id: String,
         pref: usize,
+        name: String,
+        credit: String,
     }
     let mut institutions: Vec<Inst> = Vec::new();
     let mut inst_csv = table(&columns::INSTITUTIONS);
@@ -251,13 +253,19 @@ pub fn generate(spec: &Spec, out: &Path) -> std::io::Result<usize> {
                 };
                 row(&mut assess_csv, [&id, name, grade]);
             }
-            institutions.push(Inst { id, pref: pi });
+            institutions.push(Inst {
+                id,
+                pref: pi,
+                name,
+                credit,
+            });
         }
     }
 
     // filings: per prefecture and occupation row, one institution (two in big prefectures)
     let mut filings_csv = table(&columns::FILINGS);
     let mut filed: Vec<Vec<Vec<usize>>> = vec![vec![Vec::new(); occs.len()]; prefs.len()];
+    let mut held: Vec<(String, String, String)> = Vec::new();
     let gap_occupation = occs.iter().position(|o| o.name == "会展设计师");
     for (pi, p) in prefs.iter().enumerate() {
         let local: Vec<usize> = (0..institutions.len())
@@ -292,6 +300,11 @@ pub fn generate(spec: &Spec, out: &Path) -> std::io::Result<usize> {
                         .collect::<Vec<_>>()
                         .join("|")
                 };
+                held.push((
+                    institutions[i].id.clone(),
+                    o.name.clone(),
+                    o.work_type.clone(),
+                ));
                 row(
                     &mut filings_csv,
                     [
@@ -308,6 +321,22 @@ pub fn generate(spec: &Spec, out: &Path) -> std::io::Result<usize> {
                 }
             }
         }
+    }
+
+    // the filing season, from a stream of its own so the quarter's draws stay as they were
+    let season = filing_season(
+        spec.seed,
+        first_day,
+        &prefs,
+        &occs,
+        &institutions
+            .iter()
+            .map(|i| (i.id.as_str(), i.pref, i.name.as_str(), i.credit.as_str()))
+            .collect::<Vec<_>>(),
+        &held,
+    );
+    for f in &season.pending {
+        row(&mut filings_csv, [&f[0], &f[1], &f[2], &f[3], &f[4], &f[5]]);
     }
 
     // sessions: `weekends` weekends spread over the quarter, two sessions a day
@@ -425,6 +454,8 @@ pub fn generate(spec: &Spec, out: &Path) -> std::io::Result<usize> {
     staging.add_bytes("rooms.csv", &bytes(rooms_csv))?;
     staging.add_bytes("assessment.csv", &bytes(assess_csv))?;
     staging.add_bytes("filings.csv", &bytes(filings_csv))?;
+    staging.add_bytes("materials.csv", &season.materials)?;
+    staging.add_bytes("experts.csv", &season.experts)?;
     staging.add_bytes("sessions.csv", &bytes(sessions_csv))?;
     if spec.demand_only {
         let mut d = table(&columns::DEMAND);
@@ -456,7 +487,7 @@ pub fn generate(spec: &Spec, out: &Path) -> std::io::Result<usize> {
 
 /// Every file a generated case folder holds (an existing folder holding only these is
 /// replaced whole).
-pub const CASE_FILES: [&str; 11] = [
+pub const CASE_FILES: [&str; 13] = [
     "case.toml",
     "prefectures.csv",
     "occupations.csv",
@@ -465,10 +496,202 @@ pub const CASE_FILES: [&str; 11] = [
     "rooms.csv",
     "assessment.csv",
     "filings.csv",
+    "materials.csv",
+    "experts.csv",
     "sessions.csv",
     "candidates.csv",
     "demand.csv",
 ];
+
+/// What the filing season adds to a case: new applications (pending filings), every
+/// institution's materials (附件3) and the expert pool.
+struct Season {
+    /// filings.csv rows.
+    pending: Vec<[String; 6]>,
+    materials: Vec<u8>,
+    experts: Vec<u8>,
+}
+
+/// The filing season of a generated case, with the gaps a real round has: about a third of the
+/// institutions apply for occupations they do not hold; another applies for 会展设计师 only, which
+/// two qualified experts cover — one works there (named by its credit code), the other declared
+/// a conflict — so it gets no panel; one applicant's credit report is missing, one another's
+/// quality-assurance part of the plan. One expert per four applicants (at least two per
+/// occupation row), 85 % qualified, each with one to three fields and 4–14 panels to give.
+fn filing_season(
+    seed: u64,
+    first_day: NaiveDate,
+    prefs: &[Pref],
+    occs: &[Occ],
+    institutions: &[(&str, usize, &str, &str)],
+    existing: &[(String, String, String)],
+) -> Season {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(7);
+    let gap = occs.iter().position(|o| o.name == "会展设计师");
+    let mut pending: Vec<[String; 6]> = Vec::new();
+    let mut applicants: Vec<usize> = Vec::new();
+    for (i, &(id, _, _, _)) in institutions.iter().enumerate() {
+        if !rng.gen_bool(0.35) {
+            continue;
+        }
+        let mut open: Vec<usize> = (0..occs.len())
+            .filter(|&o| Some(o) != gap)
+            .filter(|&o| {
+                !existing
+                    .iter()
+                    .any(|(e, n, w)| e == id && *n == occs[o].name && *w == occs[o].work_type)
+            })
+            .collect();
+        open.shuffle(&mut rng);
+        let k = rng.gen_range(1..=3).min(open.len());
+        for &o in &open[..k] {
+            let occ = &occs[o];
+            pending.push([
+                id.to_string(),
+                occ.name.clone(),
+                occ.work_type.clone(),
+                format!("{}-{}", occ.levels[0], occ.levels[occ.levels.len() - 1]),
+                "pending".to_string(),
+                (first_day - Duration::days(rng.gen_range(5..60))).to_string(),
+            ]);
+        }
+        if k > 0 {
+            applicants.push(i);
+        }
+    }
+    // the 会展设计师 applicant: the first institution that applied for nothing else
+    let first_new = (0..institutions.len())
+        .find(|i| !applicants.contains(i))
+        .unwrap_or(0);
+    let gap_applicant = gap.map(|g| {
+        let occ = &occs[g];
+        pending.push([
+            institutions[first_new].0.to_string(),
+            occ.name.clone(),
+            occ.work_type.clone(),
+            format!("{}-{}", occ.levels[0], occ.levels[occ.levels.len() - 1]),
+            "pending".to_string(),
+            (first_day - Duration::days(30)).to_string(),
+        ]);
+        if !applicants.contains(&first_new) {
+            applicants.push(first_new);
+            applicants.sort_unstable();
+        }
+        (first_new, g)
+    });
+
+    // materials: every item of every institution, with two gaps among the applicants
+    let mut materials = table(&columns::MATERIALS);
+    let missing_credit = applicants.get(1).copied();
+    let missing_quality = applicants.get(2).copied();
+    for (i, &(id, _, _, _)) in institutions.iter().enumerate() {
+        for item in crate::case::MATERIAL_ITEMS {
+            let provided = !(Some(i) == missing_credit && item == "credit_report"
+                || Some(i) == missing_quality && item == "plan_quality");
+            row(
+                &mut materials,
+                [id, item, if provided { "yes" } else { "no" }],
+            );
+        }
+    }
+
+    // experts
+    let mut experts = table(&columns::EXPERTS);
+    let pref_w: Vec<f64> = prefs.iter().map(|p| p.population).collect();
+    let occ_w: Vec<f64> = occs
+        .iter()
+        .enumerate()
+        .map(|(o, occ)| if Some(o) == gap { 0.0 } else { occ.popularity })
+        .collect();
+    let count = applicants.len().div_ceil(4).max(2 * occs.len());
+    for n in 0..count {
+        let pi = weighted(&mut rng, &pref_w);
+        let name = format!(
+            "{}{}",
+            SURNAMES[rng.gen_range(0..SURNAMES.len())],
+            GIVEN[rng.gen_range(0..GIVEN.len())]
+        );
+        let title = match rng.gen_range(0..100) {
+            0..=29 => "高级技师",
+            30..=64 => "副高级",
+            65..=84 => "正高级",
+            85..=94 => "技师",
+            _ => "中级",
+        };
+        // the first experts cover every occupation once (会展设计师 aside), then by popularity
+        let mut fields: Vec<&str> = Vec::new();
+        let everyday: Vec<usize> = (0..occs.len()).filter(|&o| Some(o) != gap).collect();
+        if n < everyday.len() {
+            fields.push(&occs[everyday[n]].name);
+        }
+        for _ in 0..rng.gen_range(1..=2) {
+            let o = &occs[weighted(&mut rng, &occ_w)].name;
+            if !fields.contains(&o.as_str()) {
+                fields.push(o);
+            }
+        }
+        // employed by a local institution (by id, credit code or name) or by a university
+        let local: Vec<usize> = (0..institutions.len())
+            .filter(|&i| institutions[i].1 == pi)
+            .collect();
+        let employer = match (rng.gen_range(0..10), local.choose(&mut rng)) {
+            (0..=3, Some(&i)) => institutions[i].0.to_string(),
+            (4, Some(&i)) => institutions[i].3.to_string(),
+            (5, Some(&i)) => institutions[i].2.to_string(),
+            _ => format!("{}职业技术学院（虚构）", prefs[pi].short),
+        };
+        let conflicts = match local.choose(&mut rng) {
+            Some(&i) if rng.gen_bool(0.1) => institutions[i].0.to_string(),
+            _ => String::new(),
+        };
+        let max_panels = rng.gen_range(4..=14).to_string();
+        row(
+            &mut experts,
+            [
+                &format!("E{:04}", n + 1),
+                &name,
+                &prefs[pi].name,
+                &employer,
+                title,
+                &fields.join("|"),
+                &conflicts,
+                &max_panels,
+            ],
+        );
+    }
+    if let Some((a, g)) = gap_applicant {
+        let (id, pi, _, credit) = institutions[a];
+        let field = occs[g].name.as_str();
+        for (n, (name, title, employer, conflicts)) in [
+            ("罗会展", "副高级", credit, ""),
+            ("唐策展", "高级技师", "湖南会展研究院（虚构）", id),
+            ("谢布展", "技师", "湖南会展研究院（虚构）", ""),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            row(
+                &mut experts,
+                [
+                    &format!("E{:04}", count + n + 1),
+                    name,
+                    &prefs[pi].name,
+                    employer,
+                    title,
+                    field,
+                    conflicts,
+                    "6",
+                ],
+            );
+        }
+    }
+    Season {
+        pending,
+        materials: bytes(materials),
+        experts: bytes(experts),
+    }
+}
 
 /// A table in memory, its header written.
 fn table(header: &[&str]) -> csv::Writer<Vec<u8>> {

@@ -376,7 +376,15 @@ pub fn whatif_workbook(created: NaiveDate, files: &[(&str, Vec<u8>)]) -> std::io
 /// Columns a user's sheet holds as dates, as times of day, and as text whatever they look like.
 const DATE_COLUMNS: [&str; 2] = ["date", "filed_on"];
 const TIME_COLUMNS: [&str; 2] = ["start", "end"];
-const TEXT_COLUMNS: [&str; 5] = ["id_number", "credit_code", "candidate_id", "code", "id"];
+const TEXT_COLUMNS: [&str; 7] = [
+    "id_number",
+    "credit_code",
+    "candidate_id",
+    "code",
+    "id",
+    "expert_id",
+    "employer",
+];
 
 /// `to-xlsx`: every CSV table of a case folder as `NAME.xlsx`, typed as a user's workbook holds
 /// it (numbers as numbers, dates and times as Excel dates, IDs and codes as text), `case.toml`

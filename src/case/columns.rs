@@ -27,6 +27,16 @@ pub const INSTITUTIONS: [&str; 10] = [
 pub const ROOMS: [&str; 4] = ["institution_id", "room_id", "seats", "camera_p"];
 pub const ASSESSMENT: [&str; 3] = ["institution_id", "item", "grade"];
 pub const MATERIALS: [&str; 3] = ["institution_id", "item", "provided"];
+pub const EXPERTS: [&str; 8] = [
+    "expert_id",
+    "name",
+    "prefecture",
+    "employer",
+    "title",
+    "occupations",
+    "conflicts",
+    "max_panels",
+];
 pub const FILINGS: [&str; 6] = [
     "institution_id",
     "occupation",
@@ -56,7 +66,7 @@ pub const DEMAND: [&str; 5] = [
 ];
 
 /// Every table a case folder may hold, each as `NAME.csv` or `NAME.xlsx`.
-pub const TABLES: [&str; 12] = [
+pub const TABLES: [&str; 13] = [
     "prefectures",
     "distances",
     "occupations",
@@ -64,6 +74,7 @@ pub const TABLES: [&str; 12] = [
     "rooms",
     "assessment",
     "materials",
+    "experts",
     "filings",
     "sessions",
     "holidays",

@@ -75,6 +75,14 @@ impl Names {
         self.rows_of_code.get(code).map(|r| (r.as_slice(), *alias))
     }
 
+    /// The occupation code a name, code or alias stands for (a work type's name gives its
+    /// occupation); the `bool` is true when an alias was used.
+    pub(crate) fn occupation_code(&self, text: &str) -> Option<(&str, bool)> {
+        self.occupations
+            .get(text.trim())
+            .map(|(code, _, alias)| (code.as_str(), *alias))
+    }
+
     pub(crate) fn institution(&self, id: &str) -> Option<usize> {
         self.institutions.get(id.trim()).copied()
     }
@@ -134,6 +142,7 @@ fn load_into(dir: &Path, diags: &mut Diagnostics) -> Option<(Case, Names)> {
     let rooms = read_rooms(&folder, diags, &names);
     let assessments = read_assessments(&folder, diags, &names);
     let materials = read_materials(&folder, diags, &names);
+    let experts = read_experts(&folder, diags, &names);
     let filings = read_filings(&folder, diags, &names, &occupations);
     let holidays = read_holidays(&folder, diags);
     let registrations = if folder.has("candidates") {
@@ -199,6 +208,7 @@ fn load_into(dir: &Path, diags: &mut Diagnostics) -> Option<(Case, Names)> {
         rooms,
         assessments,
         materials,
+        experts,
         filings,
         sessions,
         holidays,
@@ -755,6 +765,90 @@ fn read_materials(
             }
         },
     );
+    Some(out)
+}
+
+/// experts.csv, when the case has it: the expert pool for panels and spot checks.
+fn read_experts(folder: &Folder, diags: &mut Diagnostics, names: &Names) -> Option<Vec<Expert>> {
+    if !folder.has("experts") {
+        return None;
+    }
+    let mut out = Vec::new();
+    let mut first_line: HashMap<String, u64> = HashMap::default();
+    read_table(folder, "experts", &columns::EXPERTS, diags, |row, diags| {
+        let id = row.identifier(diags, "expert_id");
+        let name = row.required(diags, "name");
+        let prefecture = resolve_prefecture(row, diags, names, "prefecture");
+        let title = row.required(diags, "title").and_then(|t| {
+            let title = Title::parse(t);
+            if title.is_none() {
+                row.error(
+                    diags,
+                    "title",
+                    format!("expected one of {}, found {t:?}", Title::LABELS.join(", ")),
+                );
+            }
+            title
+        });
+        let mut occupations = Vec::new();
+        let mut occupations_ok = true;
+        for text in split_list(row.text("occupations")) {
+            match names.occupation_code(text) {
+                Some((code, _)) if occupations.iter().any(|c| c == code) => {}
+                Some((code, _)) => occupations.push(code.to_string()),
+                None => {
+                    row.error(diags, "occupations", format!("unknown occupation {text:?}"));
+                    occupations_ok = false;
+                }
+            }
+        }
+        let mut conflicts = Vec::new();
+        let mut conflicts_ok = true;
+        for id in split_list(row.text("conflicts")) {
+            match names.institution(id) {
+                Some(i) => conflicts.push(i),
+                None => {
+                    row.error(
+                        diags,
+                        "conflicts",
+                        format!("unknown institution {id:?} (not in institutions.csv)"),
+                    );
+                    conflicts_ok = false;
+                }
+            }
+        }
+        let max_panels = row.parse_u32(diags, "max_panels");
+        let (Some(id), Some(name), Some(prefecture), Some(title), Some(max_panels), true, true) = (
+            id,
+            name,
+            prefecture,
+            title,
+            max_panels,
+            occupations_ok,
+            conflicts_ok,
+        ) else {
+            return;
+        };
+        if let Some(line) = first_line.get(id) {
+            row.error(
+                diags,
+                "expert_id",
+                format!("duplicate expert_id {id}: line {line} has it too"),
+            );
+            return;
+        }
+        first_line.insert(id.to_string(), row.line);
+        out.push(Expert {
+            expert_id: id.to_string(),
+            name: name.to_string(),
+            prefecture,
+            employer: row.text("employer").to_string(),
+            title,
+            occupations,
+            conflicts,
+            max_panels,
+        });
+    });
     Some(out)
 }
 

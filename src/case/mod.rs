@@ -314,6 +314,71 @@ pub struct Material {
     pub provided: bool,
 }
 
+/// An expert's title (职称) or skill rank (职业资格) as experts.csv gives it. 附件5 说明2 asks
+/// for 高级技师 or a 副高级 title or above on every assessment panel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Title {
+    SeniorTechnician,
+    Technician,
+    Senior,
+    AssociateSenior,
+    Intermediate,
+    Junior,
+}
+
+impl Title {
+    pub const LABELS: [&'static str; 6] = ["高级技师", "技师", "正高级", "副高级", "中级", "初级"];
+
+    pub fn parse(text: &str) -> Option<Title> {
+        Some(match text {
+            "高级技师" => Title::SeniorTechnician,
+            "技师" => Title::Technician,
+            "正高级" => Title::Senior,
+            "副高级" => Title::AssociateSenior,
+            "中级" => Title::Intermediate,
+            "初级" => Title::Junior,
+            _ => return None,
+        })
+    }
+
+    pub fn label(&self) -> &'static str {
+        match self {
+            Title::SeniorTechnician => "高级技师",
+            Title::Technician => "技师",
+            Title::Senior => "正高级",
+            Title::AssociateSenior => "副高级",
+            Title::Intermediate => "中级",
+            Title::Junior => "初级",
+        }
+    }
+
+    /// May sit on an assessment panel or inspect (附件5 说明2).
+    pub fn qualified(&self) -> bool {
+        matches!(
+            self,
+            Title::SeniorTechnician | Title::Senior | Title::AssociateSenior
+        )
+    }
+}
+
+/// One row of experts.csv: a member of the expert pool for assessment panels and spot checks.
+#[derive(Debug, Clone)]
+pub struct Expert {
+    pub expert_id: String,
+    pub name: String,
+    /// Home prefecture (travel starts there; a spot-check inspector never inspects at home).
+    pub prefecture: usize,
+    /// As given: an institution id, a credit code or a free name (empty: none declared).
+    pub employer: String,
+    pub title: Title,
+    /// Occupation codes the expert's expertise covers (every work type of each).
+    pub occupations: Vec<String>,
+    /// Institutions the expert declared an interest in (回避).
+    pub conflicts: Vec<usize>,
+    /// Panels the expert can sit this round.
+    pub max_panels: u32,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FilingStatus {
     Filed,
@@ -428,6 +493,8 @@ pub struct Case {
     pub assessments: Vec<Assessment>,
     /// `None` without materials.csv: materials were not checked.
     pub materials: Option<Vec<Material>>,
+    /// `None` without experts.csv (needed by `panels` and `spot-check` only).
+    pub experts: Option<Vec<Expert>>,
     pub filings: Vec<Filing>,
     pub sessions: Vec<Session>,
     pub holidays: Vec<Holiday>,

@@ -5,7 +5,9 @@
 //! policy value sane — and must get the same answer, so the answer lives here, beside the data
 //! it reads, and `verify` stays independent of the solver while agreeing with it.
 
-use super::{haversine_km, Case, Filing, FilingStatus, Paper, Policy, Prefecture};
+use super::{
+    haversine_km, Case, Expert, Filing, FilingStatus, Institution, Paper, Policy, Prefecture,
+};
 use chrono::NaiveDate;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
@@ -69,6 +71,73 @@ impl Case {
                 (k != i).then_some(k)
             })
             .collect()
+    }
+}
+
+impl Expert {
+    /// Works for the institution: `employer` names its id, credit code or name (trimmed,
+    /// letters compared without case, since credit codes are typed both ways).
+    pub fn employed_by(&self, institution: &Institution) -> bool {
+        let employer = self.employer.trim();
+        !employer.is_empty()
+            && (employer.eq_ignore_ascii_case(&institution.id)
+                || employer.eq_ignore_ascii_case(&institution.credit_code)
+                || employer == institution.name.trim())
+    }
+
+    /// Must recuse (回避) from assessing or inspecting `institution` (its index in the case):
+    /// employed there or a declared interest.
+    pub fn recuses_from(&self, index: usize, institution: &Institution) -> bool {
+        self.conflicts.contains(&index) || self.employed_by(institution)
+    }
+
+    /// The expertise covers this occupation code.
+    pub fn covers(&self, occupation_code: &str) -> bool {
+        self.occupations.iter().any(|c| c == occupation_code)
+    }
+}
+
+impl Case {
+    /// Institutions that applied this round: those with a `pending` filing, in the case's order.
+    pub fn applicants(&self) -> Vec<usize> {
+        let mut pending = vec![false; self.institutions.len()];
+        for f in &self.filings {
+            if f.status == FilingStatus::Pending {
+                pending[f.institution] = true;
+            }
+        }
+        (0..pending.len()).filter(|&i| pending[i]).collect()
+    }
+
+    /// The occupation codes an institution applied for (its pending filings), sorted.
+    pub fn applied_occupations(&self, institution: usize) -> Vec<&str> {
+        let mut codes: Vec<&str> = self
+            .filings
+            .iter()
+            .filter(|f| f.institution == institution && f.status == FilingStatus::Pending)
+            .map(|f| self.occupations[f.occupation].code.as_str())
+            .collect();
+        codes.sort_unstable();
+        codes.dedup();
+        codes
+    }
+
+    /// The occupation's name for a code (`4-07-05-02` → 健康管理师), for messages.
+    pub fn occupation_name<'a>(&'a self, code: &'a str) -> &'a str {
+        self.occupations
+            .iter()
+            .find(|o| o.code == code)
+            .map_or(code, |o| o.name.as_str())
+    }
+
+    /// Institutions with a filing in force this quarter, in the case's order.
+    pub fn filed_institutions(&self) -> Vec<usize> {
+        let first_day = self.quarter.first_day();
+        let mut filed = vec![false; self.institutions.len()];
+        for f in self.filings.iter().filter(|f| f.in_force(first_day)) {
+            filed[f.institution] = true;
+        }
+        (0..filed.len()).filter(|&i| filed[i]).collect()
     }
 }
 
