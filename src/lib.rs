@@ -3,13 +3,15 @@
 //! The pipeline, one module per stage: [`case`] reads a case folder, [`validate`] and [`vet`]
 //! check it, [`solve`] chooses each paper's slot and routes candidates, [`seat`] deals seats,
 //! [`plan`] writes the plan folder atomically, and [`verify`] re-checks a written plan without
-//! the solver. [`whatif`] runs scenarios in parallel; [`generate`] writes synthetic cases.
+//! the solver. [`whatif`] runs scenarios in parallel; [`generate`] writes synthetic cases;
+//! [`filing`] serves the filing season (assessment panels, spot checks).
 
 // NaN-safe `!(x > 0.0)` checks are deliberate; tuple-keyed maps read better inline.
 #![allow(clippy::neg_cmp_op_on_partial_ord, clippy::type_complexity)]
 
 pub mod case;
 pub mod diag;
+pub mod filing;
 pub mod generate;
 pub mod plan;
 pub mod planner;

@@ -159,6 +159,35 @@ enum Command {
         #[command(flatten)]
         solve: SolveArgs,
     },
+    /// Give every institution with a pending filing an on-site assessment panel of qualified
+    /// experts (experts.csv); writes panels.csv, unassigned.csv and summary.json.
+    Panels {
+        case: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+        /// Experts per panel (at least 2).
+        #[arg(long, value_name = "N", default_value_t = exam_planner::filing::panels::DEFAULT_SIZE)]
+        panel_size: u32,
+        #[command(flatten)]
+        solve: SolveArgs,
+    },
+    /// 双随机、一公开: draw filed institutions and two inspectors each, reproducibly from a seed
+    /// text; writes spot_checks.csv and notice.md.
+    SpotCheck {
+        case: PathBuf,
+        /// Any text, announced before the draw (e.g. the date and a lottery number).
+        #[arg(long)]
+        seed: String,
+        /// The share of eligible filed institutions to draw, e.g. 0.1.
+        #[arg(long, value_name = "F")]
+        rate: String,
+        #[arg(long)]
+        out: PathBuf,
+        /// Accepted for symmetry with the other commands; the draw is sequential, so the
+        /// bytes never depend on it.
+        #[arg(long, value_name = "N")]
+        threads: Option<usize>,
+    },
     /// Write every CSV table of a case as NAME.xlsx (numbers, dates and IDs typed as Excel
     /// holds them) into a new case folder, for officials who keep the case in Excel.
     ToXlsx {
@@ -212,6 +241,19 @@ fn main() -> ExitCode {
             solve,
         } => cmd_replan(&case, &previous, &out, &solve),
         Command::Compare { case, solve } => cmd_compare(&case, &solve),
+        Command::Panels {
+            case,
+            out,
+            panel_size,
+            solve,
+        } => cmd_panels(&case, &out, panel_size, &solve),
+        Command::SpotCheck {
+            case,
+            seed,
+            rate,
+            out,
+            threads: _,
+        } => cmd_spot_check(&case, &seed, &rate, &out),
         Command::WhatifMerge { parts, out, case } => {
             match whatif::shard::merge(&parts, case.as_deref(), &out) {
                 Ok(report) => {
@@ -606,6 +648,105 @@ fn cmd_replan(case_dir: &Path, previous_dir: &Path, out: &Path, args: &SolveArgs
         "replan written to {} and verified against {}",
         out.display(),
         previous_dir.display()
+    );
+    ExitCode::SUCCESS
+}
+
+/// Loads a case for the filing-season commands: input errors are printed and end the command.
+fn load_for_filing(case_dir: &Path) -> Result<exam_planner::case::Case, ExitCode> {
+    let (case, diags) = validate::validate_dir(case_dir);
+    match case {
+        Some(c) if !diags.has_errors() => Ok(c),
+        _ => {
+            for d in diags.errors() {
+                say!("{d}");
+            }
+            note!("the case has input errors: nothing written (see `exam-planner validate`)");
+            Err(ExitCode::from(1))
+        }
+    }
+}
+
+fn cmd_panels(case_dir: &Path, out: &Path, size: u32, args: &SolveArgs) -> ExitCode {
+    use exam_planner::filing::panels;
+    let settings = match args.settings() {
+        Ok(s) => s,
+        Err(e) => return usage(&e),
+    };
+    if size < 2 {
+        return usage(&format!(
+            "--panel-size must be at least 2 (附件5 说明2), got {size}"
+        ));
+    }
+    let case = match load_for_filing(case_dir) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let clock = std::time::Instant::now();
+    let result = match panels::assign(&case, size, &settings) {
+        Ok(r) => r,
+        Err(e @ panels::Error::NoExperts) => {
+            note!("{e}; nothing written");
+            return ExitCode::from(1);
+        }
+        Err(e) => {
+            note!("no panels could be found: {e}; nothing written");
+            return ExitCode::from(3);
+        }
+    };
+    if let Err(e) = result.write(&case, out) {
+        note!("cannot write {}: {e}; nothing written", out.display());
+        return ExitCode::from(1);
+    }
+    say!("{}", result.story());
+    note!(
+        "panels in {:.1} s; wrote {} to {}",
+        clock.elapsed().as_secs_f64(),
+        panels::FILES.join(", "),
+        out.display()
+    );
+    ExitCode::SUCCESS
+}
+
+fn cmd_spot_check(case_dir: &Path, seed: &str, rate: &str, out: &Path) -> ExitCode {
+    use exam_planner::filing::spot_check;
+    let rate = match spot_check::Rate::parse(rate) {
+        Ok(r) => r,
+        Err(e) => return usage(&e.to_string()),
+    };
+    if seed.trim().is_empty() {
+        return usage("--seed needs a text announced before the draw");
+    }
+    let case = match load_for_filing(case_dir) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let draw = match spot_check::draw(&case, seed, rate) {
+        Ok(d) => d,
+        Err(e) => {
+            note!("{e}; nothing written");
+            return ExitCode::from(1);
+        }
+    };
+    if let Err(e) = draw.write(&case, out) {
+        note!("cannot write {}: {e}; nothing written", out.display());
+        return ExitCode::from(1);
+    }
+    for s in &draw.shortfalls {
+        note!("note: {s}");
+    }
+    say!(
+        "drew {} of {} eligible filed institution(s) (asked ⌈{} × {}⌉ = {}, at least one per prefecture), two inspectors each",
+        draw.checks.len(),
+        draw.pool.len(),
+        draw.rate,
+        draw.pool.len(),
+        draw.asked
+    );
+    note!(
+        "wrote {} to {}",
+        spot_check::FILES.join(" and "),
+        out.display()
     );
     ExitCode::SUCCESS
 }

@@ -8,11 +8,12 @@ pub mod capacity;
 mod highs;
 pub mod monolithic;
 pub mod moves;
+pub mod panels;
 pub mod problem;
 pub mod routing;
 pub mod timetable;
 
-pub use highs::SolveError;
+pub use highs::{Limits, SolveError};
 pub use problem::{Deferral, Group, Problem, Reason, Timetable};
 pub use routing::{Flow, Routing, SeatValue};
 pub use timetable::StageResult;

@@ -1,0 +1,422 @@
+//! `spot-check`: the provincial centre's "双随机、一公开" draw.
+//!
+//! 双随机: random institutions, then random inspectors for each. 一公开: anyone holding the seed
+//! text and the case files redoes the draw by hand from README ("The spot-check draw"): one
+//! ChaCha20 stream keyed by SHA-256 of the seed text, Fisher–Yates over ids in byte order. Every
+//! step below is that description in code; nothing depends on threads, clocks or hash order.
+
+use crate::case::{Case, Expert};
+use rand::RngCore;
+use rand::SeedableRng;
+use rand_chacha::ChaCha20Rng;
+use sha2::{Digest, Sha256};
+use std::path::Path;
+
+/// The files `spot-check` writes.
+pub const FILES: [&str; 2] = ["spot_checks.csv", "notice.md"];
+
+/// Inspectors per institution (双随机: two, as the contract asks).
+pub const INSPECTORS: usize = 2;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The case has no experts.csv (or experts.xlsx).
+    #[error("the case has no experts.csv: inspectors are drawn from it")]
+    NoExperts,
+    /// `--rate` is not a decimal fraction in (0, 1].
+    #[error("--rate expects a decimal fraction above 0 and at most 1 such as 0.1, got {0:?}")]
+    Rate(String),
+    #[error("cannot read {path} to hash it: {source}")]
+    Hash {
+        path: String,
+        source: std::io::Error,
+    },
+}
+
+/// The sampling rate as an exact decimal, `numerator / 10^digits`, so ⌈F × E⌉ has no rounding
+/// error (0.1 × 30 is 3, not 3.0000000000000004).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rate {
+    numerator: u64,
+    digits: u32,
+}
+
+impl Rate {
+    pub fn parse(text: &str) -> Result<Rate, Error> {
+        let bad = || Error::Rate(text.to_string());
+        let t = text.trim();
+        let (whole, frac) = t.split_once('.').unwrap_or((t, ""));
+        if whole.is_empty() && frac.is_empty()
+            || !whole.bytes().all(|b| b.is_ascii_digit())
+            || !frac.bytes().all(|b| b.is_ascii_digit())
+            || frac.len() > 9
+        {
+            return Err(bad());
+        }
+        let digits = frac.len() as u32;
+        let whole: u64 = if whole.is_empty() {
+            0
+        } else {
+            whole.parse().map_err(|_| bad())?
+        };
+        let frac: u64 = if frac.is_empty() {
+            0
+        } else {
+            frac.parse().map_err(|_| bad())?
+        };
+        let scale = 10u64.pow(digits);
+        let numerator = whole
+            .checked_mul(scale)
+            .and_then(|w| w.checked_add(frac))
+            .ok_or_else(bad)?;
+        if numerator == 0 || numerator > scale {
+            return Err(bad());
+        }
+        Ok(Rate { numerator, digits })
+    }
+
+    /// ⌈rate × count⌉, exactly.
+    pub fn of(&self, count: usize) -> usize {
+        let scale = 10u128.pow(self.digits);
+        (u128::from(self.numerator) * count as u128).div_ceil(scale) as usize
+    }
+}
+
+impl std::fmt::Display for Rate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let scale = 10u64.pow(self.digits);
+        let (w, r) = (self.numerator / scale, self.numerator % scale);
+        if self.digits == 0 {
+            write!(f, "{w}")
+        } else {
+            write!(f, "{w}.{r:0width$}", width = self.digits as usize)
+        }
+    }
+}
+
+/// One drawn institution and its inspectors.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Check {
+    pub institution: usize,
+    /// Expert indices, in the order drawn (fewer than two when too few experts may go).
+    pub inspectors: Vec<usize>,
+}
+
+/// The whole draw, with what the notice must say about it.
+#[derive(Debug)]
+pub struct Draw {
+    pub seed: String,
+    pub rate: Rate,
+    /// Eligible filed institutions, sorted by id: the list the draw shuffles.
+    pub pool: Vec<usize>,
+    /// ⌈rate × pool⌉.
+    pub asked: usize,
+    /// In the order of the notice: prefecture code, then institution id.
+    pub checks: Vec<Check>,
+    /// Experts who inspect twice or more because too few could go, and institutions left with
+    /// fewer than two inspectors: said in the notice and on stderr.
+    pub shortfalls: Vec<String>,
+    /// `(file name, SHA-256)` of every input file, in name order.
+    pub inputs: Vec<(String, String)>,
+}
+
+/// The random stream of a draw: ChaCha20 keyed by SHA-256 of the seed text's UTF-8 bytes
+/// (rand_chacha's `ChaCha20Rng::from_seed`: nonce 0, counter from 0).
+pub fn stream(seed: &str) -> ChaCha20Rng {
+    let key: [u8; 32] = Sha256::digest(seed.as_bytes()).into();
+    ChaCha20Rng::from_seed(key)
+}
+
+/// Fisher–Yates, from the last position down: position i swaps with
+/// j = ⌊u × (i + 1) / 2^64⌋ for the next 64-bit number u of the stream.
+pub fn shuffle<T>(items: &mut [T], rng: &mut ChaCha20Rng) {
+    for i in (1..items.len()).rev() {
+        let u = rng.next_u64();
+        let j = ((u128::from(u) * (i as u128 + 1)) >> 64) as usize;
+        items.swap(i, j);
+    }
+}
+
+/// Draws the institutions and their inspectors.
+pub fn draw(case: &Case, seed: &str, rate: Rate) -> Result<Draw, Error> {
+    let experts = case.experts.as_deref().ok_or(Error::NoExperts)?;
+    let eligible = crate::vet::eligible(case);
+    let mut pool: Vec<usize> = case
+        .filed_institutions()
+        .into_iter()
+        .filter(|&i| eligible[i])
+        .collect();
+    pool.sort_by(|&a, &b| case.institutions[a].id.cmp(&case.institutions[b].id));
+    let asked = rate.of(pool.len());
+    let mut rng = stream(seed);
+
+    // 1. institutions: one shuffle; the first of every prefecture, then the rest in order
+    let mut order = pool.clone();
+    shuffle(&mut order, &mut rng);
+    let mut prefectures: Vec<usize> = order
+        .iter()
+        .map(|&i| case.institutions[i].prefecture)
+        .collect();
+    prefectures.sort_by(|&a, &b| case.prefectures[a].code.cmp(&case.prefectures[b].code));
+    prefectures.dedup();
+    let mut drawn: Vec<usize> = prefectures
+        .iter()
+        .filter_map(|&p| {
+            order
+                .iter()
+                .copied()
+                .find(|&i| case.institutions[i].prefecture == p)
+        })
+        .collect();
+    for &i in &order {
+        if drawn.len() >= asked {
+            break;
+        }
+        if !drawn.contains(&i) {
+            drawn.push(i);
+        }
+    }
+    drawn.sort_by(|&a, &b| {
+        let (ia, ib) = (&case.institutions[a], &case.institutions[b]);
+        case.prefectures[ia.prefecture]
+            .code
+            .cmp(&case.prefectures[ib.prefecture].code)
+            .then_with(|| ia.id.cmp(&ib.id))
+    });
+
+    // 2. inspectors: one shuffle of the experts by id; each institution, in the notice's order,
+    //    takes the two who may go with the fewest inspections so far, ties in shuffled order
+    let mut roster: Vec<usize> = (0..experts.len()).collect();
+    roster.sort_by(|&a, &b| experts[a].expert_id.cmp(&experts[b].expert_id));
+    shuffle(&mut roster, &mut rng);
+    let mut times = vec![0usize; experts.len()];
+    let mut shortfalls = Vec::new();
+    let mut checks = Vec::new();
+    for &i in &drawn {
+        // those who may go, fewest inspections first, ties in shuffled order (a stable sort)
+        let mut may_go: Vec<usize> = roster
+            .iter()
+            .copied()
+            .filter(|&k| may_inspect(case, &experts[k], i))
+            .collect();
+        may_go.sort_by_key(|&k| times[k]);
+        let inspectors: Vec<usize> = may_go.iter().copied().take(INSPECTORS).collect();
+        for &k in inspectors.iter().filter(|&&k| times[k] > 0) {
+            shortfalls.push(format!(
+                "{} inspects {} as its inspection no. {}: every qualified expert who may go there has inspected already",
+                experts[k].expert_id,
+                case.institutions[i].id,
+                times[k] + 1
+            ));
+        }
+        if inspectors.len() < INSPECTORS {
+            shortfalls.push(format!(
+                "{} has {} inspector(s), {INSPECTORS} needed: no other qualified expert from outside {} is free of a conflict with it",
+                case.institutions[i].id,
+                inspectors.len(),
+                case.prefectures[case.institutions[i].prefecture].name
+            ));
+        }
+        for &k in &inspectors {
+            times[k] += 1;
+        }
+        checks.push(Check {
+            institution: i,
+            inspectors,
+        });
+    }
+    Ok(Draw {
+        seed: seed.to_string(),
+        rate,
+        pool,
+        asked,
+        checks,
+        shortfalls,
+        inputs: input_hashes(case)?,
+    })
+}
+
+/// May this expert inspect institution `i`: qualified, no conflict, not employed there, not
+/// from its prefecture.
+pub fn may_inspect(case: &Case, expert: &Expert, i: usize) -> bool {
+    let institution = &case.institutions[i];
+    expert.title.qualified()
+        && !expert.recuses_from(i, institution)
+        && expert.prefecture != institution.prefecture
+}
+
+/// SHA-256 of case.toml and every table file of the case, by file name.
+fn input_hashes(case: &Case) -> Result<Vec<(String, String)>, Error> {
+    let mut names: Vec<String> = crate::case::columns::TABLES
+        .iter()
+        .filter(|t| case.files.has(t))
+        .map(|t| case.files.name(t))
+        .collect();
+    if case.dir.join("case.toml").is_file() {
+        names.push("case.toml".to_string());
+    }
+    names.sort();
+    names
+        .into_iter()
+        .map(|name| {
+            let path = case.dir.join(&name);
+            let bytes = std::fs::read(&path).map_err(|source| Error::Hash {
+                path: path.display().to_string(),
+                source,
+            })?;
+            let hex: String = Sha256::digest(&bytes)
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            Ok((name, hex))
+        })
+        .collect()
+}
+
+#[derive(Debug, Default, serde::Serialize)]
+struct CheckRow<'a> {
+    institution_id: &'a str,
+    institution: &'a str,
+    prefecture: &'a str,
+    inspector_ids: String,
+    inspectors: String,
+}
+
+impl Draw {
+    pub fn spot_checks_csv(&self, case: &Case) -> Vec<u8> {
+        let experts = case.experts.as_deref().unwrap_or_default();
+        crate::plan::csv_bytes::<CheckRow, _>(self.checks.iter().map(|c| {
+            let inst = &case.institutions[c.institution];
+            let join = |f: &dyn Fn(&Expert) -> &str| {
+                c.inspectors
+                    .iter()
+                    .map(|&k| f(&experts[k]))
+                    .collect::<Vec<_>>()
+                    .join("|")
+            };
+            CheckRow {
+                institution_id: &inst.id,
+                institution: &inst.name,
+                prefecture: &case.prefectures[inst.prefecture].name,
+                inspector_ids: join(&|e| &e.expert_id),
+                inspectors: join(&|e| &e.name),
+            }
+        }))
+    }
+
+    /// The public notice (一公开), in Chinese: the list, the seed, the method and the hashes.
+    pub fn notice_md(&self, case: &Case) -> String {
+        use std::fmt::Write as _;
+        let experts = case.experts.as_deref().unwrap_or_default();
+        let mut md = String::new();
+        let _ = writeln!(
+            md,
+            "# {} 职业技能等级认定备案评价机构“双随机、一公开”抽查名单\n",
+            case.name
+        );
+        let _ = writeln!(
+            md,
+            "按照“双随机、一公开”要求，从 {} 家已备案且符合条件的评价机构中，按 {} 的比例随机抽取 {} 家（有此类机构的每个市州至少 1 家），实际抽取 {} 家，并为每家随机选派 {} 名检查专家（具备高级技师或副高级及以上职称，与被检查机构无利害关系，非该机构人员，且不来自该机构所在市州）。\n",
+            self.pool.len(),
+            self.rate,
+            self.asked,
+            self.checks.len(),
+            INSPECTORS
+        );
+        let _ = writeln!(md, "## 抽查名单\n");
+        let _ = writeln!(
+            md,
+            "| 序号 | 机构编号 | 机构名称 | 统一社会信用代码 | 市州 | 检查专家 |"
+        );
+        let _ = writeln!(md, "| --- | --- | --- | --- | --- | --- |");
+        for (n, c) in self.checks.iter().enumerate() {
+            let inst = &case.institutions[c.institution];
+            let inspectors: Vec<String> = c
+                .inspectors
+                .iter()
+                .map(|&k| format!("{}（{}）", experts[k].name, experts[k].expert_id))
+                .collect();
+            let _ = writeln!(
+                md,
+                "| {} | {} | {} | {} | {} | {} |",
+                n + 1,
+                inst.id,
+                inst.name,
+                inst.credit_code,
+                case.prefectures[inst.prefecture].name,
+                inspectors.join("、")
+            );
+        }
+        if !self.shortfalls.is_empty() {
+            let _ = writeln!(md, "\n## 说明\n");
+            for s in &self.shortfalls {
+                let _ = writeln!(md, "- {s}");
+            }
+        }
+        let key: String = Sha256::digest(self.seed.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let _ = writeln!(md, "\n## 随机方法（任何人可复核）\n");
+        let _ = writeln!(md, "- 随机种子（文本）：`{}`", self.seed);
+        let _ = writeln!(md, "- 种子的 SHA-256（ChaCha20 密钥）：`{key}`");
+        let _ = writeln!(
+            md,
+            "- 抽取比例：{}；符合条件的已备案机构 {} 家，应抽 ⌈{} × {}⌉ = {} 家",
+            self.rate,
+            self.pool.len(),
+            self.rate,
+            self.pool.len(),
+            self.asked
+        );
+        let _ = writeln!(
+            md,
+            "- 算法：以上述密钥初始化 ChaCha20 随机流（nonce 为 0，计数器从 0 开始），依次取 64 位无符号整数 u。先将机构按编号排序后做 Fisher–Yates 洗牌（从最后一位 i 向前，与 j = ⌊u × (i+1) / 2^64⌋ 交换）；按市州代码顺序，每个市州取洗牌后最靠前的一家，再按洗牌顺序补足。随后用同一随机流将专家按编号排序后洗牌，每家机构（按名单顺序）从符合回避要求的专家中，取本次已检查次数最少者两名，次数相同时取洗牌顺序靠前者。详见 README「The spot-check draw」。"
+        );
+        let _ = writeln!(md, "\n## 输入文件 SHA-256\n");
+        let _ = writeln!(md, "| 文件 | SHA-256 |");
+        let _ = writeln!(md, "| --- | --- |");
+        for (name, hash) in &self.inputs {
+            let _ = writeln!(md, "| {name} | `{hash}` |");
+        }
+        md
+    }
+
+    /// Writes spot_checks.csv and notice.md into `out`, all or nothing.
+    pub fn write(&self, case: &Case, out: &Path) -> std::io::Result<()> {
+        let staging = crate::staging::Staging::new(out)?;
+        staging.add_bytes("spot_checks.csv", &self.spot_checks_csv(case))?;
+        staging.add_bytes("notice.md", self.notice_md(case).as_bytes())?;
+        staging.commit(&FILES)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rates_are_exact_decimals() {
+        let r = Rate::parse("0.1").unwrap();
+        assert_eq!(r.of(30), 3, "no float rounding");
+        assert_eq!(r.of(31), 4);
+        assert_eq!(Rate::parse("1").unwrap().of(7), 7);
+        assert_eq!(Rate::parse(".25").unwrap().of(5), 2);
+        assert_eq!(Rate::parse("0.10").unwrap().to_string(), "0.10");
+        for bad in ["0", "1.5", "-0.1", "abc", "", ".", "0.1.2", "1e-1"] {
+            assert!(Rate::parse(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn shuffle_is_a_permutation_and_depends_on_the_seed() {
+        let mut a: Vec<u32> = (0..50).collect();
+        let mut b = a.clone();
+        shuffle(&mut a, &mut stream("2026 第三季度"));
+        shuffle(&mut b, &mut stream("2026 第四季度"));
+        assert_ne!(a, b);
+        let mut sorted = a.clone();
+        sorted.sort_unstable();
+        assert_eq!(sorted, (0..50).collect::<Vec<_>>());
+    }
+}
