@@ -265,7 +265,7 @@ pub fn generate(spec: &Spec, out: &Path) -> std::io::Result<usize> {
     // filings: per prefecture and occupation row, one institution (two in big prefectures)
     let mut filings_csv = table(&columns::FILINGS);
     let mut filed: Vec<Vec<Vec<usize>>> = vec![vec![Vec::new(); occs.len()]; prefs.len()];
-    let mut held: Vec<(String, String, String)> = Vec::new();
+    let mut held: Vec<(String, String, String, bool)> = Vec::new();
     let gap_occupation = occs.iter().position(|o| o.name == "会展设计师");
     for (pi, p) in prefs.iter().enumerate() {
         let local: Vec<usize> = (0..institutions.len())
@@ -304,6 +304,7 @@ pub fn generate(spec: &Spec, out: &Path) -> std::io::Result<usize> {
                     institutions[i].id.clone(),
                     o.name.clone(),
                     o.work_type.clone(),
+                    status == "pending",
                 ));
                 row(
                     &mut filings_csv,
@@ -524,10 +525,14 @@ fn filing_season(
     prefs: &[Pref],
     occs: &[Occ],
     institutions: &[(&str, usize, &str, &str)],
-    existing: &[(String, String, String)],
+    existing: &[(String, String, String, bool)],
 ) -> Season {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     rng.set_stream(7);
+    let held: std::collections::HashSet<(&str, &str, &str)> = existing
+        .iter()
+        .map(|(i, n, w, _)| (i.as_str(), n.as_str(), w.as_str()))
+        .collect();
     let gap = occs.iter().position(|o| o.name == "会展设计师");
     let mut pending: Vec<[String; 6]> = Vec::new();
     let mut applicants: Vec<usize> = Vec::new();
@@ -537,11 +542,7 @@ fn filing_season(
         }
         let mut open: Vec<usize> = (0..occs.len())
             .filter(|&o| Some(o) != gap)
-            .filter(|&o| {
-                !existing
-                    .iter()
-                    .any(|(e, n, w)| e == id && *n == occs[o].name && *w == occs[o].work_type)
-            })
+            .filter(|&o| !held.contains(&(id, occs[o].name.as_str(), occs[o].work_type.as_str())))
             .collect();
         open.shuffle(&mut rng);
         let k = rng.gen_range(1..=3).min(open.len());
@@ -604,7 +605,12 @@ fn filing_season(
         .enumerate()
         .map(|(o, occ)| if Some(o) == gap { 0.0 } else { occ.popularity })
         .collect();
-    let count = applicants.len().div_ceil(4).max(2 * occs.len());
+    let applying: std::collections::HashSet<&str> = applicants
+        .iter()
+        .map(|&i| institutions[i].0)
+        .chain(existing.iter().filter(|e| e.3).map(|e| e.0.as_str()))
+        .collect();
+    let count = applying.len().div_ceil(4).max(2 * occs.len());
     for n in 0..count {
         let pi = weighted(&mut rng, &pref_w);
         let name = format!(

@@ -61,6 +61,7 @@ pub fn assign(case: &Case, size: u32, settings: &Settings) -> Result<Panels, Err
         rel_gap: settings.gap,
         abs_gap: 0.5,
         presolve: true,
+        interior_point: false,
     };
     let plan = model::assign(&problem, limits)?;
     let mut load = vec![0u32; experts.len()];
@@ -221,7 +222,7 @@ impl From<&StageResult> for StageJson {
         StageJson {
             value: s.value,
             bound: s.bound,
-            status: if s.proven { "optimal" } else { "time_limit" },
+            status: if s.proven { "optimal" } else { "feasible" },
         }
     }
 }
@@ -299,7 +300,7 @@ impl Panels {
     /// The lines `panels` prints: each stage's value, bound and status.
     pub fn story(&self) -> String {
         let p = &self.plan;
-        let status = |s: &StageResult| if s.proven { "optimal" } else { "time limit" };
+        let status = |s: &StageResult| if s.proven { "optimal" } else { "not proven" };
         let mut lines = vec![
             format!(
                 "{} of {} applicant(s) have a panel of {} (bound {}, {})",

@@ -116,6 +116,7 @@ pub fn solve(
         rel_gap,
         abs_gap: 0.99,
         presolve: true,
+        interior_point: false,
     };
     let (m, obj) = build(pb, case, &Stage::Deferred);
     let first = match m.minimise(obj, limits, None) {

@@ -137,6 +137,24 @@ impl Pool {
         }
     }
 
+    /// The candidates an LP solution uses, and those of `plan`.
+    fn support(problem: &PanelProblem, lp: &Lp, plan: &[(usize, usize)]) -> Pool {
+        let mut pool = Pool {
+            included: problem
+                .applicants
+                .iter()
+                .map(|a| vec![false; a.candidates.len()])
+                .collect(),
+        };
+        for &(a, k, col) in &lp.duals.layout.x {
+            if lp.values.get(col).is_some_and(|v| *v > 1e-6) {
+                pool.included[a][k] = true;
+            }
+        }
+        pool.add(plan);
+        pool
+    }
+
     fn add(&mut self, pairs: &[(usize, usize)]) {
         for &(a, k) in pairs {
             self.included[a][k] = true;
@@ -144,9 +162,13 @@ impl Pool {
     }
 }
 
+/// Candidates per applicant the MIP gets beyond the LP's support, cheapest reduced cost first:
+/// room for the integer plan to differ from the fractional one.
+const MIP_EXTRA_PER_APPLICANT: usize = 4;
+
 /// The most candidates the gap step adds to re-run a MIP that stopped short of the LP bound;
 /// beyond it the stage keeps its plan and reports the LP bound.
-const GAP_COLUMNS: usize = 200_000;
+const GAP_COLUMNS: usize = 20_000;
 
 /// Binary variables for the MIP, `[0, 1]` for the LP that prices left-out candidates.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -189,15 +211,27 @@ fn assign_from(
             crate::progress::trace(|| format!("panels {stage:?}: the LP optimum is integral"));
             chosen = pairs;
         } else {
+            // the MIP runs on the LP's support and the current plan: few columns, and the
+            // LP bound stays valid for the full model whatever the MIP reaches
+            let mut support = Pool::support(problem, &lp, &chosen);
+            support.add(&reduced_below(
+                problem,
+                &support,
+                stage,
+                &lp.duals,
+                f64::INFINITY,
+                MIP_EXTRA_PER_APPLICANT,
+            ));
             let (mut layout, mut solved) =
-                solve_pool(problem, &pool, stage, held, limits, &chosen)?;
+                solve_pool(problem, &support, stage, held, limits, &chosen)?;
             if solved.objective > bound + 1e-6 {
                 // candidates that could still improve on the pool's plan
                 let gap = solved.objective - lp.objective;
-                let more = reduced_below(problem, &pool, stage, &lp.duals, gap, usize::MAX);
+                let more = reduced_below(problem, &support, stage, &lp.duals, gap, usize::MAX);
                 if more.is_empty() {
                     bound = bound.max(solved.bound);
                 } else if more.len() <= GAP_COLUMNS {
+                    let mut pool = support;
                     pool.add(&more);
                     let incumbent = solved.objective;
                     let keep = solution_pairs(&solved, &layout);
@@ -218,7 +252,12 @@ fn assign_from(
                 let most = -bound;
                 let panels_bound = ((most + 1e-6) / weight).floor();
                 let covered_bound = most - weight * values.with_panel;
-                results.push(stage_result(values.with_panel, panels_bound, false, seconds));
+                results.push(stage_result(
+                    values.with_panel,
+                    panels_bound,
+                    false,
+                    seconds,
+                ));
                 results.push(stage_result(values.covered, covered_bound, false, 0.0));
             }
             Stage::Travel => {
@@ -249,7 +288,12 @@ fn assign_from(
 /// than all occupations together, so the weighted sum orders plans exactly as "most panels,
 /// then most coverage" does.
 fn coverage_weight(problem: &PanelProblem) -> f64 {
-    (problem.applicants.iter().map(|a| a.occupations).sum::<usize>() + 1) as f64
+    (problem
+        .applicants
+        .iter()
+        .map(|a| a.occupations)
+        .sum::<usize>()
+        + 1) as f64
 }
 
 /// A feasible plan to start from, scarcest applicants first: each takes the nearest covering
@@ -344,7 +388,7 @@ fn price(
     loop {
         let (model, layout, objective) = build(problem, pool, stage, held, Kind::Lp);
         let clock = Instant::now();
-        let solved = model.minimise(objective, Limits::EXACT, None)?;
+        let solved = model.minimise(objective, Limits::INTERIOR_POINT, None)?;
         let duals = Duals {
             layout,
             row: solved.row_duals,
@@ -514,7 +558,8 @@ fn build(
             used[c.expert] = true;
             travel.add_mul(c.km, x);
         }
-        l.members_row.push(m.constrain((members - size * y).eq(0.0)));
+        l.members_row
+            .push(m.constrain((members - size * y).eq(0.0)));
         l.covering_row.push(m.constrain((covering - y).geq(0.0)));
         for (o, sum) in per_occupation.into_iter().enumerate() {
             let Some(sum) = sum else { continue };
@@ -550,17 +595,17 @@ fn build(
     let objective = match stage {
         Stage::Coverage => -(coverage_weight(problem) * with_panel + covered),
         Stage::Travel => travel,
-        Stage::Busiest => busiest.map(|(b, _)| Expression::from(b)).unwrap_or_default(),
+        Stage::Busiest => busiest
+            .map(|(b, _)| Expression::from(b))
+            .unwrap_or_default(),
     };
     (m, l, objective)
 }
 
 /// A complete start for `layout` from a plan's (applicant, candidate) pairs, all in the pool.
 fn start_vector(problem: &PanelProblem, layout: &Layout, pairs: &[(usize, usize)]) -> Vec<f64> {
-    let total = layout.x.len()
-        + layout.y.len()
-        + layout.z.len()
-        + usize::from(layout.busiest.is_some());
+    let total =
+        layout.x.len() + layout.y.len() + layout.z.len() + usize::from(layout.busiest.is_some());
     let mut start = vec![0.0; total];
     let chosen: HashSet<(usize, usize)> = pairs.iter().copied().collect();
     let mut load = vec![0.0; problem.capacity.len()];

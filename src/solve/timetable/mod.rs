@@ -63,6 +63,7 @@ fn limits(settings: &Settings, integral: bool) -> Limits {
         rel_gap: settings.gap,
         abs_gap: if integral { 0.99 } else { 1e-6 },
         presolve: false,
+        interior_point: false,
     }
 }
 
