@@ -118,6 +118,35 @@ impl Model {
                 row_duals: vec![0.0; self.constraints.len()],
             });
         }
+        let mut model = self.prepare(objective, limits)?;
+        if let Some(start) = start {
+            model
+                .try_set_solution(Some(start), None, None, None)
+                .map_err(|e| SolveError::Solver(format!("warm start rejected: {e:?}")))?;
+        }
+        let solved = model
+            .try_solve()
+            .map_err(|e| SolveError::Solver(format!("{e:?}")))?;
+        read(&solved)
+    }
+
+    /// An LP that stays in HiGHS between solves, for column generation: columns added after a
+    /// solve join its basis, so the next solve (primal simplex) starts where the last one ended
+    /// instead of from scratch.
+    pub fn into_growing(
+        self,
+        objective: Expression,
+        limits: Limits,
+    ) -> Result<Growing, SolveError> {
+        let columns = self.count;
+        Ok(Growing {
+            model: Some(self.prepare(objective, limits)?),
+            columns,
+        })
+    }
+
+    /// The model in HiGHS with the options of `limits`, not yet solved.
+    fn prepare(self, objective: Expression, limits: Limits) -> Result<highs::Model, SolveError> {
         let clock = std::time::Instant::now();
         let (rows, columns) = (self.constraints.len(), self.count);
         let mut problem = self.vars.minimise(objective).using(highs);
@@ -152,44 +181,104 @@ impl Model {
         if let Some(t) = limits.time_limit {
             set(&mut model, "time_limit", t.max(0.01))?;
         }
-        if let Some(start) = start {
-            model
-                .try_set_solution(Some(start), None, None, None)
-                .map_err(|e| SolveError::Solver(format!("warm start rejected: {e:?}")))?;
+        Ok(model)
+    }
+}
+
+/// The status, values, bound and duals of a solved model.
+fn read(solved: &highs::SolvedModel) -> Result<Solved, SolveError> {
+    let reached = match solved.status() {
+        HighsModelStatus::Optimal => Reached::Optimal,
+        HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible => {
+            return Err(SolveError::Infeasible)
         }
+        HighsModelStatus::ReachedTimeLimit
+        | HighsModelStatus::ReachedIterationLimit
+        | HighsModelStatus::ReachedInterrupt
+        | HighsModelStatus::ReachedSolutionLimit
+        | HighsModelStatus::ObjectiveBound
+        | HighsModelStatus::ObjectiveTarget => Reached::TimeLimit,
+        other => return Err(SolveError::Solver(format!("status {other:?}"))),
+    };
+    if solved.primal_solution_status() != highs::HighsSolutionStatus::Feasible {
+        return Err(SolveError::NoSolution);
+    }
+    let objective = solved.objective_value();
+    let bound = match solved.double_info_value(c"mip_dual_bound") {
+        Ok(b) if b.is_finite() && !b.is_nan() => b,
+        _ if reached == Reached::Optimal => objective,
+        _ => f64::NEG_INFINITY,
+    };
+    let solution = solved.get_solution();
+    Ok(Solved {
+        reached,
+        objective,
+        bound: bound.min(objective),
+        values: solution.columns().to_vec(),
+        row_duals: solution.dual_rows().to_vec(),
+    })
+}
+
+/// An LP that grows by columns between solves (see [`Model::into_growing`]).
+pub struct Growing {
+    /// `None` only while HiGHS holds it for a solve.
+    model: Option<highs::Model>,
+    columns: usize,
+}
+
+impl Growing {
+    /// Solves the LP as it stands; later solves start from this one's basis by primal simplex.
+    pub fn solve(&mut self) -> Result<Solved, SolveError> {
+        let model = self
+            .model
+            .take()
+            .expect("the model is back after every solve");
         let solved = model
             .try_solve()
             .map_err(|e| SolveError::Solver(format!("{e:?}")))?;
-        let reached = match solved.status() {
-            HighsModelStatus::Optimal => Reached::Optimal,
-            HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible => {
-                return Err(SolveError::Infeasible)
-            }
-            HighsModelStatus::ReachedTimeLimit
-            | HighsModelStatus::ReachedIterationLimit
-            | HighsModelStatus::ReachedInterrupt
-            | HighsModelStatus::ReachedSolutionLimit
-            | HighsModelStatus::ObjectiveBound
-            | HighsModelStatus::ObjectiveTarget => Reached::TimeLimit,
-            other => return Err(SolveError::Solver(format!("status {other:?}"))),
+        let result = read(&solved);
+        let mut model = highs::Model::from(solved);
+        // new columns enter at 0, so the basis stays primal feasible: primal simplex goes on
+        // from it (dual simplex took 25 s a round on the panels' weighted first stage)
+        set(&mut model, "solver", "simplex")?;
+        set(&mut model, "simplex_strategy", 4)?;
+        self.model = Some(model);
+        result
+    }
+
+    /// Adds a column `lower ≤ x ≤ upper` with `cost` in the objective and `rows` as
+    /// (row index, coefficient); returns its column index.
+    pub fn add_column(
+        &mut self,
+        cost: f64,
+        lower: f64,
+        upper: f64,
+        rows: &[(usize, f64)],
+    ) -> Result<usize, SolveError> {
+        let model = self.model.as_mut().expect("not solving");
+        let index: Vec<highs_sys::HighsInt> = rows
+            .iter()
+            .map(|&(r, _)| r as highs_sys::HighsInt)
+            .collect();
+        let value: Vec<f64> = rows.iter().map(|&(_, v)| v).collect();
+        // SAFETY: the pointer is the live HiGHS instance `model` owns, and `index` and `value`
+        // hold `rows.len()` entries each for the duration of the call, which copies them.
+        let status = unsafe {
+            highs_sys::Highs_addCol(
+                model.as_mut_ptr(),
+                cost,
+                lower,
+                upper,
+                rows.len() as highs_sys::HighsInt,
+                index.as_ptr(),
+                value.as_ptr(),
+            )
         };
-        if solved.primal_solution_status() != highs::HighsSolutionStatus::Feasible {
-            return Err(SolveError::NoSolution);
+        if status == highs_sys::kHighsStatusError {
+            return Err(SolveError::Solver("HiGHS refused a column".into()));
         }
-        let objective = solved.objective_value();
-        let bound = match solved.double_info_value(c"mip_dual_bound") {
-            Ok(b) if b.is_finite() && !b.is_nan() => b,
-            _ if reached == Reached::Optimal => objective,
-            _ => f64::NEG_INFINITY,
-        };
-        let solution = solved.get_solution();
-        Ok(Solved {
-            reached,
-            objective,
-            bound: bound.min(objective),
-            values: solution.columns().to_vec(),
-            row_duals: solution.dual_rows().to_vec(),
-        })
+        self.columns += 1;
+        Ok(self.columns - 1)
     }
 }
 

@@ -378,17 +378,19 @@ fn solve_pool(
     Ok((layout, solved))
 }
 
-/// Grows the pool until the LP relaxation prices out: its optimum is the full model's.
+/// Grows the pool until the LP relaxation prices out: its optimum is the full model's. The LP
+/// stays in HiGHS between rounds and each round's columns join the last basis.
 fn price(
     problem: &PanelProblem,
     pool: &mut Pool,
     stage: Stage,
     held: Held,
 ) -> Result<Lp, SolveError> {
+    let (model, mut layout, objective) = build(problem, pool, stage, held, Kind::Lp);
+    let mut lp = model.into_growing(objective, Limits::INTERIOR_POINT)?;
     loop {
-        let (model, layout, objective) = build(problem, pool, stage, held, Kind::Lp);
         let clock = Instant::now();
-        let solved = model.minimise(objective, Limits::INTERIOR_POINT, None)?;
+        let solved = lp.solve()?;
         let duals = Duals {
             layout,
             row: solved.row_duals,
@@ -410,8 +412,40 @@ fn price(
                 duals,
             });
         }
+        layout = duals.layout;
+        for &(a, k) in &negative {
+            let (cost, rows) = column_of(problem, &layout, stage, a, k);
+            let col = lp.add_column(cost, 0.0, 1.0, &rows)?;
+            layout.x.push((a, k, col));
+        }
         pool.add(&negative);
     }
+}
+
+/// A candidate's objective coefficient and its (row, coefficient) entries in `layout`'s rows,
+/// as `build` writes them: the one place the pricing and the added columns read the model.
+fn column_of(
+    problem: &PanelProblem,
+    layout: &Layout,
+    stage: Stage,
+    a: usize,
+    k: usize,
+) -> (f64, Vec<(usize, f64)>) {
+    let c = &problem.applicants[a].candidates[k];
+    let mut rows = vec![(layout.members_row[a], 1.0)];
+    if !c.covers.is_empty() {
+        rows.push((layout.covering_row[a], 1.0));
+    }
+    for &o in &c.covers {
+        if let Some(&(_, row)) = layout.z.get(&(a, o)) {
+            rows.push((row, 1.0));
+        }
+    }
+    rows.extend(layout.capacity_row[c.expert].map(|r| (r, 1.0)));
+    rows.extend(layout.busiest_row[c.expert].map(|r| (r, 1.0)));
+    rows.extend(layout.travel_row.map(|r| (r, c.km)));
+    let cost = if stage == Stage::Travel { c.km } else { 0.0 };
+    (cost, rows)
 }
 
 /// A priced-out LP relaxation: its optimum, solution and duals.
@@ -460,8 +494,6 @@ fn reduced_below(
     threshold: f64,
     per_applicant: usize,
 ) -> Vec<(usize, usize)> {
-    let l = &duals.layout;
-    let dual = |row: Option<usize>| row.map_or(0.0, |r| duals.row[r]);
     let mut out = Vec::new();
     for (a, applicant) in problem.applicants.iter().enumerate() {
         let mut found: Vec<(f64, f64, usize, usize)> = Vec::new();
@@ -469,17 +501,8 @@ fn reduced_below(
             if pool.included[a][k] {
                 continue;
             }
-            let mut d = if stage == Stage::Travel { c.km } else { 0.0 };
-            d -= dual(Some(l.members_row[a]));
-            if !c.covers.is_empty() {
-                d -= dual(Some(l.covering_row[a]));
-            }
-            for &o in &c.covers {
-                d -= dual(l.z.get(&(a, o)).map(|&(_, row)| row));
-            }
-            d -= dual(l.capacity_row[c.expert]);
-            d -= dual(l.busiest_row[c.expert]);
-            d -= c.km * dual(l.travel_row);
+            let (cost, rows) = column_of(problem, &duals.layout, stage, a, k);
+            let d = cost - rows.iter().map(|&(r, v)| v * duals.row[r]).sum::<f64>();
             if d < threshold {
                 found.push((d, c.km, c.expert, k));
             }
@@ -520,7 +543,10 @@ fn build(
         Kind::Lp => variable().min(0).max(1),
     };
     let mut load: Vec<Expression> = vec![Expression::default(); experts];
-    let mut used = vec![false; experts];
+    let mut callable = vec![false; experts];
+    for c in problem.applicants.iter().flat_map(|a| &a.candidates) {
+        callable[c.expert] = true;
+    }
     let (mut with_panel, mut covered, mut travel) = (
         Expression::default(),
         Expression::default(),
@@ -555,7 +581,6 @@ fn build(
                 }
             }
             load[c.expert].add_mul(1.0, x);
-            used[c.expert] = true;
             travel.add_mul(c.km, x);
         }
         l.members_row
@@ -574,8 +599,9 @@ fn build(
         Kind::Lp => m.add(variable().min(0)),
     });
     l.busiest = busiest.map(|(_, col)| col);
+    // every expert someone may call gets its rows, even with no column yet: pricing may add one
     for (e, load) in load.into_iter().enumerate() {
-        if !used[e] {
+        if !callable[e] {
             continue;
         }
         l.capacity_row[e] = Some(m.constrain(load.clone().leq(f64::from(problem.capacity[e]))));
