@@ -2,9 +2,10 @@
 //! Run with `cargo bench`; BENCHMARKS.md records end-to-end figures from the command line.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use exam_planner::{case, generate, planner, seat, solve, vet};
+use exam_planner::{case, filing, generate, planner, seat, solve, vet};
 
-fn small_case() -> case::Case {
+/// The case and its folder (kept while the benches run: the spot-check draw hashes its files).
+fn small_case() -> (case::Case, std::path::PathBuf) {
     let dir = std::env::temp_dir().join(format!("exam-planner-bench-{}", std::process::id()));
     let spec = generate::Spec {
         seed: 1,
@@ -17,12 +18,11 @@ fn small_case() -> case::Case {
     generate::generate(&spec, &dir).expect("generate");
     let (case, diags) = case::load(&dir);
     assert!(!diags.has_errors());
-    let _ = std::fs::remove_dir_all(&dir);
-    case.expect("case")
+    (case.expect("case"), dir)
 }
 
 fn benches(c: &mut Criterion) {
-    let case = small_case();
+    let (case, dir) = small_case();
     let settings = solve::Settings::default();
     let mut g = c.benchmark_group("3000 registrations, 4 slots");
     g.sample_size(10);
@@ -49,7 +49,16 @@ fn benches(c: &mut Criterion) {
         })
     });
     g.bench_function("seat dealing", |b| b.iter(|| seat::deal(&case, &solution)));
+    // the same case's filing season: 22 applicants, 67 experts
+    g.bench_function("assessment panels", |b| {
+        b.iter(|| filing::panels::assign(&case, 2, &settings).expect("panels"))
+    });
+    let rate = filing::spot_check::Rate::parse("0.1").expect("rate");
+    g.bench_function("spot-check draw", |b| {
+        b.iter(|| filing::spot_check::draw(&case, "2026-09-01", rate).expect("draw"))
+    });
     g.finish();
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 criterion_group!(planner_benches, benches);
