@@ -732,8 +732,8 @@ fn cmd_spot_check(case_dir: &Path, seed: &str, rate: &str, out: &Path) -> ExitCo
         note!("cannot write {}: {e}; nothing written", out.display());
         return ExitCode::from(1);
     }
-    for s in &draw.shortfalls {
-        note!("note: {s}");
+    for line in draw.shortfall_lines(&case) {
+        note!("note: {line}");
     }
     say!(
         "drew {} of {} eligible filed institution(s) (asked ⌈{} × {}⌉ = {}, at least one per prefecture), two inspectors each",

@@ -113,9 +113,11 @@ pub struct Draw {
     pub asked: usize,
     /// In the order of the notice: prefecture code, then institution id.
     pub checks: Vec<Check>,
-    /// Experts who inspect twice or more because too few could go, and institutions left with
-    /// fewer than two inspectors: said in the notice and on stderr.
-    pub shortfalls: Vec<String>,
+    /// `(expert, institution, n)`: the expert's n-th inspection (n ≥ 2), taken only because
+    /// everyone who may go there has inspected already. Listed in the notice.
+    pub repeats: Vec<(usize, usize, usize)>,
+    /// Institutions left with fewer than two inspectors: too few experts may go there at all.
+    pub short: Vec<usize>,
     /// `(file name, SHA-256)` of every input file, in name order.
     pub inputs: Vec<(String, String)>,
 }
@@ -190,7 +192,7 @@ pub fn draw(case: &Case, seed: &str, rate: Rate) -> Result<Draw, Error> {
     roster.sort_by(|&a, &b| experts[a].expert_id.cmp(&experts[b].expert_id));
     shuffle(&mut roster, &mut rng);
     let mut times = vec![0usize; experts.len()];
-    let mut shortfalls = Vec::new();
+    let (mut repeats, mut short) = (Vec::new(), Vec::new());
     let mut checks = Vec::new();
     for &i in &drawn {
         // those who may go, fewest inspections first, ties in shuffled order (a stable sort)
@@ -202,20 +204,10 @@ pub fn draw(case: &Case, seed: &str, rate: Rate) -> Result<Draw, Error> {
         may_go.sort_by_key(|&k| times[k]);
         let inspectors: Vec<usize> = may_go.iter().copied().take(INSPECTORS).collect();
         for &k in inspectors.iter().filter(|&&k| times[k] > 0) {
-            shortfalls.push(format!(
-                "{} inspects {} as its inspection no. {}: every qualified expert who may go there has inspected already",
-                experts[k].expert_id,
-                case.institutions[i].id,
-                times[k] + 1
-            ));
+            repeats.push((k, i, times[k] + 1));
         }
         if inspectors.len() < INSPECTORS {
-            shortfalls.push(format!(
-                "{} has {} inspector(s), {INSPECTORS} needed: no other qualified expert from outside {} is free of a conflict with it",
-                case.institutions[i].id,
-                inspectors.len(),
-                case.prefectures[case.institutions[i].prefecture].name
-            ));
+            short.push(i);
         }
         for &k in &inspectors {
             times[k] += 1;
@@ -231,7 +223,8 @@ pub fn draw(case: &Case, seed: &str, rate: Rate) -> Result<Draw, Error> {
         pool,
         asked,
         checks,
-        shortfalls,
+        repeats,
+        short,
         inputs: input_hashes(case)?,
     })
 }
@@ -304,6 +297,26 @@ impl Draw {
         }))
     }
 
+    /// What the console says of inspectors being short, in a few lines however large the draw.
+    pub fn shortfall_lines(&self, case: &Case) -> Vec<String> {
+        let mut lines = Vec::new();
+        if !self.repeats.is_empty() {
+            let most = self.repeats.iter().map(|r| r.2).max().unwrap_or(0);
+            lines.push(format!(
+                "{} inspection(s) go to experts who inspect more than once in this draw (at most {most} each): every qualified expert who may go to those institutions had inspected already; notice.md lists them",
+                self.repeats.len()
+            ));
+        }
+        for &i in &self.short {
+            lines.push(format!(
+                "{} has fewer than {INSPECTORS} inspectors: no other qualified expert from outside {} is free of a conflict with it",
+                case.institutions[i].id,
+                case.prefectures[case.institutions[i].prefecture].name
+            ));
+        }
+        lines
+    }
+
     /// The public notice (一公开), in Chinese: the list, the seed, the method and the hashes.
     pub fn notice_md(&self, case: &Case) -> String {
         use std::fmt::Write as _;
@@ -347,10 +360,27 @@ impl Draw {
                 inspectors.join("、")
             );
         }
-        if !self.shortfalls.is_empty() {
+        if !self.repeats.is_empty() || !self.short.is_empty() {
             let _ = writeln!(md, "\n## 说明\n");
-            for s in &self.shortfalls {
-                let _ = writeln!(md, "- {s}");
+            for &i in &self.short {
+                let inst = &case.institutions[i];
+                let _ = writeln!(
+                    md,
+                    "- {}（{}）：符合条件且须回避以外的检查专家不足 {INSPECTORS} 名，仅选派 {} 名。",
+                    inst.name,
+                    inst.id,
+                    self.checks
+                        .iter()
+                        .find(|c| c.institution == i)
+                        .map_or(0, |c| c.inspectors.len())
+                );
+            }
+            for &(k, i, n) in &self.repeats {
+                let _ = writeln!(
+                    md,
+                    "- {}（{}）第 {n} 次参加本次检查（{}）：可派往该机构的专家均已参加本次检查。",
+                    experts[k].name, experts[k].expert_id, case.institutions[i].id
+                );
             }
         }
         let key: String = Sha256::digest(self.seed.as_bytes())

@@ -203,6 +203,16 @@ fn assign_from(
     let weight = coverage_weight(problem);
     for stage in [Stage::Coverage, Stage::Travel, Stage::Busiest] {
         let clock = Instant::now();
+        // a relative gap of the weighted objective (≈ panels × weight) would let whole
+        // occupations go uncovered: the first stage's gap is counted in occupations instead
+        let limits = match stage {
+            Stage::Coverage => Limits {
+                rel_gap: 0.0,
+                abs_gap: (limits.rel_gap * weight).max(0.5),
+                ..limits
+            },
+            Stage::Travel | Stage::Busiest => limits,
+        };
         let lp = price(problem, &mut pool, stage, held)?;
         let integral_objective = stage != Stage::Travel;
         let mut bound = full_bound(lp.objective, integral_objective);
