@@ -127,6 +127,9 @@ proptest! {
         let plan = plan_ok(&case, dir.path());
         let summary = summary(&plan);
         prop_assert_eq!(summary["deferred"].as_u64().unwrap(), u64::from(brute_force(&s)), "{}", summary);
+        // every reported bound lies below the value found (the clash floor included)
+        let bound = summary["objectives"]["deferred"]["bound"].as_f64().unwrap();
+        prop_assert!(bound <= summary["deferred"].as_f64().unwrap() + 1e-9, "{}", summary);
     }
 }
 

@@ -1,8 +1,9 @@
 //! Proven bounds that need no MIP: the deferrals no timetable avoids (registrations pinned to
-//! an institution beyond its seats) and the travel no plan can beat (everyone at the nearest
-//! admissible institution). A start that meets them is optimal and skips its MIP.
+//! an institution beyond its seats; clashes forced by papers that pairwise share persons, more
+//! papers than slots) and the travel no plan can beat (everyone at the nearest admissible
+//! institution). A start that meets them is optimal and skips its MIP.
 
-use super::super::problem::Problem;
+use super::super::problem::{persons_with_several, Problem};
 use super::super::Settings;
 use super::evaluate::Start;
 use crate::case::Case;
@@ -57,10 +58,104 @@ pub(super) fn pinned_floor(pb: &Problem, case: &Case) -> f64 {
         .sum()
 }
 
+/// Deferrals no timetable avoids, from either floor.
+pub(super) fn deferred_floor(pb: &Problem, case: &Case) -> f64 {
+    pinned_floor(pb, case).max(clash_floor(pb, case))
+}
+
+/// Clashes no timetable avoids. Count only persons holding exactly two registrations, of two
+/// papers: such a person loses one registration exactly when both papers share a slot (others
+/// lose at least as many as their pairs say, or more, so leaving them out keeps the bound
+/// valid). In a clique of k papers that pairwise share such persons, with only S slots among
+/// them, at least m = Σ C(nᵢ, 2) pairs share a slot (nᵢ the balanced split of k into S), so at
+/// least the m lightest pairs' persons lose one. Cliques that share no pair add up; they are
+/// packed greedily from the heaviest pair.
+pub(super) fn clash_floor(pb: &Problem, case: &Case) -> f64 {
+    if case.policy.sittings_per_paper != 1 {
+        return 0.0;
+    }
+    let n = pb.papers.len();
+    let mut weight = vec![vec![0u64; n]; n];
+    for regs in persons_with_several(case, &pb.groups) {
+        if let [(_, g), (_, h)] = regs[..] {
+            let (a, b) = (pb.groups[g].paper, pb.groups[h].paper);
+            if a != b {
+                weight[a][b] += 1;
+                weight[b][a] += 1;
+            }
+        }
+    }
+    let mut pairs: Vec<(u64, usize, usize)> = (0..n)
+        .flat_map(|a| (a + 1..n).map(move |b| (a, b)))
+        .filter(|&(a, b)| weight[a][b] > 0)
+        .map(|(a, b)| (weight[a][b], a, b))
+        .collect();
+    pairs.sort_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
+    let mut used = vec![vec![false; n]; n];
+    let mut floor = 0u64;
+    for &(_, a, b) in &pairs {
+        if used[a][b] {
+            continue;
+        }
+        // grow a clique over unused pairs, each time by the paper whose lightest pair to the
+        // clique is heaviest
+        let mut clique = vec![a, b];
+        loop {
+            let next = (0..n)
+                .filter(|c| !clique.contains(c))
+                .filter_map(|c| {
+                    let lightest = clique
+                        .iter()
+                        .map(|&m| if used[m][c] { 0 } else { weight[m][c] })
+                        .min()?;
+                    (lightest > 0).then_some((lightest, c))
+                })
+                .max_by(|x, y| x.0.cmp(&y.0).then(y.1.cmp(&x.1)));
+            match next {
+                Some((_, c)) => clique.push(c),
+                None => break,
+            }
+        }
+        let mut slots: Vec<usize> = clique
+            .iter()
+            .flat_map(|&p| pb.paper_slots[p].iter().copied())
+            .collect();
+        slots.sort_unstable();
+        slots.dedup();
+        let forced = forced_pairs(clique.len(), slots.len());
+        if forced == 0 {
+            used[a][b] = true;
+            used[b][a] = true;
+            continue;
+        }
+        let mut weights: Vec<u64> = Vec::new();
+        for (i, &p) in clique.iter().enumerate() {
+            for &q in &clique[i + 1..] {
+                weights.push(weight[p][q]);
+                used[p][q] = true;
+                used[q][p] = true;
+            }
+        }
+        weights.sort_unstable();
+        floor += weights.iter().take(forced).sum::<u64>();
+    }
+    floor as f64
+}
+
+/// The fewest pairs that share a slot when `papers` papers sit in `slots` slots (spread evenly).
+pub(super) fn forced_pairs(papers: usize, slots: usize) -> usize {
+    if slots == 0 {
+        return 0;
+    }
+    let (q, r) = (papers / slots, papers % slots);
+    let pairs = |k: usize| k * k.saturating_sub(1) / 2;
+    r * pairs(q + 1) + (slots - r) * pairs(q)
+}
+
 /// Does a start already meet both proven bounds: nothing deferred, travel at the floor?
 pub(super) fn meets_bounds(pb: &Problem, case: &Case, settings: &Settings, s: &Start) -> bool {
     let floor = travel_floor(pb, s.deferred);
-    s.deferred <= pinned_floor(pb, case) + 0.5
+    s.deferred <= deferred_floor(pb, case) + 0.5
         && (s.travel <= floor + 0.5 || s.travel - floor <= settings.gap * s.travel)
 }
 
@@ -68,4 +163,122 @@ pub(super) fn integral_km(pb: &Problem) -> bool {
     pb.groups
         .iter()
         .all(|g| g.targets.iter().all(|t| t.1.fract() == 0.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::solve::problem::build;
+
+    #[test]
+    fn forced_pairs_spread_papers_evenly() {
+        assert_eq!(forced_pairs(3, 4), 0);
+        assert_eq!(forced_pairs(5, 4), 1);
+        assert_eq!(forced_pairs(8, 4), 4);
+        assert_eq!(forced_pairs(9, 4), 6);
+        assert_eq!(forced_pairs(5, 2), 4);
+        assert_eq!(forced_pairs(5, 0), 0);
+    }
+
+    /// Five papers (甲 4|3, 乙 4|3, 丙 4), two slots; `persons[i][j]` persons take papers i and j.
+    #[allow(clippy::needless_range_loop)] // the pairs (i, j) index a matrix
+    fn clash_case(persons: &[[u32; 5]; 5], third_paper: bool) -> (Problem, Case) {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+        write("case.toml", "quarter = \"2026Q3\"\n");
+        write(
+            "prefectures.csv",
+            "code,name,lat,lon\n4301,长沙市,28.228,112.939\n",
+        );
+        write(
+            "occupations.csv",
+            "code,name,work_type,levels,aliases,theory_minutes,skill_minutes\n\
+             1-01,甲职业,,4|3,,90,120\n1-02,乙职业,,4|3,,90,120\n1-03,丙职业,,4,,90,120\n",
+        );
+        write(
+            "institutions.csv",
+            "id,name,credit_code,prefecture,entity_type,staff,qualified_staff,total_area_m2,office_area_m2,records\n\
+             I1,一号,91350100M000100Y43,长沙市,企业,60,8,1500,200,\n",
+        );
+        write(
+            "rooms.csv",
+            "institution_id,room_id,seats,camera_p\nI1,R1,400,1080\n",
+        );
+        write(
+            "filings.csv",
+            "institution_id,occupation,work_type,levels,status,filed_on\n\
+             I1,甲职业,,4|3,filed,\nI1,乙职业,,4|3,filed,\nI1,丙职业,,4,filed,\n",
+        );
+        write(
+            "sessions.csv",
+            "date,start,end\n2026-08-15,08:30,12:30\n2026-08-16,08:30,12:30\n",
+        );
+        let papers = [
+            ("甲职业", 4),
+            ("甲职业", 3),
+            ("乙职业", 4),
+            ("乙职业", 3),
+            ("丙职业", 4),
+        ];
+        let mut candidates = String::from(
+            "candidate_id,name,id_number,prefecture,occupation,work_type,level,institution_id\n",
+        );
+        let mut n = 0;
+        for i in 0..5 {
+            for j in i + 1..5 {
+                for _ in 0..persons[i][j] {
+                    n += 1;
+                    let body = format!("43010219800101{n:03}");
+                    let id = format!(
+                        "{body}{}",
+                        crate::case::checks::resident_id_check(&body).unwrap()
+                    );
+                    let mut papers_of = vec![papers[i], papers[j]];
+                    if third_paper {
+                        papers_of.push(papers[(j + 1) % 5]);
+                    }
+                    for (k, (occupation, level)) in papers_of.iter().enumerate() {
+                        candidates +=
+                            &format!("C{n:04}{k},考生,{id},长沙市,{occupation},,{level},\n");
+                    }
+                }
+            }
+        }
+        write("candidates.csv", &candidates);
+        let (case, diags) = crate::case::load(dir.path());
+        assert!(!diags.has_errors(), "{diags:?}");
+        let case = case.unwrap();
+        let eligible = vec![true; case.institutions.len()];
+        (build(&case, &eligible, None), case)
+    }
+
+    #[test]
+    #[allow(clippy::needless_range_loop)] // the pairs (i, j) index a matrix
+    fn five_papers_pairwise_shared_in_two_slots_force_the_four_lightest_pairs() {
+        // one person per pair but two for (0, 1): the four lightest pairs weigh 4
+        let mut persons = [[1u32; 5]; 5];
+        persons[0][1] = 2;
+        let (pb, case) = clash_case(&persons, false);
+        assert_eq!(clash_floor(&pb, &case), 4.0);
+        // the true optimum: 3 + 2 split, the pair (0, 1) apart: 3 + 1 pairs of weight 1
+        let mut best = u32::MAX;
+        for mask in 0u32..32 {
+            let mut cost = 0;
+            for i in 0..5 {
+                for j in i + 1..5 {
+                    if (mask >> i & 1) == (mask >> j & 1) {
+                        cost += persons[i][j];
+                    }
+                }
+            }
+            best = best.min(cost);
+        }
+        assert_eq!(best, 4, "the floor is tight here");
+    }
+
+    #[test]
+    fn persons_with_three_papers_are_left_out_of_the_floor() {
+        let (pb, case) = clash_case(&[[1u32; 5]; 5], true);
+        assert_eq!(clash_floor(&pb, &case), 0.0);
+    }
 }

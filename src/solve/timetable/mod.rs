@@ -21,7 +21,7 @@ use super::problem::{Problem, Timetable};
 use super::routing::Routing;
 use super::Settings;
 use crate::case::Case;
-use bounds::{integral_km, meets_bounds, pinned_floor, travel_floor};
+use bounds::{deferred_floor, integral_km, meets_bounds, travel_floor};
 use evaluate::{evaluate, round_near_integers};
 use model::{build, measure, read_timetable, Objective};
 use symmetry::{allowed_slots, canonical};
@@ -119,7 +119,8 @@ pub fn solve(
 
     // Stage 1: fewest deferred.
     let clock = std::time::Instant::now();
-    let floor = pinned_floor(pb, case);
+    let floor = deferred_floor(pb, case);
+    crate::progress::trace(|| format!("deferred floor (pinned, clashes): {floor}"));
     let (deferred, stage1_values) = if start.deferred <= floor + 0.5 {
         let r = StageResult {
             value: start.deferred.round(),
