@@ -167,8 +167,8 @@ pub(super) fn integral_km(pb: &Problem) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::super::testing::clash_case;
     use super::*;
-    use crate::solve::problem::build;
 
     #[test]
     fn forced_pairs_spread_papers_evenly() {
@@ -180,85 +180,13 @@ mod tests {
         assert_eq!(forced_pairs(5, 0), 0);
     }
 
-    /// Five papers (甲 4|3, 乙 4|3, 丙 4), two slots; `persons[i][j]` persons take papers i and j.
-    #[allow(clippy::needless_range_loop)] // the pairs (i, j) index a matrix
-    fn clash_case(persons: &[[u32; 5]; 5], third_paper: bool) -> (Problem, Case) {
-        let dir = tempfile::tempdir().unwrap();
-        let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
-        write("case.toml", "quarter = \"2026Q3\"\n");
-        write(
-            "prefectures.csv",
-            "code,name,lat,lon\n4301,长沙市,28.228,112.939\n",
-        );
-        write(
-            "occupations.csv",
-            "code,name,work_type,levels,aliases,theory_minutes,skill_minutes\n\
-             1-01,甲职业,,4|3,,90,120\n1-02,乙职业,,4|3,,90,120\n1-03,丙职业,,4,,90,120\n",
-        );
-        write(
-            "institutions.csv",
-            "id,name,credit_code,prefecture,entity_type,staff,qualified_staff,total_area_m2,office_area_m2,records\n\
-             I1,一号,91350100M000100Y43,长沙市,企业,60,8,1500,200,\n",
-        );
-        write(
-            "rooms.csv",
-            "institution_id,room_id,seats,camera_p\nI1,R1,400,1080\n",
-        );
-        write(
-            "filings.csv",
-            "institution_id,occupation,work_type,levels,status,filed_on\n\
-             I1,甲职业,,4|3,filed,\nI1,乙职业,,4|3,filed,\nI1,丙职业,,4,filed,\n",
-        );
-        write(
-            "sessions.csv",
-            "date,start,end\n2026-08-15,08:30,12:30\n2026-08-16,08:30,12:30\n",
-        );
-        let papers = [
-            ("甲职业", 4),
-            ("甲职业", 3),
-            ("乙职业", 4),
-            ("乙职业", 3),
-            ("丙职业", 4),
-        ];
-        let mut candidates = String::from(
-            "candidate_id,name,id_number,prefecture,occupation,work_type,level,institution_id\n",
-        );
-        let mut n = 0;
-        for i in 0..5 {
-            for j in i + 1..5 {
-                for _ in 0..persons[i][j] {
-                    n += 1;
-                    let body = format!("43010219800101{n:03}");
-                    let id = format!(
-                        "{body}{}",
-                        crate::case::checks::resident_id_check(&body).unwrap()
-                    );
-                    let mut papers_of = vec![papers[i], papers[j]];
-                    if third_paper {
-                        papers_of.push(papers[(j + 1) % 5]);
-                    }
-                    for (k, (occupation, level)) in papers_of.iter().enumerate() {
-                        candidates +=
-                            &format!("C{n:04}{k},考生,{id},长沙市,{occupation},,{level},\n");
-                    }
-                }
-            }
-        }
-        write("candidates.csv", &candidates);
-        let (case, diags) = crate::case::load(dir.path());
-        assert!(!diags.has_errors(), "{diags:?}");
-        let case = case.unwrap();
-        let eligible = vec![true; case.institutions.len()];
-        (build(&case, &eligible, None), case)
-    }
-
     #[test]
     #[allow(clippy::needless_range_loop)] // the pairs (i, j) index a matrix
     fn five_papers_pairwise_shared_in_two_slots_force_the_four_lightest_pairs() {
         // one person per pair but two for (0, 1): the four lightest pairs weigh 4
         let mut persons = [[1u32; 5]; 5];
         persons[0][1] = 2;
-        let (pb, case) = clash_case(&persons, false);
+        let (pb, case, _dir) = clash_case(&pairs_of(&persons), 2, false);
         assert_eq!(clash_floor(&pb, &case), 4.0);
         // the true optimum: 3 + 2 split, the pair (0, 1) apart: 3 + 1 pairs of weight 1
         let mut best = u32::MAX;
@@ -276,9 +204,15 @@ mod tests {
         assert_eq!(best, 4, "the floor is tight here");
     }
 
+    fn pairs_of(persons: &[[u32; 5]; 5]) -> Vec<(usize, usize, u32)> {
+        (0..5)
+            .flat_map(|i| (i + 1..5).map(move |j| (i, j, persons[i][j])))
+            .collect()
+    }
+
     #[test]
     fn persons_with_three_papers_are_left_out_of_the_floor() {
-        let (pb, case) = clash_case(&[[1u32; 5]; 5], true);
+        let (pb, case, _dir) = clash_case(&pairs_of(&[[1u32; 5]; 5]), 2, true);
         assert_eq!(clash_floor(&pb, &case), 0.0);
     }
 }

@@ -13,8 +13,11 @@
 mod bounds;
 mod evaluate;
 mod model;
+mod neighbourhood;
 mod start;
 mod symmetry;
+#[cfg(test)]
+mod testing;
 
 use super::highs::{Limits, Reached, SolveError};
 use super::problem::{Problem, Timetable};
@@ -56,6 +59,9 @@ fn limit_text(settings: &Settings) -> String {
         .time_limit
         .map_or(String::new(), |t| format!(" (at most {t:.0} s)"))
 }
+
+/// The neighbourhood search's budget without a time limit, in seconds.
+const DEFAULT_SEARCH_SECONDS: f64 = 15.0;
 
 fn limits(settings: &Settings, integral: bool) -> Limits {
     Limits {
@@ -103,6 +109,24 @@ pub fn solve(
             }
         }
     }
+    // a start short of the floor first goes through the neighbourhood search, with half the
+    // stage's time; the MIP then starts from what it found
+    let floor = deferred_floor(pb, case);
+    crate::progress::trace(|| format!("deferred floor (pinned, clashes): {floor}"));
+    let search_clock = std::time::Instant::now();
+    if best.deferred > floor + 0.5 {
+        crate::progress::stage("fewest deferred: neighbourhood search");
+        let budget = settings.time_limit.unwrap_or(DEFAULT_SEARCH_SECONDS * 2.0) / 2.0;
+        best = neighbourhood::improve(
+            pb,
+            case,
+            settings,
+            &cols,
+            best,
+            floor,
+            std::time::Duration::from_secs_f64(budget),
+        )?;
+    }
     let mut start = best;
     // timetables already routed, for the final routing to reuse
     let mut routed_before = vec![(
@@ -119,8 +143,6 @@ pub fn solve(
 
     // Stage 1: fewest deferred.
     let clock = std::time::Instant::now();
-    let floor = deferred_floor(pb, case);
-    crate::progress::trace(|| format!("deferred floor (pinned, clashes): {floor}"));
     let (deferred, stage1_values) = if start.deferred <= floor + 0.5 {
         let r = StageResult {
             value: start.deferred.round(),
@@ -135,11 +157,12 @@ pub fn solve(
             "fewest deferred: HiGHS MIP{}",
             limit_text(settings)
         ));
-        let solved = stage1_model.minimise(
-            stage1_objective,
-            limits(settings, true),
-            Some(&start.values),
-        )?;
+        // the stage's limit covers the neighbourhood search and the MIP together
+        let mut stage_limits = limits(settings, true);
+        if let Some(t) = stage_limits.time_limit.as_mut() {
+            *t = (*t - search_clock.elapsed().as_secs_f64()).max(1.0);
+        }
+        let solved = stage1_model.minimise(stage1_objective, stage_limits, Some(&start.values))?;
         crate::progress::trace(|| {
             format!(
                 "deferred stage: objective {} bound {} in {:.2} s",

@@ -1,0 +1,81 @@
+//! A small hand-made quarter for the timetable's unit tests: five papers, one institution with
+//! seats for everyone, and persons who each take two (or three) papers.
+
+use super::super::problem::{build, Problem};
+use crate::case::Case;
+
+/// The five papers: 甲 4|3, 乙 4|3, 丙 4.
+const PAPERS: [(&str, u8); 5] = [
+    ("甲职业", 4),
+    ("甲职业", 3),
+    ("乙职业", 4),
+    ("乙职业", 3),
+    ("丙职业", 4),
+];
+
+/// `(i, j, n)`: n persons take papers i and j (and, with `third_paper`, paper (j + 1) mod 5
+/// too); `slots` sessions. The folder is returned to live as long as the case.
+pub(super) fn clash_case(
+    pairs: &[(usize, usize, u32)],
+    slots: usize,
+    third_paper: bool,
+) -> (Problem, Case, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+    write("case.toml", "quarter = \"2026Q3\"\n");
+    write(
+        "prefectures.csv",
+        "code,name,lat,lon\n4301,长沙市,28.228,112.939\n",
+    );
+    write(
+        "occupations.csv",
+        "code,name,work_type,levels,aliases,theory_minutes,skill_minutes\n\
+         1-01,甲职业,,4|3,,90,120\n1-02,乙职业,,4|3,,90,120\n1-03,丙职业,,4,,90,120\n",
+    );
+    write(
+        "institutions.csv",
+        "id,name,credit_code,prefecture,entity_type,staff,qualified_staff,total_area_m2,office_area_m2,records\n\
+         I1,一号,91350100M000100Y43,长沙市,企业,60,8,1500,200,\n",
+    );
+    write(
+        "rooms.csv",
+        "institution_id,room_id,seats,camera_p\nI1,R1,400,1080\n",
+    );
+    write(
+        "filings.csv",
+        "institution_id,occupation,work_type,levels,status,filed_on\n\
+         I1,甲职业,,4|3,filed,\nI1,乙职业,,4|3,filed,\nI1,丙职业,,4,filed,\n",
+    );
+    let mut sessions = String::from("date,start,end\n");
+    for t in 0..slots {
+        sessions += &format!("2026-08-{:02},08:30,12:30\n", 15 + t);
+    }
+    write("sessions.csv", &sessions);
+    let mut candidates = String::from(
+        "candidate_id,name,id_number,prefecture,occupation,work_type,level,institution_id\n",
+    );
+    let mut n = 0;
+    for &(i, j, persons) in pairs {
+        for _ in 0..persons {
+            n += 1;
+            let body = format!("43010219800101{n:03}");
+            let id = format!(
+                "{body}{}",
+                crate::case::checks::resident_id_check(&body).unwrap()
+            );
+            let mut papers = vec![PAPERS[i], PAPERS[j]];
+            if third_paper {
+                papers.push(PAPERS[(j + 1) % 5]);
+            }
+            for (k, (occupation, level)) in papers.iter().enumerate() {
+                candidates += &format!("C{n:04}{k},考生,{id},长沙市,{occupation},,{level},\n");
+            }
+        }
+    }
+    write("candidates.csv", &candidates);
+    let (case, diags) = crate::case::load(dir.path());
+    assert!(!diags.has_errors(), "{diags:?}");
+    let case = case.unwrap();
+    let eligible = vec![true; case.institutions.len()];
+    (build(&case, &eligible, None), case, dir)
+}
