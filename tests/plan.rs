@@ -331,17 +331,7 @@ fn the_reference_case_plans_verifies_and_is_byte_identical_across_threads() {
     let case = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/hunan");
     let mut outs = Vec::new();
     for threads in ["1", "2"] {
-        let out = dir.path().join(format!("plan{threads}"));
-        let o = run(&[
-            "plan",
-            case.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--threads",
-            threads,
-        ]);
-        assert!(o.status.success(), "{}", stderr(&o));
-        outs.push(out);
+        outs.push(plan_with_threads(&case, dir.path(), threads));
     }
     let v = run(&["verify", case.to_str().unwrap(), outs[0].to_str().unwrap()]);
     assert!(v.status.success(), "{}", stdout(&v));
@@ -563,16 +553,7 @@ fn a_five_cycle_of_clashes_in_three_slots_clashes_nowhere_at_any_thread_count() 
     let case = t.write(&dir.path().join("case"));
     let mut timetables = Vec::new();
     for threads in ["1", "2"] {
-        let out = dir.path().join(format!("plan{threads}"));
-        let o = run(&[
-            "plan",
-            case.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--threads",
-            threads,
-        ]);
-        assert!(o.status.success(), "{}", stderr(&o));
+        let out = plan_with_threads(&case, dir.path(), threads);
         let s = summary(&out);
         assert_eq!(s["deferred"], 0, "{s}");
         assert_eq!(s["objectives"]["deferred"]["proven_optimal"], true);
@@ -581,4 +562,23 @@ fn a_five_cycle_of_clashes_in_three_slots_clashes_nowhere_at_any_thread_count() 
     }
     assert_eq!(timetables[0], timetables[2]);
     assert_eq!(timetables[1], timetables[3]);
+}
+
+/// Plans `case` into `dir/planN` with N workers, asserting success; returns the folder.
+fn plan_with_threads(
+    case: &std::path::Path,
+    dir: &std::path::Path,
+    threads: &str,
+) -> std::path::PathBuf {
+    let out = dir.join(format!("plan{threads}"));
+    let o = run(&[
+        "plan",
+        case.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--threads",
+        threads,
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    out
 }
