@@ -260,3 +260,40 @@ fn output_piped_into_head_ends_quietly() {
         out.status
     );
 }
+
+/// The filing season read from workbooks: experts.xlsx and materials.xlsx give the same panels
+/// and the same spot-check draw as the CSV files.
+#[test]
+fn an_xlsx_copy_of_the_reference_case_gives_the_same_panels_and_draw() {
+    let dir = tempfile::tempdir().unwrap();
+    let case = to_xlsx(&reference(), &dir.path().join("xlsx"));
+    assert!(case.join("experts.xlsx").exists() && case.join("materials.xlsx").exists());
+    let files = |case: &Path, name: &str| {
+        let panels = dir.path().join(format!("{name}-panels"));
+        let o = run(&[
+            "panels",
+            case.to_str().unwrap(),
+            "--out",
+            panels.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let draw = dir.path().join(format!("{name}-draw"));
+        let o = run(&[
+            "spot-check",
+            case.to_str().unwrap(),
+            "--seed",
+            "2026-09-01",
+            "--rate",
+            "0.1",
+            "--out",
+            draw.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        [
+            std::fs::read(panels.join("panels.csv")).unwrap(),
+            std::fs::read(panels.join("unassigned.csv")).unwrap(),
+            std::fs::read(draw.join("spot_checks.csv")).unwrap(),
+        ]
+    };
+    assert_eq!(files(&case, "xlsx"), files(&reference(), "csv"));
+}
