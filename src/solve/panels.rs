@@ -253,6 +253,14 @@ fn assign_from(
             chosen = solution_pairs(&solved, &layout);
         }
         let values = panel_values(problem, &chosen);
+        crate::progress::trace(|| {
+            format!(
+                "panels {stage:?}: plan of {} pair(s), travel {}, covered {}",
+                chosen.len(),
+                values.travel,
+                values.covered
+            )
+        });
         let seconds = clock.elapsed().as_secs_f64();
         match stage {
             Stage::Coverage => {
@@ -375,6 +383,13 @@ fn solve_pool(
     let (model, layout, objective) = build(problem, pool, stage, held, Kind::Mip);
     let warm = (!start.is_empty()).then(|| start_vector(problem, &layout, start));
     let clock = Instant::now();
+    // Without presolve: with it, a small model that presolve solved whole came back "optimal"
+    // at the better objective but with the start's values (a property test found it; HiGHS
+    // issue 907 describes the same for a model left empty after presolve).
+    let limits = Limits {
+        presolve: false,
+        ..limits
+    };
     let solved = model.minimise(objective, limits, warm.as_deref())?;
     crate::progress::trace(|| {
         format!(
@@ -799,49 +814,72 @@ mod tests {
         assert_eq!(plan.travel.value, 220.0);
     }
 
+    /// A random problem: capacities 0–2, one or two applied occupations, each expert a
+    /// candidate with probability 0.8, covering each occupation with probability 0.4.
+    fn random_problem(seed: u64, applicants: usize, experts: usize) -> PanelProblem {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+        PanelProblem {
+            size: 2,
+            capacity: (0..experts).map(|_| rng.gen_range(0..3)).collect(),
+            applicants: (0..applicants)
+                .map(|_| {
+                    let occupations = rng.gen_range(1..3);
+                    Applicant {
+                        occupations,
+                        candidates: (0..experts)
+                            .filter_map(|e| {
+                                if !rng.gen_bool(0.8) {
+                                    return None;
+                                }
+                                let covers = (0..occupations)
+                                    .filter(|_| rng.gen_bool(0.4))
+                                    .collect::<Vec<_>>();
+                                let km = f64::from(rng.gen_range(0..4u32) * 50);
+                                Some(candidate(e, &covers, km))
+                            })
+                            .collect(),
+                    }
+                })
+                .collect(),
+        }
+    }
+
+    /// Pricing reaches what the model with every candidate reaches, stage by stage, and both
+    /// prove it.
+    fn pricing_agrees(problem: &PanelProblem) -> Result<(), String> {
+        let priced = assign(problem, Limits::EXACT).map_err(|e| e.to_string())?;
+        let full = assign_from(problem, Limits::EXACT, Pool::full(problem), Vec::new())
+            .map_err(|e| e.to_string())?;
+        for (name, p, f) in [
+            ("with_panel", &priced.with_panel, &full.with_panel),
+            ("covered", &priced.covered, &full.covered),
+            ("travel", &priced.travel, &full.travel),
+            ("busiest", &priced.busiest, &full.busiest),
+        ] {
+            if !(p.proven && f.proven && p.value == f.value) {
+                return Err(format!("{name}: priced {p:?}, full {f:?}"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Found by the property test below on CI.
+    #[test]
+    fn pricing_agrees_on_a_case_found_by_the_property_test() {
+        pricing_agrees(&random_problem(585772, 4, 7)).unwrap();
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
-        /// Pricing reaches what the model with every candidate reaches, stage by stage.
         #[test]
         fn pricing_matches_the_full_model(
             seed in 0u64..1_000_000,
             applicants in 1usize..6,
             experts in 2usize..9,
         ) {
-            use rand::{Rng, SeedableRng};
-            let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
-            let problem = PanelProblem {
-                size: 2,
-                capacity: (0..experts).map(|_| rng.gen_range(0..3)).collect(),
-                applicants: (0..applicants)
-                    .map(|_| {
-                        let occupations = rng.gen_range(1..3);
-                        Applicant {
-                            occupations,
-                            candidates: (0..experts)
-                                .filter_map(|e| {
-                                    if !rng.gen_bool(0.8) {
-                                        return None;
-                                    }
-                                    let covers = (0..occupations).filter(|_| rng.gen_bool(0.4)).collect::<Vec<_>>();
-                                    Some(candidate(e, &covers, f64::from(rng.gen_range(0..4u32) * 50)))
-                                })
-                                .collect(),
-                        }
-                    })
-                    .collect(),
-            };
-            let priced = assign(&problem, Limits::EXACT).unwrap();
-            let full = assign_from(&problem, Limits::EXACT, Pool::full(&problem), Vec::new()).unwrap();
-            for (p, f) in [
-                (&priced.with_panel, &full.with_panel),
-                (&priced.covered, &full.covered),
-                (&priced.travel, &full.travel),
-                (&priced.busiest, &full.busiest),
-            ] {
-                proptest::prop_assert!(p.proven && f.proven);
-                proptest::prop_assert_eq!(p.value, f.value);
-            }
+            let problem = random_problem(seed, applicants, experts);
+            proptest::prop_assert!(pricing_agrees(&problem).is_ok(), "{:?}", pricing_agrees(&problem));
         }
     }
 }
