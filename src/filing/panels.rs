@@ -60,7 +60,8 @@ pub fn assign(case: &Case, size: u32, settings: &Settings) -> Result<Panels, Err
         time_limit: settings.time_limit,
         rel_gap: settings.gap,
         abs_gap: 0.5,
-        presolve: true,
+        // the panel MIPs run without presolve whatever this says (see solve::panels)
+        presolve: false,
         interior_point: false,
     };
     let plan = model::assign(&problem, limits)?;

@@ -383,9 +383,12 @@ fn solve_pool(
     let (model, layout, objective) = build(problem, pool, stage, held, Kind::Mip);
     let warm = (!start.is_empty()).then(|| start_vector(problem, &layout, start));
     let clock = Instant::now();
-    // Without presolve: with it, a small model that presolve solved whole came back "optimal"
-    // at the better objective but with the start's values (a property test found it; HiGHS
-    // issue 907 describes the same for a model left empty after presolve).
+    // Without presolve. With it, HiGHS twice went wrong on small models that presolve reduced
+    // to nothing (both found by the property test, both kept as regression tests): once
+    // "optimal" at the better objective with the start's values (HiGHS issue 907 tells of the
+    // same), once "solve error" with the violated solution presolve left. It costs time on
+    // large rounds (2,000 applicants: the travel MIP stops at its limit instead of proving its
+    // optimum in 9 s), which BENCHMARKS.md records.
     let limits = Limits {
         presolve: false,
         ..limits
@@ -868,6 +871,7 @@ mod tests {
     #[test]
     fn pricing_agrees_on_a_case_found_by_the_property_test() {
         pricing_agrees(&random_problem(585772, 4, 7)).unwrap();
+        pricing_agrees(&random_problem(947901, 4, 7)).unwrap();
     }
 
     proptest::proptest! {
