@@ -529,6 +529,39 @@ fn filing_season(
 ) -> Season {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     rng.set_stream(7);
+    let (pending, applicants, gap_applicant) =
+        applications(&mut rng, first_day, occs, institutions, existing);
+    let materials = materials_csv(institutions, &applicants);
+    let applying: std::collections::HashSet<&str> = applicants
+        .iter()
+        .map(|&i| institutions[i].0)
+        .chain(existing.iter().filter(|e| e.3).map(|e| e.0.as_str()))
+        .collect();
+    let experts = experts_csv(
+        &mut rng,
+        prefs,
+        occs,
+        institutions,
+        applying.len(),
+        gap_applicant,
+    );
+    Season {
+        pending,
+        materials,
+        experts,
+    }
+}
+
+/// New applications: about a third of the institutions apply for one to three occupation
+/// rows they do not hold; one institution that applied for nothing else applies for 会展设计师.
+/// Returns the filings.csv rows, the applicants, and (the 会展设计师 applicant, its row).
+fn applications(
+    rng: &mut ChaCha8Rng,
+    first_day: NaiveDate,
+    occs: &[Occ],
+    institutions: &[(&str, usize, &str, &str)],
+    existing: &[(String, String, String, bool)],
+) -> (Vec<[String; 6]>, Vec<usize>, Option<(usize, usize)>) {
     let held: std::collections::HashSet<(&str, &str, &str)> = existing
         .iter()
         .map(|(i, n, w, _)| (i.as_str(), n.as_str(), w.as_str()))
@@ -544,18 +577,11 @@ fn filing_season(
             .filter(|&o| Some(o) != gap)
             .filter(|&o| !held.contains(&(id, occs[o].name.as_str(), occs[o].work_type.as_str())))
             .collect();
-        open.shuffle(&mut rng);
+        open.shuffle(rng);
         let k = rng.gen_range(1..=3).min(open.len());
         for &o in &open[..k] {
-            let occ = &occs[o];
-            pending.push([
-                id.to_string(),
-                occ.name.clone(),
-                occ.work_type.clone(),
-                format!("{}-{}", occ.levels[0], occ.levels[occ.levels.len() - 1]),
-                "pending".to_string(),
-                (first_day - Duration::days(rng.gen_range(5..60))).to_string(),
-            ]);
+            let applied_on = first_day - Duration::days(rng.gen_range(5..60));
+            pending.push(pending_row(id, &occs[o], applied_on));
         }
         if k > 0 {
             applicants.push(i);
@@ -566,23 +592,32 @@ fn filing_season(
         .find(|i| !applicants.contains(i))
         .unwrap_or(0);
     let gap_applicant = gap.map(|g| {
-        let occ = &occs[g];
-        pending.push([
-            institutions[first_new].0.to_string(),
-            occ.name.clone(),
-            occ.work_type.clone(),
-            format!("{}-{}", occ.levels[0], occ.levels[occ.levels.len() - 1]),
-            "pending".to_string(),
-            (first_day - Duration::days(30)).to_string(),
-        ]);
+        let applied_on = first_day - Duration::days(30);
+        pending.push(pending_row(institutions[first_new].0, &occs[g], applied_on));
         if !applicants.contains(&first_new) {
             applicants.push(first_new);
             applicants.sort_unstable();
         }
         (first_new, g)
     });
+    (pending, applicants, gap_applicant)
+}
 
-    // materials: every item of every institution, with two gaps among the applicants
+/// A pending filing of every level of the occupation row.
+fn pending_row(institution: &str, occ: &Occ, applied_on: NaiveDate) -> [String; 6] {
+    [
+        institution.to_string(),
+        occ.name.clone(),
+        occ.work_type.clone(),
+        format!("{}-{}", occ.levels[0], occ.levels[occ.levels.len() - 1]),
+        "pending".to_string(),
+        applied_on.to_string(),
+    ]
+}
+
+/// materials.csv: every item of every institution, all handed in except the second
+/// applicant's credit report and the third's quality-assurance part of the plan.
+fn materials_csv(institutions: &[(&str, usize, &str, &str)], applicants: &[usize]) -> Vec<u8> {
     let mut materials = table(&columns::MATERIALS);
     let missing_credit = applicants.get(1).copied();
     let missing_quality = applicants.get(2).copied();
@@ -597,7 +632,21 @@ fn filing_season(
         }
     }
 
-    // experts
+    bytes(materials)
+}
+
+/// experts.csv: one expert per four applicants (at least two per occupation row), the first
+/// ones covering every occupation once; 85 % qualified; employers and conflicts mostly local;
+/// then the three 会展设计师 experts of the gap applicant.
+fn experts_csv(
+    rng: &mut ChaCha8Rng,
+    prefs: &[Pref],
+    occs: &[Occ],
+    institutions: &[(&str, usize, &str, &str)],
+    applying: usize,
+    gap_applicant: Option<(usize, usize)>,
+) -> Vec<u8> {
+    let gap = gap_applicant.map(|(_, g)| g);
     let mut experts = table(&columns::EXPERTS);
     let pref_w: Vec<f64> = prefs.iter().map(|p| p.population).collect();
     let occ_w: Vec<f64> = occs
@@ -605,14 +654,9 @@ fn filing_season(
         .enumerate()
         .map(|(o, occ)| if Some(o) == gap { 0.0 } else { occ.popularity })
         .collect();
-    let applying: std::collections::HashSet<&str> = applicants
-        .iter()
-        .map(|&i| institutions[i].0)
-        .chain(existing.iter().filter(|e| e.3).map(|e| e.0.as_str()))
-        .collect();
-    let count = applying.len().div_ceil(4).max(2 * occs.len());
+    let count = applying.div_ceil(4).max(2 * occs.len());
     for n in 0..count {
-        let pi = weighted(&mut rng, &pref_w);
+        let pi = weighted(rng, &pref_w);
         let name = format!(
             "{}{}",
             SURNAMES[rng.gen_range(0..SURNAMES.len())],
@@ -632,7 +676,7 @@ fn filing_season(
             fields.push(&occs[everyday[n]].name);
         }
         for _ in 0..rng.gen_range(1..=2) {
-            let o = &occs[weighted(&mut rng, &occ_w)].name;
+            let o = &occs[weighted(rng, &occ_w)].name;
             if !fields.contains(&o.as_str()) {
                 fields.push(o);
             }
@@ -641,13 +685,13 @@ fn filing_season(
         let local: Vec<usize> = (0..institutions.len())
             .filter(|&i| institutions[i].1 == pi)
             .collect();
-        let employer = match (rng.gen_range(0..10), local.choose(&mut rng)) {
+        let employer = match (rng.gen_range(0..10), local.choose(rng)) {
             (0..=3, Some(&i)) => institutions[i].0.to_string(),
             (4, Some(&i)) => institutions[i].3.to_string(),
             (5, Some(&i)) => institutions[i].2.to_string(),
             _ => format!("{}职业技术学院（虚构）", prefs[pi].short),
         };
-        let conflicts = match local.choose(&mut rng) {
+        let conflicts = match local.choose(rng) {
             Some(&i) if rng.gen_bool(0.1) => institutions[i].0.to_string(),
             _ => String::new(),
         };
@@ -692,11 +736,7 @@ fn filing_season(
             );
         }
     }
-    Season {
-        pending,
-        materials: bytes(materials),
-        experts: bytes(experts),
-    }
+    bytes(experts)
 }
 
 /// A table in memory, its header written.
