@@ -11,6 +11,7 @@
 
 pub mod case;
 pub mod diag;
+pub mod digest;
 pub mod filing;
 pub mod generate;
 pub mod plan;

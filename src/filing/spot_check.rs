@@ -6,6 +6,7 @@
 //! step below is that description in code; nothing depends on threads, clocks or hash order.
 
 use crate::case::{Case, Expert};
+use crate::digest::{file_sha256, sha256_hex};
 use rand::RngCore;
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
@@ -253,15 +254,11 @@ fn input_hashes(case: &Case) -> Result<Vec<(String, String)>, Error> {
         .into_iter()
         .map(|name| {
             let path = case.dir.join(&name);
-            let bytes = std::fs::read(&path).map_err(|source| Error::Hash {
+            let hash = file_sha256(&path).map_err(|source| Error::Hash {
                 path: path.display().to_string(),
                 source,
             })?;
-            let hex: String = Sha256::digest(&bytes)
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect();
-            Ok((name, hex))
+            Ok((name, hash))
         })
         .collect()
 }
@@ -383,10 +380,7 @@ impl Draw {
                 );
             }
         }
-        let key: String = Sha256::digest(self.seed.as_bytes())
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let key = sha256_hex(self.seed.as_bytes());
         let _ = writeln!(md, "\n## 随机方法（任何人可复核）\n");
         let _ = writeln!(md, "- 随机种子（文本）：`{}`", self.seed);
         let _ = writeln!(md, "- 种子的 SHA-256（ChaCha20 密钥）：`{key}`");

@@ -155,9 +155,9 @@ pub fn run(case_dir: &Path, req: &Request, out: &Path) -> Result<Report, Error> 
         let part = shard::Part {
             format: "exam-planner what-if part 1".into(),
             case: std::fs::canonicalize(case_dir).unwrap_or_else(|_| case_dir.to_path_buf()),
-            case_sha256: shard::case_sha256(case_dir)?,
+            case_sha256: crate::digest::case_sha256(case_dir)?,
             scenarios_sha256: match &req.scenarios {
-                Some(path) => shard::file_sha256(path)?,
+                Some(path) => crate::digest::file_sha256(path)?,
                 None => String::new(),
             },
             options: shard::Options::of(req),

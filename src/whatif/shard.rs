@@ -11,9 +11,9 @@ use super::outcome::Outcome;
 use super::report::{Report, Results};
 use super::request::{Error, Request, Shard};
 use super::scenario::{Prepared, Scenario};
+use crate::digest::case_sha256;
 use crate::solve::{SeatValue, Settings};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -73,34 +73,6 @@ pub struct Part {
     pub outcomes: Vec<(usize, Outcome)>,
     pub threads: usize,
     pub wall_seconds: f64,
-}
-
-fn hex(digest: &[u8]) -> String {
-    digest.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// SHA-256 of a file.
-pub fn file_sha256(path: &Path) -> std::io::Result<String> {
-    Ok(hex(&Sha256::digest(std::fs::read(path)?)))
-}
-
-/// SHA-256 of a case folder: every regular file by name order, each as its name, a zero
-/// byte, its length and its bytes.
-pub fn case_sha256(dir: &Path) -> std::io::Result<String> {
-    let mut names: Vec<PathBuf> = std::fs::read_dir(dir)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file())
-        .collect();
-    names.sort();
-    let mut h = Sha256::new();
-    for path in names {
-        let bytes = std::fs::read(&path)?;
-        h.update(path.file_name().unwrap_or_default().as_encoded_bytes());
-        h.update([0]);
-        h.update((bytes.len() as u64).to_le_bytes());
-        h.update(&bytes);
-    }
-    Ok(hex(&h.finalize()))
 }
 
 /// Writes a part folder (all or nothing).
