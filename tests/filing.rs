@@ -512,3 +512,38 @@ fn the_draw_can_be_redone_by_hand_from_readme() {
         .collect();
     assert_eq!(got, expected);
 }
+
+/// More inspections than experts who may go: nobody inspects twice while an eligible expert
+/// has not inspected, and every repeat is listed in notice.md and counted on the console.
+#[test]
+fn too_few_inspectors_are_reused_evenly_and_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let experts = "E1,一,长沙市,,副高级,甲职业,,9\n\
+                   E2,二,株洲市,,副高级,甲职业,,9\n\
+                   E3,三,湘西土家族苗族自治州,,副高级,甲职业,,9\n";
+    let case = season(&[], experts).write(dir.path());
+    let out = dir.path().join("draw");
+    // every institution: I1 (长沙) may take E2, E3; I2 (株洲) E1, E3; I3 (湘西) E1, E2
+    let o = spot_check(&case, &out, "seed", "1", &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let drawn = rows_by(&out.join("spot_checks.csv"), "inspector_ids");
+    assert_eq!(drawn.len(), 3);
+    let mut times: BTreeMap<String, usize> = BTreeMap::new();
+    for r in &drawn {
+        for e in r["inspector_ids"].split('|') {
+            *times.entry(e.to_string()).or_default() += 1;
+        }
+    }
+    assert_eq!(
+        times.values().collect::<Vec<_>>(),
+        [&2, &2, &2],
+        "{times:?}"
+    );
+    let notice = std::fs::read_to_string(out.join("notice.md")).unwrap();
+    assert_eq!(notice.matches("第 2 次参加本次检查").count(), 3, "{notice}");
+    assert!(
+        stderr(&o).contains("3 inspection(s) go to experts who inspect more than once"),
+        "{}",
+        stderr(&o)
+    );
+}
