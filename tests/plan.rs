@@ -104,6 +104,49 @@ fn registrants_beyond_the_registered_institutions_seats_are_deferred() {
 }
 
 #[test]
+fn free_registrations_beyond_the_seats_of_all_slots_are_a_proven_floor() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut t = Tiny::default();
+    // 520 free registrations of three papers, one 240-seat institution, two slots: a paper
+    // fills one slot's seats at most (甲 seats 240 of 260), the slots 480 in all: 40 deferred
+    // whatever the timetable. Neither the pinned floor nor the clash floor sees it.
+    t.add(1, 260, "长沙市", "甲职业", 3, "");
+    t.add(261, 130, "长沙市", "乙职业", 3, "");
+    t.add(391, 130, "长沙市", "丙职业", 3, "");
+    let plan = plan_ok(&t.write(&dir.path().join("case")), dir.path());
+    let s = summary(&plan);
+    assert_eq!(s["deferred"], 40);
+    assert_eq!(s["objectives"]["deferred"]["bound"], 40.0);
+    assert_eq!(s["objectives"]["deferred"]["proven_optimal"], true);
+    assert_eq!(
+        s["objectives"]["deferred"]["solved_by"],
+        "start met the bound"
+    );
+}
+
+#[test]
+fn travel_forced_by_full_seats_is_a_proven_floor() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut t = Tiny::default();
+    // 300 from 长沙 for one paper; 240 seats in 长沙, 240 in 株洲: 60 must cross, which the
+    // nearest-institution floor (everyone in 长沙) does not know
+    t.institutions += &format!("I2,二号（虚构）,{CREDIT_OK},株洲市,企业,40,8,1500,200,\n");
+    t.rooms += "I2,R1,240,1080\n";
+    t.filings += "I2,甲职业,,4-1,filed,2026-01-01\n";
+    t.add(1, 300, "长沙市", "甲职业", 3, "");
+    let plan = plan_ok(&t.write(&dir.path().join("case")), dir.path());
+    let s = summary(&plan);
+    assert_eq!(s["deferred"], 0);
+    assert_eq!(s["cross_prefecture"], 60);
+    let km = (exam_planner::case::haversine_km(28.228, 112.939, 27.827, 113.152) * 1.3).round();
+    assert_eq!(s["travel_km"].as_f64().unwrap(), km * 60.0);
+    let travel = &s["objectives"]["travel_km"];
+    assert_eq!(travel["proven_optimal"], true, "{travel}");
+    assert_eq!(travel["solved_by"], "start met the bound", "{travel}");
+    assert!(travel["bound"].as_f64().unwrap() <= km * 60.0, "{travel}");
+}
+
+#[test]
 fn a_prefecture_without_a_filed_institution_travels_to_the_nearest() {
     let dir = tempfile::tempdir().unwrap();
     let mut t = Tiny::default();

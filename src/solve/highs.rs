@@ -130,6 +130,26 @@ impl Model {
         read(&solved)
     }
 
+    /// The LP relaxation's optimum (integrality dropped): a bound for the MIP of `minimise`.
+    pub fn relaxation_bound(
+        self,
+        objective: Expression,
+        limits: Limits,
+    ) -> Result<f64, SolveError> {
+        let mut model = self.prepare(objective, limits)?;
+        set(&mut model, "solve_relaxation", true)?;
+        let solved = model
+            .try_solve()
+            .map_err(|e| SolveError::Solver(format!("{e:?}")))?;
+        match solved.status() {
+            HighsModelStatus::Optimal => Ok(solved.objective_value()),
+            HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible => {
+                Err(SolveError::Infeasible)
+            }
+            other => Err(SolveError::Solver(format!("status {other:?}"))),
+        }
+    }
+
     /// An LP that stays in HiGHS between solves, for column generation: columns added after a
     /// solve join its basis, so the next solve (primal simplex) starts where the last one ended
     /// instead of from scratch.

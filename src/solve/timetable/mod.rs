@@ -10,6 +10,7 @@
 //! only the first j slots of each class. Objectives are solved in order: deferred, then
 //! travel with deferred fixed; each stage starts from the best plan known so far.
 
+mod aggregate;
 mod bounds;
 mod evaluate;
 mod model;
@@ -111,8 +112,19 @@ pub fn solve(
     }
     // a start short of the floor first goes through the neighbourhood search, with half the
     // stage's time; the MIP then starts from what it found
-    let floor = deferred_floor(pb, case);
+    let mut floor = deferred_floor(pb, case);
     crate::progress::trace(|| format!("deferred floor (pinned, clashes): {floor}"));
+    if best.deferred > floor + 0.5 {
+        let clock = std::time::Instant::now();
+        let seats = aggregate::deferred_floor(pb, case)?;
+        crate::progress::trace(|| {
+            format!(
+                "deferred floor (seats, slots merged): {seats} in {:.2} s",
+                clock.elapsed().as_secs_f64()
+            )
+        });
+        floor = floor.max(seats);
+    }
     let search_clock = std::time::Instant::now();
     if best.deferred > floor + 0.5 {
         crate::progress::stage("fewest deferred: neighbourhood search");
@@ -185,7 +197,7 @@ pub fn solve(
 
     // Stage 2: least travel with deferred held at its stage-1 value.
     let clock = std::time::Instant::now();
-    let floor = travel_floor(pb, deferred.value);
+    let mut floor = travel_floor(pb, deferred.value);
     let (m, obj, _) = build(
         pb,
         case,
@@ -222,6 +234,17 @@ pub fn solve(
     }
     let first = &first;
     let (_, first_travel) = measure(pb, &cols, first);
+    if first_travel > floor + 0.5 && first_travel - floor > settings.gap * first_travel {
+        let clock = std::time::Instant::now();
+        let merged = aggregate::travel_floor(pb, case, deferred.value)?;
+        crate::progress::trace(|| {
+            format!(
+                "travel floor {floor}, slots merged {merged} in {:.2} s",
+                clock.elapsed().as_secs_f64()
+            )
+        });
+        floor = floor.max(merged);
+    }
     let (travel, values) = if first_travel <= floor + 0.5
         || first_travel - floor <= settings.gap * first_travel
     {

@@ -237,7 +237,7 @@ pub(super) fn build(
 
 /// A registered group flows to its institution; any other group to the prefectures of its
 /// targets (all of a prefecture's filed institutions are equally far, so travel needs no more).
-fn destinations(case: &Case, g: &Group) -> Vec<(usize, f64)> {
+pub(super) fn destinations(case: &Case, g: &Group) -> Vec<(usize, f64)> {
     match g.registered {
         Some(i) => vec![(i, g.targets[0].1)],
         None => {
