@@ -63,6 +63,7 @@ pub fn assign(case: &Case, size: u32, settings: &Settings) -> Result<Panels, Err
         // the panel MIPs run without presolve whatever this says (see solve::panels)
         presolve: false,
         interior_point: false,
+        node_limit: None,
     };
     let plan = model::assign(&problem, limits)?;
     let mut load = vec![0u32; experts.len()];

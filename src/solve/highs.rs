@@ -26,6 +26,10 @@ pub struct Limits {
     /// back): on the panels' pricing LPs, 2,000 applicants, it took 1–4 s where dual simplex
     /// took 6–45 s on these degenerate models.
     pub interior_point: bool,
+    /// Stop a MIP after this many branch-and-bound nodes: unlike the time limit, the same on
+    /// every machine (HiGHS runs on one thread with a fixed seed), so a MIP stopped by it
+    /// returns the same solution everywhere.
+    pub node_limit: Option<i32>,
 }
 
 impl Limits {
@@ -36,6 +40,7 @@ impl Limits {
         abs_gap: 0.0,
         presolve: true,
         interior_point: false,
+        node_limit: None,
     };
 
     /// [`Limits::EXACT`] by the interior-point method.
@@ -50,7 +55,7 @@ impl Limits {
 pub enum Reached {
     /// Proven optimal (within the requested gaps).
     Optimal,
-    /// Stopped by the time limit with a feasible solution.
+    /// Stopped by the time limit (or the node limit) with a feasible solution.
     TimeLimit,
 }
 
@@ -197,6 +202,9 @@ impl Model {
         }
         if !limits.presolve {
             set(&mut model, "presolve", "off")?;
+        }
+        if let Some(n) = limits.node_limit {
+            set(&mut model, "mip_max_nodes", n)?;
         }
         if let Some(t) = limits.time_limit {
             set(&mut model, "time_limit", t.max(0.01))?;

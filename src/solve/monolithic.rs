@@ -117,6 +117,7 @@ pub fn solve(
         abs_gap: 0.99,
         presolve: true,
         interior_point: false,
+        node_limit: None,
     };
     let (m, obj) = build(pb, case, &Stage::Deferred);
     let first = match m.minimise(obj, limits, None) {

@@ -5,6 +5,7 @@
 
 use super::super::problem::{persons_with_several, Problem};
 use super::super::Settings;
+use super::cliques::grow;
 use super::evaluate::Start;
 use crate::case::Case;
 use std::collections::BTreeMap;
@@ -97,25 +98,8 @@ pub(super) fn clash_floor(pb: &Problem, case: &Case) -> f64 {
         if used[a][b] {
             continue;
         }
-        // grow a clique over unused pairs, each time by the paper whose lightest pair to the
-        // clique is heaviest
-        let mut clique = vec![a, b];
-        loop {
-            let next = (0..n)
-                .filter(|c| !clique.contains(c))
-                .filter_map(|c| {
-                    let lightest = clique
-                        .iter()
-                        .map(|&m| if used[m][c] { 0 } else { weight[m][c] })
-                        .min()?;
-                    (lightest > 0).then_some((lightest, c))
-                })
-                .max_by(|x, y| x.0.cmp(&y.0).then(y.1.cmp(&x.1)));
-            match next {
-                Some((_, c)) => clique.push(c),
-                None => break,
-            }
-        }
+        // a clique over unused pairs only, so that the cliques' forced pairs add up
+        let clique = grow(a, b, n, |p, q| if used[p][q] { 0 } else { weight[p][q] });
         let mut slots: Vec<usize> = clique
             .iter()
             .flat_map(|&p| pb.paper_slots[p].iter().copied())

@@ -5,24 +5,31 @@
 //! time limit. Papers moving between slots a and b change nothing at the other slots (their
 //! seats, and clashes with papers elsewhere, stay as they are), so the neighbourhood is a
 //! problem of its own: only the papers of a and b, their groups and the clashes among them.
-//! Slot pairs are visited in a fixed order and every accepted move is re-evaluated exactly on
-//! the whole quarter, so the search is deterministic whenever no sub-MIP reaches its limit.
+//! Pairs of slots that share no slot are independent for the same reason, so the search goes
+//! in rounds of disjoint pairs (a round-robin schedule), each round's pairs solved in parallel
+//! and merged in the schedule's order. Each sub-MIP ends by proof or by a node limit, never by
+//! the clock, so the search gives the same timetable on any machine and at any `--threads`;
+//! the clock only stops it between rounds, when its budget is spent.
 
 use super::super::highs::{Limits, Reached, SolveError};
 use super::super::problem::{Conflict, Problem, Timetable};
 use super::super::Settings;
 use super::evaluate::{evaluate, Start};
-use super::model::{build, read_timetable, Cols, Objective};
+use super::model::{build, read_timetable, Cols, Objective, Rows};
 use super::symmetry::canonical;
 use crate::case::Case;
+use rayon::prelude::*;
 use std::time::{Duration, Instant};
 
-/// Each sub-MIP's own time limit, so that one stuck neighbourhood does not eat the budget.
-const SUB_MIP_SECONDS: f64 = 5.0;
+/// Branch-and-bound nodes per sub-MIP: the root alone (its LP, cuts and HiGHS's heuristics,
+/// which find the improving placements). On a 30,000-registration, 4-slot quarter a root takes
+/// 3–6 s and some prove their neighbourhood optimal; with 200 nodes the first round had not
+/// ended after 15 s. A node limit, unlike a time limit, stops at the same point on any machine.
+const SUB_MIP_NODES: i32 = 1;
 
 /// Improves `start` (a timetable with its exact evaluation on `full`, the stage's columns)
-/// until no two-slot neighbourhood improves it, it reaches `floor`, or `budget` runs out.
-/// Returns the best start found, evaluated on `full`'s columns.
+/// until a whole cycle of rounds improves nothing, it reaches `floor`, or `budget` has no room
+/// for another round (checked between rounds). Returns the best start found, evaluated on `full`'s columns.
 pub(super) fn improve(
     pb: &Problem,
     case: &Case,
@@ -37,67 +44,45 @@ pub(super) fn improve(
         return Ok(start);
     }
     let clock = Instant::now();
-    let pairs: Vec<(usize, usize)> = (0..slots)
-        .flat_map(|a| (a + 1..slots).map(move |b| (a, b)))
-        .collect();
+    let deadline = clock + budget;
+    let rounds = round_robin(slots);
     let mut best = start;
     let mut since_improvement = 0;
     let mut k = 0;
-    let mut tried = 0;
-    while since_improvement < pairs.len() && best.deferred > floor + 0.5 {
-        let left = budget.saturating_sub(clock.elapsed()).as_secs_f64();
-        if left < 0.5 || crate::progress::interrupted() {
+    let mut solved = 0;
+    // the last round's length: a round that would not end before the deadline is not begun,
+    // since what its unfinished sub-MIPs found would be dropped
+    let mut last_round = Duration::ZERO;
+    while since_improvement < rounds.len() && best.deferred > floor + 0.5 {
+        let left = budget.saturating_sub(clock.elapsed());
+        if left.is_zero() || left < last_round || crate::progress::interrupted() {
             break;
         }
-        let (a, b) = pairs[k % pairs.len()];
+        let round_clock = Instant::now();
+        let round = &rounds[k % rounds.len()];
         k += 1;
-        tried += 1;
-        let papers: Vec<usize> = (0..pb.papers.len())
-            .filter(|&p| best.timetable[p].iter().any(|&t| t == a || t == b))
-            .collect();
-        if papers.len() < 2 {
-            since_improvement += 1;
-            continue;
-        }
-        let sub = restrict(pb, &papers);
-        let sub_tt: Timetable = papers.iter().map(|&p| best.timetable[p].clone()).collect();
-        let allowed: Vec<Vec<usize>> = sub
-            .paper_slots
-            .iter()
-            .map(|slots| {
-                slots
-                    .iter()
-                    .copied()
-                    .filter(|&t| t == a || t == b)
-                    .collect()
-            })
-            .collect();
-        let (model, objective, cols) = build(&sub, case, &allowed, Objective::Deferred);
-        let warm = evaluate(&sub, case, &cols, &sub_tt)?;
-        let limits = Limits {
-            time_limit: Some(left.min(SUB_MIP_SECONDS)),
-            rel_gap: settings.gap,
-            abs_gap: 0.99,
-            presolve: false,
-            interior_point: false,
-        };
-        let solved = model.minimise(objective, limits, Some(&warm.values))?;
-        let moved_sub = read_timetable(&cols, &solved.values);
-        if solved.objective < warm.deferred - 0.5 && moved_sub != sub_tt {
-            let mut found = best.timetable.clone();
-            for (k, &p) in papers.iter().enumerate() {
-                found[p] = moved_sub[k].clone();
+        let moves: Vec<Option<Placement>> = round
+            .par_iter()
+            .map(|&(a, b)| neighbourhood(pb, case, settings, &best.timetable, (a, b), deadline))
+            .collect::<Result<_, _>>()?;
+        solved += round.len();
+        last_round = round_clock.elapsed();
+        let mut found = best.timetable.clone();
+        let mut moved_any = false;
+        for placement in moves.iter().flatten() {
+            for (p, at) in placement {
+                found[*p] = at.clone();
             }
+            moved_any = true;
+        }
+        if moved_any {
             // the stage's columns follow the symmetry rule: relabel interchangeable slots
             let moved = evaluate(pb, case, full, &canonical(pb, case, &found))?;
             if moved.deferred < best.deferred - 0.5 {
                 crate::progress::trace(|| {
                     format!(
-                        "neighbourhood of slots {a} and {b} ({} papers): deferred {} → {} ({:?})",
-                        papers.len(),
-                        best.deferred,
-                        moved.deferred,
-                        solved.reached
+                        "neighbourhoods {round:?}: deferred {} → {}",
+                        best.deferred, moved.deferred
                     )
                 });
                 best = moved;
@@ -105,19 +90,98 @@ pub(super) fn improve(
                 continue;
             }
         }
-        if solved.reached == Reached::TimeLimit {
-            crate::progress::trace(|| format!("neighbourhood of slots {a} and {b}: time limit"));
-        }
         since_improvement += 1;
     }
     crate::progress::trace(|| {
         format!(
-            "neighbourhood search: {tried} neighbourhood(s), deferred {} in {:.2} s",
+            "neighbourhood search: {solved} neighbourhood(s) in {k} round(s), deferred {} in {:.2} s",
             best.deferred,
             clock.elapsed().as_secs_f64()
         )
     });
     Ok(best)
+}
+
+/// New slots for some papers: (paper, its slots).
+type Placement = Vec<(usize, Vec<usize>)>;
+
+/// Rounds of disjoint slot pairs covering every pair once (the circle method): n − 1 rounds of
+/// n/2 pairs for even n, n rounds of (n − 1)/2 for odd n.
+fn round_robin(slots: usize) -> Vec<Vec<(usize, usize)>> {
+    let n = slots + slots % 2; // a bye for an odd count
+    let mut ring: Vec<usize> = (0..n).collect();
+    let mut rounds = Vec::new();
+    for _ in 0..n - 1 {
+        let round: Vec<(usize, usize)> = (0..n / 2)
+            .map(|i| (ring[i], ring[n - 1 - i]))
+            .filter(|&(a, b)| a < slots && b < slots)
+            .map(|(a, b)| (a.min(b), a.max(b)))
+            .collect();
+        rounds.push(round);
+        ring[1..].rotate_right(1);
+    }
+    rounds
+}
+
+/// The best placement of the papers now at slots a and b, each at a or b, as a problem of its
+/// own; `None` when it improves nothing. The sub-MIP starts from the present placement. The
+/// search's deadline also stops a sub-MIP (a guard for very large quarters, whose root LP alone
+/// may take longer); what such a sub-MIP found is dropped, as it would differ between machines.
+fn neighbourhood(
+    pb: &Problem,
+    case: &Case,
+    settings: &Settings,
+    timetable: &Timetable,
+    (a, b): (usize, usize),
+    deadline: Instant,
+) -> Result<Option<Placement>, SolveError> {
+    let papers: Vec<usize> = (0..pb.papers.len())
+        .filter(|&p| timetable[p].iter().any(|&t| t == a || t == b))
+        .collect();
+    if papers.len() < 2 {
+        return Ok(None);
+    }
+    let sub = restrict(pb, &papers);
+    let sub_tt: Timetable = papers.iter().map(|&p| timetable[p].clone()).collect();
+    let allowed: Vec<Vec<usize>> = sub
+        .paper_slots
+        .iter()
+        .map(|slots| {
+            slots
+                .iter()
+                .copied()
+                .filter(|&t| t == a || t == b)
+                .collect()
+        })
+        .collect();
+    let (model, objective, cols) = build(&sub, case, &allowed, Objective::Deferred, Rows::Cliques);
+    let warm = evaluate(&sub, case, &cols, &sub_tt)?;
+    let limits = Limits {
+        time_limit: Some(
+            deadline
+                .saturating_duration_since(Instant::now())
+                .as_secs_f64(),
+        ),
+        rel_gap: settings.gap,
+        abs_gap: 0.99,
+        presolve: false,
+        interior_point: false,
+        node_limit: Some(SUB_MIP_NODES),
+    };
+    let solved = model.minimise(objective, limits, Some(&warm.values))?;
+    if solved.reached != Reached::Optimal {
+        if Instant::now() >= deadline {
+            crate::progress::trace(|| format!("neighbourhood of slots {a} and {b}: out of time"));
+            return Ok(None);
+        }
+        crate::progress::trace(|| format!("neighbourhood of slots {a} and {b}: node limit"));
+    }
+    let moved = read_timetable(&cols, &solved.values);
+    if solved.objective < warm.deferred - 0.5 && moved != sub_tt {
+        Ok(Some(papers.into_iter().zip(moved).collect()))
+    } else {
+        Ok(None)
+    }
 }
 
 /// The problem of `papers` alone: their groups and the clashes among them, indices renumbered
@@ -166,6 +230,25 @@ mod tests {
     use super::super::testing::clash_case;
     use super::*;
 
+    #[test]
+    fn round_robin_rounds_are_disjoint_and_cover_every_pair_once() {
+        for slots in 2..=17 {
+            let rounds = round_robin(slots);
+            let mut seen = std::collections::BTreeSet::new();
+            for round in &rounds {
+                let mut used = std::collections::BTreeSet::new();
+                for &(a, b) in round {
+                    assert!(a < b && b < slots, "{slots}: {round:?}");
+                    assert!(used.insert(a) && used.insert(b), "{slots}: {round:?}");
+                    assert!(seen.insert((a, b)), "{slots}: ({a}, {b}) twice");
+                }
+            }
+            assert_eq!(seen.len(), slots * (slots - 1) / 2, "{slots}");
+        }
+        assert_eq!(round_robin(4).len(), 3);
+        assert_eq!(round_robin(16).len(), 15);
+    }
+
     /// Five papers whose clashes form a 5-cycle (no two slots separate them all, three do),
     /// everything started at slot 0: two-slot moves alone reach no clash at all.
     #[test]
@@ -173,7 +256,7 @@ mod tests {
         let cycle = [(0, 1, 3), (1, 2, 2), (2, 3, 4), (3, 4, 1), (0, 4, 2)];
         let (pb, case, _dir) = clash_case(&cycle, 3, false);
         let allowed = allowed_slots(&pb, &case);
-        let (_, _, cols) = build(&pb, &case, &allowed, Objective::Deferred);
+        let (_, _, cols) = build(&pb, &case, &allowed, Objective::Deferred, Rows::Plain);
         let all_at_0: Timetable = vec![vec![0]; pb.papers.len()];
         let start = evaluate(&pb, &case, &cols, &all_at_0).unwrap();
         assert_eq!(start.deferred, 12.0, "every pair clashes");
