@@ -10,7 +10,7 @@
 
 use super::super::highs::{Limits, Model, SolveError};
 use super::super::problem::Problem;
-use super::model::destinations;
+use super::model::{destinations, pool_shares};
 use crate::case::Case;
 use good_lp::{variable, Expression, Variable};
 use std::collections::{BTreeMap, BTreeSet};
@@ -59,21 +59,7 @@ fn build(pb: &Problem, case: &Case) -> (Model, Expression, Expression) {
         deferred.add_mul(1.0, u);
         m.constrain((seated + u).eq(n));
     }
-    let mut pool_out: BTreeMap<(usize, usize), Expression> = BTreeMap::new();
-    for (p, institutions) in shared.iter().enumerate() {
-        for &i in institutions {
-            let a = m.add(variable().min(0).max(reach[p][&i])).0;
-            flow_in[p].entry(i).or_default().add_mul(1.0, a);
-            pool_out
-                .entry((p, case.institutions[i].prefecture))
-                .or_default()
-                .add_mul(1.0, a);
-        }
-    }
-    for (key, out) in pool_out {
-        let into = pool_in.remove(&key).unwrap_or_default();
-        m.constrain((out - into).eq(0.0));
-    }
+    pool_shares(&mut m, case, &shared, &reach, &mut flow_in, pool_in);
     let mut load: BTreeMap<usize, Expression> = BTreeMap::new();
     for into in flow_in {
         for (i, e) in into {

@@ -112,23 +112,7 @@ pub(super) fn build(
             }
         }
     }
-    let mut a_cols = BTreeMap::new();
-    let mut pool_out: BTreeMap<(usize, usize), Expression> = BTreeMap::new();
-    for (p, institutions) in shared.iter().enumerate() {
-        for &i in institutions {
-            let (a, col) = m.add(variable().min(0).max(reach[p][&i]));
-            a_cols.insert((p, i), col);
-            flow_in[p].entry(i).or_default().add_mul(1.0, a);
-            pool_out
-                .entry((p, case.institutions[i].prefecture))
-                .or_default()
-                .add_mul(1.0, a);
-        }
-    }
-    for (key, out) in pool_out {
-        let into = pool_in.remove(&key).unwrap_or_default();
-        m.constrain((out - into).eq(0.0));
-    }
+    let a_cols = pool_shares(&mut m, case, &shared, &reach, &mut flow_in, pool_in);
     for p in 0..pb.papers.len() {
         let sum: Expression = x[p].iter().map(|e| e.1).sum();
         if sittings <= 1.0 {
@@ -302,6 +286,37 @@ fn clique_rows(
             }
         }
     }
+}
+
+/// The shares a[p,i] of each prefecture pool's flow of paper p that institution i takes (at most
+/// what may reach i), added to `flow_in`, with one row per pool: Σ_{i in q} a[p,i] = its inflow.
+/// Returns the shares' columns.
+pub(super) fn pool_shares(
+    m: &mut Model,
+    case: &Case,
+    shared: &[std::collections::BTreeSet<usize>],
+    reach: &[BTreeMap<usize, f64>],
+    flow_in: &mut [BTreeMap<usize, Expression>],
+    mut pool_in: BTreeMap<(usize, usize), Expression>,
+) -> BTreeMap<(usize, usize), usize> {
+    let mut a_cols = BTreeMap::new();
+    let mut pool_out: BTreeMap<(usize, usize), Expression> = BTreeMap::new();
+    for (p, institutions) in shared.iter().enumerate() {
+        for &i in institutions {
+            let (a, col) = m.add(variable().min(0).max(reach[p][&i]));
+            a_cols.insert((p, i), col);
+            flow_in[p].entry(i).or_default().add_mul(1.0, a);
+            pool_out
+                .entry((p, case.institutions[i].prefecture))
+                .or_default()
+                .add_mul(1.0, a);
+        }
+    }
+    for (key, out) in pool_out {
+        let into = pool_in.remove(&key).unwrap_or_default();
+        m.constrain((out - into).eq(0.0));
+    }
+    a_cols
 }
 
 /// A registered group flows to its institution; any other group to the prefectures of its
