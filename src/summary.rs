@@ -45,7 +45,8 @@ pub struct ObjectiveStats {
     pub bound: f64,
     pub gap: f64,
     pub proven_optimal: bool,
-    /// `mip`, or `start met the bound` when no MIP was needed.
+    /// `mip`, `start met the bound` when no MIP was needed, `neighbourhood search` or `start
+    /// (model too large for the time limit)` when the whole MIP was too large to run.
     pub solved_by: String,
 }
 
@@ -61,10 +62,10 @@ impl ObjectiveStats {
             bound: round2(bound),
             gap: round6(gap(value, bound)),
             proven_optimal: stage.proven && gap(value, bound) <= OPTIMAL_GAP,
-            solved_by: match (published, stage.mip) {
-                (true, _) => "routing on the published timetable",
-                (false, true) => "mip",
-                (false, false) => "start met the bound",
+            solved_by: if published {
+                "routing on the published timetable"
+            } else {
+                stage.by.as_str()
             }
             .to_string(),
         }

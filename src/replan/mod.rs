@@ -17,7 +17,7 @@ use crate::case::Case;
 use crate::plan::{DeferredRow, Plan, RoomRow, SeatRow, SeatsCsv};
 use crate::seat::{ticket_no, ticket_prefix};
 use crate::solve::moves::{self, Change, Class};
-use crate::solve::{self, Deferral, Reason, Settings, SolveError, StageResult};
+use crate::solve::{self, Deferral, Reason, Settings, SolveError, SolvedBy, StageResult};
 use crate::summary::{ChangeCounts, PlanStats};
 use crate::vet;
 use previous::{Previous, PreviousSeat};
@@ -752,14 +752,14 @@ fn finish(
             value: deferred_count,
             bound: deferred_count,
             proven: true,
-            mip: false,
+            by: SolvedBy::StartMetBound,
             seconds: 0.0,
         },
         travel_stage: StageResult {
             value: 0.0,
             bound: 0.0,
             proven: true,
-            mip: false,
+            by: SolvedBy::StartMetBound,
             seconds: 0.0,
         },
         timings: Vec::new(),

@@ -100,6 +100,11 @@ impl Model {
         self.count
     }
 
+    /// Rows so far.
+    pub fn rows(&self) -> usize {
+        self.constraints.len()
+    }
+
     /// Adds a row and returns its index (for duals).
     pub fn constrain(&mut self, c: Constraint) -> usize {
         self.constraints.push(c);

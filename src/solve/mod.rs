@@ -16,7 +16,7 @@ pub mod timetable;
 pub use highs::{Limits, SolveError};
 pub use problem::{Deferral, Group, Problem, Reason, Timetable};
 pub use routing::{Flow, Routing, SeatValue};
-pub use timetable::StageResult;
+pub use timetable::{SolvedBy, StageResult};
 
 use crate::case::Case;
 use std::time::Instant;
@@ -114,7 +114,7 @@ pub fn solve_published(case: &Case, problem: Problem) -> Result<Solution, SolveE
         value: 0.0,
         bound: 0.0,
         proven: false,
-        mip: false,
+        by: SolvedBy::StartMetBound,
         seconds: 0.0,
     };
     let outcome = timetable::Outcome {

@@ -735,7 +735,7 @@ fn stage_result(value: f64, bound: f64, minimised: bool, seconds: f64) -> StageR
         value,
         bound: if proven { value } else { bound },
         proven,
-        mip: true,
+        by: super::SolvedBy::Mip,
         seconds,
     }
 }

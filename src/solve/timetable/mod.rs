@@ -40,9 +40,33 @@ pub struct StageResult {
     pub bound: f64,
     /// Proven optimal (within the gap), or stopped at the time limit.
     pub proven: bool,
-    /// Solved by a MIP (false: the starting plan already met a proven bound).
-    pub mip: bool,
+    pub by: SolvedBy,
     pub seconds: f64,
+}
+
+/// What gave a stage its value (summary.json's `solved_by`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SolvedBy {
+    /// The starting plan already met a proven bound: no MIP ran.
+    StartMetBound,
+    /// The whole MIP over every paper and slot.
+    Mip,
+    /// The neighbourhood search's sub-MIPs; the whole MIP was too large for the time limit.
+    NeighbourhoodSearch,
+    /// The starting plan as it was, the floors its bound: the whole MIP was too large for the
+    /// time limit.
+    Start,
+}
+
+impl SolvedBy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SolvedBy::StartMetBound => "start met the bound",
+            SolvedBy::Mip => "mip",
+            SolvedBy::NeighbourhoodSearch => "neighbourhood search",
+            SolvedBy::Start => "start (model too large for the time limit)",
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -62,8 +86,20 @@ fn limit_text(settings: &Settings) -> String {
         .map_or(String::new(), |t| format!(" (at most {t:.0} s)"))
 }
 
-/// The neighbourhood search's budget without a time limit, in seconds.
-const DEFAULT_SEARCH_SECONDS: f64 = 15.0;
+/// Rows of a whole timetable MIP that HiGHS's root LP gets through per second of the time
+/// limit, the slowest measured: a MIP larger than the limit allows is not run, since it would
+/// end with no root bound and the plan it started from. Measured (dual simplex, one thread):
+/// 14,525 rows (30,000 registrations, 4 slots) in 2.6 s; 13,946 rows (100,000) in 4.5 s;
+/// 76,007 rows (200,000, 81 institutions, 16 slots) unfinished after 10.7 s, its LP alone 52.8 s
+/// by interior point; 291,579 rows (1,000,000) unfinished after 17.5 s and after 30 s.
+const WHOLE_MIP_ROWS_PER_SECOND: f64 = 1_500.0;
+
+/// Whether a whole MIP of `rows` rows can be expected to get past its root LP in the limit.
+fn whole_mip_fits(rows: usize, settings: &Settings) -> bool {
+    settings
+        .time_limit
+        .is_none_or(|t| rows as f64 <= WHOLE_MIP_ROWS_PER_SECOND * t)
+}
 
 fn limits(settings: &Settings, integral: bool) -> Limits {
     Limits {
@@ -130,20 +166,23 @@ pub fn solve(
         floor = floor.max(seats);
     }
     let search_clock = std::time::Instant::now();
+    // too large a whole MIP is not run: its stage's time all goes to the search
+    let whole_mip = whole_mip_fits(stage1_model.rows(), settings);
+    if !whole_mip {
+        crate::progress::trace(|| {
+            format!(
+                "the whole MIP ({} rows) is too large for the time limit: not run",
+                stage1_model.rows()
+            )
+        });
+    }
     if best.deferred > floor + 0.5 {
         crate::progress::stage("fewest deferred: neighbourhood search");
+        let share = if whole_mip { 2.0 / 3.0 } else { 1.0 };
         let budget = settings
             .time_limit
-            .map_or(DEFAULT_SEARCH_SECONDS, |t| t * 2.0 / 3.0);
-        best = neighbourhood::improve(
-            pb,
-            case,
-            settings,
-            &cols,
-            best,
-            floor,
-            std::time::Duration::from_secs_f64(budget),
-        )?;
+            .map(|t| std::time::Duration::from_secs_f64(t * share));
+        best = neighbourhood::improve(pb, case, settings, &cols, best, floor, budget)?;
     }
     let mut start = best;
     // timetables already routed, for the final routing to reuse
@@ -162,12 +201,23 @@ pub fn solve(
     // Stage 1: fewest deferred.
     let clock = std::time::Instant::now();
     let (deferred, stage1_values) = if start.deferred <= floor + 0.5 {
+        drop(stage1_model);
         let r = StageResult {
             value: start.deferred.round(),
             bound: floor,
             proven: true,
-            mip: false,
+            by: SolvedBy::StartMetBound,
             seconds: 0.0,
+        };
+        (r, start.values.clone())
+    } else if !whole_mip {
+        drop(stage1_model);
+        let r = StageResult {
+            value: start.deferred.round(),
+            bound: floor,
+            proven: false,
+            by: SolvedBy::NeighbourhoodSearch,
+            seconds: search_clock.elapsed().as_secs_f64(),
         };
         (r, start.values.clone())
     } else {
@@ -195,7 +245,7 @@ pub fn solve(
             // the credits make the LP bound negative at times; deferred is never below the floor
             bound: (solved.bound - 1e-6).ceil().max(floor).min(value),
             proven: solved.reached == Reached::Optimal,
-            mip: true,
+            by: SolvedBy::Mip,
             seconds: clock.elapsed().as_secs_f64(),
         };
         (r, round_near_integers(solved.values))
@@ -204,15 +254,6 @@ pub fn solve(
     // Stage 2: least travel with deferred held at its stage-1 value.
     let clock = std::time::Instant::now();
     let mut floor = travel_floor(pb, deferred.value);
-    let (m, obj, _) = build(
-        pb,
-        case,
-        &allowed,
-        Objective::Travel {
-            max_deferred: deferred.value + 1e-6,
-        },
-        Rows::Plain,
-    );
     // the stage-1 timetable re-routed for least travel is usually a far better start than the
     // stage-1 solution itself (which had no reason to care about travel)
     let mut first = if start.deferred <= deferred.value + 1e-6 {
@@ -221,7 +262,7 @@ pub fn solve(
         stage1_values.clone()
     };
     let stage1_timetable = read_timetable(&cols, &stage1_values);
-    if deferred.mip && stage1_timetable != start.timetable {
+    if deferred.by == SolvedBy::Mip && stage1_timetable != start.timetable {
         let mut routed = evaluate(pb, case, &cols, &stage1_timetable)?;
         routed_before.push((
             routed.timetable.clone(),
@@ -259,18 +300,36 @@ pub fn solve(
             value: first_travel,
             bound: floor,
             proven: true,
-            mip: false,
+            by: SolvedBy::StartMetBound,
+            seconds: 0.0,
+        };
+        (r, first.clone())
+    } else if !whole_mip {
+        let r = StageResult {
+            value: first_travel,
+            bound: floor,
+            proven: false,
+            by: SolvedBy::Start,
             seconds: 0.0,
         };
         (r, first.clone())
     } else {
         crate::progress::stage(format!("least travel: HiGHS MIP{}", limit_text(settings)));
+        let (m, obj, _) = build(
+            pb,
+            case,
+            &allowed,
+            Objective::Travel {
+                max_deferred: deferred.value + 1e-6,
+            },
+            Rows::Plain,
+        );
         let solved = m.minimise(obj, limits(settings, integral_km(pb)), Some(first))?;
         let r = StageResult {
             value: solved.objective,
             bound: solved.bound.max(floor).min(solved.objective),
             proven: solved.reached == Reached::Optimal,
-            mip: true,
+            by: SolvedBy::Mip,
             seconds: clock.elapsed().as_secs_f64(),
         };
         crate::progress::trace(|| {

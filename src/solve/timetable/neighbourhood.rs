@@ -23,12 +23,16 @@ use std::time::{Duration, Instant};
 
 /// Branch-and-bound nodes per sub-MIP: the root alone (its LP, cuts and HiGHS's heuristics,
 /// which find the improving placements). On a 30,000-registration, 4-slot quarter a root took
-/// 3.6–6 s; with 200 nodes the first round had not ended after 15 s. A node limit, unlike a time limit, stops at the same point on any machine.
+/// 3.6–6 s; with 200 nodes the first round had not ended after 15 s. A node limit, unlike a
+/// time limit, stops at the same point on any machine.
 const SUB_MIP_NODES: i32 = 1;
 
-/// Improves `start` (a timetable with its exact evaluation on `full`, the stage's columns)
-/// until a whole cycle of rounds improves nothing, it reaches `floor`, or `budget` has no room
-/// for another round (checked between rounds). Returns the best start found, evaluated on `full`'s columns.
+/// Improves `start` (a timetable with its exact evaluation on `full`, the stage's columns) by
+/// cycles of rounds (a cycle solves each pair of slots once) until a cycle improves nothing
+/// or it reaches `floor`. `budget` is a guard for quarters whose sub-MIPs are slow: a round
+/// that would not end within it is not begun (and a sub-MIP still running at its end is
+/// dropped), so only when it stops the search does the result depend on the machine.
+/// Returns the best start found, evaluated on `full`'s columns.
 pub(super) fn improve(
     pb: &Problem,
     case: &Case,
@@ -36,64 +40,75 @@ pub(super) fn improve(
     full: &Cols,
     start: Start,
     floor: f64,
-    budget: Duration,
+    budget: Option<Duration>,
 ) -> Result<Start, SolveError> {
     let slots = case.sessions.len();
     if case.policy.sittings_per_paper != 1 || slots < 2 {
         return Ok(start);
     }
     let clock = Instant::now();
-    let deadline = clock + budget;
+    let deadline = budget.map(|b| clock + b);
     let rounds = round_robin(slots);
     let mut best = start;
-    let mut since_improvement = 0;
-    let mut k = 0;
     let mut solved = 0;
+    let mut begun = 0;
     // the last round's length: a round that would not end before the deadline is not begun,
     // since what its unfinished sub-MIPs found would be dropped
     let mut last_round = Duration::ZERO;
-    while since_improvement < rounds.len() && best.deferred > floor + 0.5 {
-        let left = budget.saturating_sub(clock.elapsed());
-        if left.is_zero() || left < last_round || crate::progress::interrupted() {
+    'cycles: loop {
+        let mut improved = false;
+        for round in &rounds {
+            if best.deferred <= floor + 0.5 {
+                break 'cycles;
+            }
+            let out_of_time = deadline.is_some_and(|d| {
+                d.saturating_duration_since(Instant::now())
+                    < last_round.max(Duration::from_millis(1))
+            });
+            if out_of_time || crate::progress::interrupted() {
+                crate::progress::trace(|| {
+                    "neighbourhood search: stopped by its time guard".to_string()
+                });
+                break 'cycles;
+            }
+            let round_clock = Instant::now();
+            begun += 1;
+            let moves: Vec<Option<Placement>> = round
+                .par_iter()
+                .map(|&(a, b)| neighbourhood(pb, case, settings, &best.timetable, (a, b), deadline))
+                .collect::<Result<_, _>>()?;
+            solved += round.len();
+            last_round = round_clock.elapsed();
+            let mut found = best.timetable.clone();
+            let mut moved_any = false;
+            for placement in moves.iter().flatten() {
+                for (p, at) in placement {
+                    found[*p] = at.clone();
+                }
+                moved_any = true;
+            }
+            if moved_any {
+                // the stage's columns follow the symmetry rule: relabel interchangeable slots
+                let moved = evaluate(pb, case, full, &canonical(pb, case, &found))?;
+                if moved.deferred < best.deferred - 0.5 {
+                    crate::progress::trace(|| {
+                        format!(
+                            "neighbourhoods {round:?}: deferred {} → {}",
+                            best.deferred, moved.deferred
+                        )
+                    });
+                    best = moved;
+                    improved = true;
+                }
+            }
+        }
+        if !improved {
             break;
         }
-        let round_clock = Instant::now();
-        let round = &rounds[k % rounds.len()];
-        k += 1;
-        let moves: Vec<Option<Placement>> = round
-            .par_iter()
-            .map(|&(a, b)| neighbourhood(pb, case, settings, &best.timetable, (a, b), deadline))
-            .collect::<Result<_, _>>()?;
-        solved += round.len();
-        last_round = round_clock.elapsed();
-        let mut found = best.timetable.clone();
-        let mut moved_any = false;
-        for placement in moves.iter().flatten() {
-            for (p, at) in placement {
-                found[*p] = at.clone();
-            }
-            moved_any = true;
-        }
-        if moved_any {
-            // the stage's columns follow the symmetry rule: relabel interchangeable slots
-            let moved = evaluate(pb, case, full, &canonical(pb, case, &found))?;
-            if moved.deferred < best.deferred - 0.5 {
-                crate::progress::trace(|| {
-                    format!(
-                        "neighbourhoods {round:?}: deferred {} → {}",
-                        best.deferred, moved.deferred
-                    )
-                });
-                best = moved;
-                since_improvement = 0;
-                continue;
-            }
-        }
-        since_improvement += 1;
     }
     crate::progress::trace(|| {
         format!(
-            "neighbourhood search: {solved} neighbourhood(s) in {k} round(s), deferred {} in {:.2} s",
+            "neighbourhood search: {solved} neighbourhood(s) in {begun} round(s), deferred {} in {:.2} s",
             best.deferred,
             clock.elapsed().as_secs_f64()
         )
@@ -132,7 +147,7 @@ fn neighbourhood(
     settings: &Settings,
     timetable: &Timetable,
     (a, b): (usize, usize),
-    deadline: Instant,
+    deadline: Option<Instant>,
 ) -> Result<Option<Placement>, SolveError> {
     let papers: Vec<usize> = (0..pb.papers.len())
         .filter(|&p| timetable[p].iter().any(|&t| t == a || t == b))
@@ -156,11 +171,7 @@ fn neighbourhood(
     let (model, objective, cols) = build(&sub, case, &allowed, Objective::Deferred, Rows::Cliques);
     let warm = evaluate(&sub, case, &cols, &sub_tt)?;
     let limits = Limits {
-        time_limit: Some(
-            deadline
-                .saturating_duration_since(Instant::now())
-                .as_secs_f64(),
-        ),
+        time_limit: deadline.map(|d| d.saturating_duration_since(Instant::now()).as_secs_f64()),
         rel_gap: settings.gap,
         abs_gap: 0.99,
         presolve: false,
@@ -169,7 +180,7 @@ fn neighbourhood(
     };
     let solved = model.minimise(objective, limits, Some(&warm.values))?;
     if solved.reached != Reached::Optimal {
-        if Instant::now() >= deadline {
+        if deadline.is_some_and(|d| Instant::now() >= d) {
             crate::progress::trace(|| format!("neighbourhood of slots {a} and {b}: out of time"));
             return Ok(None);
         }
@@ -260,16 +271,7 @@ mod tests {
         let start = evaluate(&pb, &case, &cols, &all_at_0).unwrap();
         assert_eq!(start.deferred, 12.0, "every pair clashes");
         let settings = Settings::default();
-        let best = improve(
-            &pb,
-            &case,
-            &settings,
-            &cols,
-            start,
-            0.0,
-            Duration::from_secs(60),
-        )
-        .unwrap();
+        let best = improve(&pb, &case, &settings, &cols, start, 0.0, None).unwrap();
         assert_eq!(best.deferred, 0.0, "{:?}", best.timetable);
         for &(i, j, _) in &cycle {
             assert_ne!(best.timetable[i], best.timetable[j]);
