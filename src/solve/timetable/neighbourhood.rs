@@ -259,6 +259,37 @@ mod tests {
         assert_eq!(round_robin(16).len(), 15);
     }
 
+    /// Five papers that pairwise share persons (1 to 10 of them), four slots, started at two
+    /// of them: rounds of two pairs, both with papers to move, solved on one worker and on two
+    /// give the same timetable, and reach the optimum (only the lightest pair shares a slot).
+    #[test]
+    fn the_search_is_the_same_on_one_worker_and_on_two() {
+        let mut pairs = Vec::new();
+        for i in 0..5 {
+            for j in i + 1..5 {
+                pairs.push((i, j, pairs.len() as u32 + 1));
+            }
+        }
+        let (pb, case, _dir) = clash_case(&pairs, 4, false);
+        let allowed = allowed_slots(&pb, &case);
+        let (_, _, cols) = build(&pb, &case, &allowed, Objective::Deferred, Rows::Plain);
+        let two_slots: Timetable = (0..pb.papers.len()).map(|p| vec![p % 2]).collect();
+        let settings = Settings::default();
+        let search = |workers: usize| {
+            let start = evaluate(&pb, &case, &cols, &canonical(&pb, &case, &two_slots)).unwrap();
+            assert!(start.deferred >= 15.0, "{}", start.deferred);
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(workers)
+                .build()
+                .unwrap();
+            pool.install(|| improve(&pb, &case, &settings, &cols, start, 0.0, None))
+                .unwrap()
+        };
+        let (one, two) = (search(1), search(2));
+        assert_eq!(one.timetable, two.timetable);
+        assert_eq!(one.deferred, 1.0, "{:?}", one.timetable);
+    }
+
     /// Five papers whose clashes form a 5-cycle (no two slots separate them all, three do),
     /// everything started at slot 0: two-slot moves alone reach no clash at all.
     #[test]
