@@ -306,8 +306,8 @@ fn a_proven_optimum_is_optimal_and_a_plan_within_gap_is_feasible() {
 #[test]
 fn a_solver_stopped_by_its_time_limit_says_time_limit() {
     // a capacity-bound generated case whose MIPs are both needed (the start meets neither
-    // floor) and cannot finish in a microsecond, so neither whole MIP is run; the plan is the
-    // start's, and still valid
+    // floor) and cannot finish in a microsecond, so neither whole MIP is run, nor a round of
+    // the neighbourhood search; the plan is the start's, and still valid
     let dir = tempfile::tempdir().unwrap();
     let case = generated(
         dir.path(),
@@ -329,7 +329,7 @@ fn a_solver_stopped_by_its_time_limit_says_time_limit() {
     assert_eq!(s["status"], "time_limit", "{s}");
     assert_eq!(s["settings"]["time_limit_seconds"], 0.000001);
     for (objective, by) in [
-        ("deferred", "neighbourhood search"),
+        ("deferred", "start (model too large for the time limit)"),
         ("travel_km", "start (model too large for the time limit)"),
     ] {
         let o = &s["objectives"][objective];

@@ -1,5 +1,6 @@
-//! Large neighbourhood search for the fewest-deferred stage: keep every paper at its slot
-//! except those of two slots, let those move between the two, and solve that small MIP.
+//! Large neighbourhood search for either stage: keep every paper at its slot except those of
+//! two slots, let those move between the two, and solve that small MIP (fewest deferred, or
+//! least travel with the neighbourhood's deferred held).
 //!
 //! On a capacity-bound, clash-dense quarter the whole MIP may not improve its start in its
 //! time limit. Papers moving between slots a and b change nothing at the other slots (their
@@ -15,7 +16,7 @@ use super::super::highs::{Limits, Reached, SolveError};
 use super::super::problem::{Conflict, Problem, Timetable};
 use super::super::Settings;
 use super::evaluate::{evaluate, Start};
-use super::model::{build, read_timetable, Cols, Objective, Rows};
+use super::model::{build, measure, read_timetable, Cols, Objective, Rows};
 use super::symmetry::canonical;
 use crate::case::Case;
 use rayon::prelude::*;
@@ -27,24 +28,60 @@ use std::time::{Duration, Instant};
 /// time limit, stops at the same point on any machine.
 const SUB_MIP_NODES: i32 = 1;
 
+/// What a search improves: a stage's objective, the earlier one held.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Aim {
+    Deferred,
+    /// Travel, with no more deferred than the start.
+    Travel,
+}
+
+impl Aim {
+    /// `found` is better than `best` for this aim.
+    fn better(self, found: &Start, best: &Start) -> bool {
+        match self {
+            Aim::Deferred => found.deferred < best.deferred - 0.5,
+            Aim::Travel => {
+                found.deferred <= best.deferred + 1e-6 && found.travel < best.travel - 0.5
+            }
+        }
+    }
+
+    fn value(self, start: &Start) -> f64 {
+        match self {
+            Aim::Deferred => start.deferred,
+            Aim::Travel => start.travel,
+        }
+    }
+}
+
+/// What a search aims at, where it may stop, and its time guard.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Goal {
+    pub(super) aim: Aim,
+    /// A proven bound for the aim's objective: the search stops on reaching it.
+    pub(super) floor: f64,
+    pub(super) budget: Option<Duration>,
+}
+
 /// Improves `start` (a timetable with its exact evaluation on `full`, the stage's columns) by
 /// cycles of rounds (a cycle solves each pair of slots once) until a cycle improves nothing
-/// or it reaches `floor`. `budget` is a guard for quarters whose sub-MIPs are slow: a round
+/// or it reaches `floor` (for travel, within `--gap` of it). `budget` is a guard for quarters whose sub-MIPs are slow: a round
 /// that would not end within it is not begun (and a sub-MIP still running at its end is
 /// dropped), so only when it stops the search does the result depend on the machine.
-/// Returns the best start found, evaluated on `full`'s columns.
+/// Returns the best start found, evaluated on `full`'s columns, and the longest round's time
+/// (zero when no round ran).
 pub(super) fn improve(
     pb: &Problem,
     case: &Case,
     settings: &Settings,
     full: &Cols,
     start: Start,
-    floor: f64,
-    budget: Option<Duration>,
-) -> Result<Start, SolveError> {
+    Goal { aim, floor, budget }: Goal,
+) -> Result<(Start, Duration), SolveError> {
     let slots = case.sessions.len();
     if case.policy.sittings_per_paper != 1 || slots < 2 {
-        return Ok(start);
+        return Ok((start, Duration::ZERO));
     }
     let clock = Instant::now();
     let deadline = budget.map(|b| clock + b);
@@ -55,10 +92,13 @@ pub(super) fn improve(
     // the last round's length: a round that would not end before the deadline is not begun,
     // since what its unfinished sub-MIPs found would be dropped
     let mut last_round = Duration::ZERO;
+    let mut longest = Duration::ZERO;
     'cycles: loop {
         let mut improved = false;
         for round in &rounds {
-            if best.deferred <= floor + 0.5 {
+            let value = aim.value(&best);
+            if value <= floor + 0.5 || (aim == Aim::Travel && value - floor <= settings.gap * value)
+            {
                 break 'cycles;
             }
             let out_of_time = deadline.is_some_and(|d| {
@@ -75,10 +115,13 @@ pub(super) fn improve(
             begun += 1;
             let moves: Vec<Option<Placement>> = round
                 .par_iter()
-                .map(|&(a, b)| neighbourhood(pb, case, settings, &best.timetable, (a, b), deadline))
+                .map(|&(a, b)| {
+                    neighbourhood(pb, case, settings, &best.timetable, aim, (a, b), deadline)
+                })
                 .collect::<Result<_, _>>()?;
             solved += round.len();
             last_round = round_clock.elapsed();
+            longest = longest.max(last_round);
             let mut found = best.timetable.clone();
             let mut moved_any = false;
             for placement in moves.iter().flatten() {
@@ -90,11 +133,12 @@ pub(super) fn improve(
             if moved_any {
                 // the stage's columns follow the symmetry rule: relabel interchangeable slots
                 let moved = evaluate(pb, case, full, &canonical(pb, case, &found))?;
-                if moved.deferred < best.deferred - 0.5 {
+                if aim.better(&moved, &best) {
                     crate::progress::trace(|| {
                         format!(
-                            "neighbourhoods {round:?}: deferred {} → {}",
-                            best.deferred, moved.deferred
+                            "neighbourhoods {round:?}: {aim:?} {} → {}",
+                            aim.value(&best),
+                            aim.value(&moved)
                         )
                     });
                     best = moved;
@@ -108,12 +152,12 @@ pub(super) fn improve(
     }
     crate::progress::trace(|| {
         format!(
-            "neighbourhood search: {solved} neighbourhood(s) in {begun} round(s), deferred {} in {:.2} s",
-            best.deferred,
+            "neighbourhood search ({aim:?}): {solved} neighbourhood(s) in {begun} round(s), {} in {:.2} s",
+            aim.value(&best),
             clock.elapsed().as_secs_f64()
         )
     });
-    Ok(best)
+    Ok((best, longest))
 }
 
 /// New slots for some papers: (paper, its slots).
@@ -138,7 +182,8 @@ fn round_robin(slots: usize) -> Vec<Vec<(usize, usize)>> {
 }
 
 /// The best placement of the papers now at slots a and b, each at a or b, as a problem of its
-/// own; `None` when it improves nothing. The sub-MIP starts from the present placement. The
+/// own (for travel, with no more of its registrations deferred than now); `None` when it
+/// improves nothing. The sub-MIP starts from the present placement. The
 /// search's deadline also stops a sub-MIP (a guard for very large quarters, whose root LP alone
 /// may take longer); what such a sub-MIP found is dropped, as it would differ between machines.
 fn neighbourhood(
@@ -146,6 +191,7 @@ fn neighbourhood(
     case: &Case,
     settings: &Settings,
     timetable: &Timetable,
+    aim: Aim,
     (a, b): (usize, usize),
     deadline: Option<Instant>,
 ) -> Result<Option<Placement>, SolveError> {
@@ -168,8 +214,20 @@ fn neighbourhood(
                 .collect()
         })
         .collect();
-    let (model, objective, cols) = build(&sub, case, &allowed, Objective::Deferred, Rows::Cliques);
+    let (mut model, mut objective, cols) =
+        build(&sub, case, &allowed, Objective::Deferred, Rows::Cliques);
     let warm = evaluate(&sub, case, &cols, &sub_tt)?;
+    if aim == Aim::Travel {
+        // the same columns, with the deferred held at the neighbourhood's present count
+        let max_deferred = warm.deferred + 1e-6;
+        (model, objective, _) = build(
+            &sub,
+            case,
+            &allowed,
+            Objective::Travel { max_deferred },
+            Rows::Cliques,
+        );
+    }
     let limits = Limits {
         time_limit: deadline.map(|d| d.saturating_duration_since(Instant::now()).as_secs_f64()),
         rel_gap: settings.gap,
@@ -187,7 +245,12 @@ fn neighbourhood(
         crate::progress::trace(|| format!("neighbourhood of slots {a} and {b}: node limit"));
     }
     let moved = read_timetable(&cols, &solved.values);
-    if solved.objective < warm.deferred - 0.5 && moved != sub_tt {
+    let (deferred, travel) = measure(&sub, &cols, &solved.values);
+    let better = match aim {
+        Aim::Deferred => deferred < warm.deferred - 0.5,
+        Aim::Travel => deferred <= warm.deferred + 1e-6 && travel < warm.travel - 0.5,
+    };
+    if better && moved != sub_tt {
         Ok(Some(papers.into_iter().zip(moved).collect()))
     } else {
         Ok(None)
@@ -237,8 +300,17 @@ fn restrict(pb: &Problem, papers: &[usize]) -> Problem {
 mod tests {
     use super::super::model::build;
     use super::super::symmetry::allowed_slots;
-    use super::super::testing::clash_case;
+    use super::super::testing::{clash_case, travel_case};
     use super::*;
+
+    /// No floor, no time guard.
+    fn goal(aim: Aim) -> Goal {
+        Goal {
+            aim,
+            floor: 0.0,
+            budget: None,
+        }
+    }
 
     #[test]
     fn round_robin_rounds_are_disjoint_and_cover_every_pair_once() {
@@ -282,12 +354,35 @@ mod tests {
                 .num_threads(workers)
                 .build()
                 .unwrap();
-            pool.install(|| improve(&pb, &case, &settings, &cols, start, 0.0, None))
+            pool.install(|| improve(&pb, &case, &settings, &cols, start, goal(Aim::Deferred)))
                 .unwrap()
+                .0
         };
         let (one, two) = (search(1), search(2));
         assert_eq!(one.timetable, two.timetable);
         assert_eq!(one.deferred, 1.0, "{:?}", one.timetable);
+    }
+
+    /// Two papers at one slot send half their candidates to the next prefecture; the travel
+    /// search puts them at two slots, where nobody travels, and defers no one more.
+    #[test]
+    fn the_travel_search_separates_papers_competing_for_seats() {
+        let (pb, case, _dir) = travel_case();
+        let allowed = allowed_slots(&pb, &case);
+        let (_, _, cols) = build(&pb, &case, &allowed, Objective::Deferred, Rows::Plain);
+        let one_slot: Timetable = vec![vec![0]; pb.papers.len()];
+        let start = evaluate(&pb, &case, &cols, &one_slot).unwrap();
+        assert_eq!(start.deferred, 0.0);
+        assert!(start.travel > 0.0, "200 candidates go to 株洲");
+        let settings = Settings::default();
+        let (best, _) = improve(&pb, &case, &settings, &cols, start, goal(Aim::Travel)).unwrap();
+        assert_eq!(
+            (best.deferred, best.travel),
+            (0.0, 0.0),
+            "{:?}",
+            best.timetable
+        );
+        assert_ne!(best.timetable[0], best.timetable[1]);
     }
 
     /// Five papers whose clashes form a 5-cycle (no two slots separate them all, three do),
@@ -302,7 +397,7 @@ mod tests {
         let start = evaluate(&pb, &case, &cols, &all_at_0).unwrap();
         assert_eq!(start.deferred, 12.0, "every pair clashes");
         let settings = Settings::default();
-        let best = improve(&pb, &case, &settings, &cols, start, 0.0, None).unwrap();
+        let (best, _) = improve(&pb, &case, &settings, &cols, start, goal(Aim::Deferred)).unwrap();
         assert_eq!(best.deferred, 0.0, "{:?}", best.timetable);
         for &(i, j, _) in &cycle {
             assert_ne!(best.timetable[i], best.timetable[j]);

@@ -1,5 +1,6 @@
-//! A small hand-made quarter for the timetable's unit tests: five papers, one institution with
-//! seats for everyone, and persons who each take two (or three) papers.
+//! Small hand-made quarters for the timetable's unit tests: five papers, one institution with
+//! seats for everyone, and persons who each take two (or three) papers; and two papers
+//! competing for one prefecture's seats.
 
 use super::super::problem::{build, Problem};
 use crate::case::Case;
@@ -71,6 +72,60 @@ pub(super) fn clash_case(
                 candidates += &format!("C{n:04}{k},考生,{id},长沙市,{occupation},,{level},\n");
             }
         }
+    }
+    write("candidates.csv", &candidates);
+    let (case, diags) = crate::case::load(dir.path());
+    assert!(!diags.has_errors(), "{diags:?}");
+    let case = case.unwrap();
+    let eligible = vec![true; case.institutions.len()];
+    (build(&case, &eligible, None), case, dir)
+}
+
+/// Two papers of 200 candidates each, all living in 长沙; 200 seats in 长沙 and 200 in 株洲,
+/// and two slots: papers at one slot send 200 candidates to 株洲, at two slots none.
+pub(super) fn travel_case() -> (Problem, Case, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+    write("case.toml", "quarter = \"2026Q3\"\n");
+    write(
+        "prefectures.csv",
+        "code,name,lat,lon\n4301,长沙市,28.228,112.939\n4302,株洲市,27.827,113.152\n",
+    );
+    write(
+        "occupations.csv",
+        "code,name,work_type,levels,aliases,theory_minutes,skill_minutes\n\
+         1-01,甲职业,,4|3,,90,120\n",
+    );
+    write(
+        "institutions.csv",
+        "id,name,credit_code,prefecture,entity_type,staff,qualified_staff,total_area_m2,office_area_m2,records\n\
+         I1,一号,91350100M000100Y43,长沙市,企业,60,8,1500,200,\n\
+         I2,二号,91350100M000100Y43,株洲市,企业,60,8,1500,200,\n",
+    );
+    write(
+        "rooms.csv",
+        "institution_id,room_id,seats,camera_p\nI1,R1,200,1080\nI2,R1,200,1080\n",
+    );
+    write(
+        "filings.csv",
+        "institution_id,occupation,work_type,levels,status,filed_on\n\
+         I1,甲职业,,4|3,filed,\nI2,甲职业,,4|3,filed,\n",
+    );
+    write(
+        "sessions.csv",
+        "date,start,end\n2026-08-15,08:30,12:30\n2026-08-16,08:30,12:30\n",
+    );
+    let mut candidates = String::from(
+        "candidate_id,name,id_number,prefecture,occupation,work_type,level,institution_id\n",
+    );
+    for n in 1..=400 {
+        let body = format!("43010219800101{n:03}");
+        let id = format!(
+            "{body}{}",
+            crate::case::checks::resident_id_check(&body).unwrap()
+        );
+        let level = if n <= 200 { 4 } else { 3 };
+        candidates += &format!("C{n:04},考生,{id},长沙市,甲职业,,{level},\n");
     }
     write("candidates.csv", &candidates);
     let (case, diags) = crate::case::load(dir.path());
