@@ -72,17 +72,53 @@ pub(super) fn deferred_floor(pb: &Problem, case: &Case) -> f64 {
 /// least the m lightest pairs' persons lose one. Cliques that share no pair add up; they are
 /// packed greedily from the heaviest pair.
 pub(super) fn clash_floor(pb: &Problem, case: &Case) -> f64 {
+    forced_clashes(&forced_cliques(pb, case))
+}
+
+/// The clash floor of cliques that share no pair: each clique's lightest forced pairs.
+pub(super) fn forced_clashes(cliques: &[ForcedClashes]) -> f64 {
+    cliques
+        .iter()
+        .map(|c| {
+            let mut weights: Vec<u64> = c.pairs.iter().map(|p| p.2).collect();
+            weights.sort_unstable();
+            weights.iter().take(c.forced).sum::<u64>()
+        })
+        .sum::<u64>() as f64
+}
+
+/// A clique of papers that pairwise share persons holding exactly two registrations, and how
+/// many of its pairs share a slot in every timetable.
+#[derive(Debug, Clone)]
+pub(super) struct ForcedClashes {
+    /// (paper, paper, persons holding exactly these two registrations)
+    pub(super) pairs: Vec<(usize, usize, u64)>,
+    /// For each pair, the groups holding those persons' later registrations (the one a clash
+    /// defers), with how many.
+    pub(super) losers: Vec<Vec<(usize, u64)>>,
+    pub(super) forced: usize,
+}
+
+/// The clash floor's cliques that force a clash, sharing no pair (see [`clash_floor`]).
+pub(super) fn forced_cliques(pb: &Problem, case: &Case) -> Vec<ForcedClashes> {
     if case.policy.sittings_per_paper != 1 {
-        return 0.0;
+        return Vec::new();
     }
     let n = pb.papers.len();
     let mut weight = vec![vec![0u64; n]; n];
+    let mut losers: BTreeMap<(usize, usize), BTreeMap<usize, u64>> = BTreeMap::new();
     for regs in persons_with_several(case, &pb.groups) {
+        // in candidate_id order: a clash defers the second
         if let [(_, g), (_, h)] = regs[..] {
             let (a, b) = (pb.groups[g].paper, pb.groups[h].paper);
             if a != b {
                 weight[a][b] += 1;
                 weight[b][a] += 1;
+                *losers
+                    .entry((a.min(b), a.max(b)))
+                    .or_default()
+                    .entry(h)
+                    .or_default() += 1;
             }
         }
     }
@@ -93,7 +129,7 @@ pub(super) fn clash_floor(pb: &Problem, case: &Case) -> f64 {
         .collect();
     pairs.sort_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
     let mut used = vec![vec![false; n]; n];
-    let mut floor = 0u64;
+    let mut cliques = Vec::new();
     for &(_, a, b) in &pairs {
         if used[a][b] {
             continue;
@@ -112,18 +148,28 @@ pub(super) fn clash_floor(pb: &Problem, case: &Case) -> f64 {
             used[b][a] = true;
             continue;
         }
-        let mut weights: Vec<u64> = Vec::new();
+        let mut clashes = Vec::new();
+        let mut losing = Vec::new();
         for (i, &p) in clique.iter().enumerate() {
             for &q in &clique[i + 1..] {
-                weights.push(weight[p][q]);
+                clashes.push((p, q, weight[p][q]));
+                losing.push(
+                    losers
+                        .get(&(p.min(q), p.max(q)))
+                        .map(|l| l.iter().map(|(&g, &k)| (g, k)).collect())
+                        .unwrap_or_default(),
+                );
                 used[p][q] = true;
                 used[q][p] = true;
             }
         }
-        weights.sort_unstable();
-        floor += weights.iter().take(forced).sum::<u64>();
+        cliques.push(ForcedClashes {
+            pairs: clashes,
+            losers: losing,
+            forced,
+        });
     }
-    floor as f64
+    cliques
 }
 
 /// The fewest pairs that share a slot when `papers` papers sit in `slots` slots (spread evenly).

@@ -26,7 +26,7 @@ use super::problem::{Problem, Timetable};
 use super::routing::Routing;
 use super::Settings;
 use crate::case::Case;
-use bounds::{deferred_floor, integral_km, meets_bounds, travel_floor};
+use bounds::{integral_km, meets_bounds, travel_floor};
 use evaluate::{evaluate, round_near_integers};
 use model::{build, measure, read_timetable, Objective, Rows};
 use neighbourhood::{Aim, Goal};
@@ -154,14 +154,15 @@ pub fn solve(
     // the stage's whole time (on every hard quarter measured, the whole MIP improved no start
     // the search handed it, and its bound was the merged floor's or 0); the MIP then starts
     // from what it found, with what is left
-    let mut floor = deferred_floor(pb, case);
+    let cliques = bounds::forced_cliques(pb, case);
+    let mut floor = bounds::pinned_floor(pb, case).max(bounds::forced_clashes(&cliques));
     crate::progress::trace(|| format!("deferred floor (pinned, clashes): {floor}"));
     if best.deferred > floor + 0.5 {
         let clock = std::time::Instant::now();
-        let seats = aggregate::deferred_floor(pb, case)?;
+        let seats = aggregate::deferred_floor(pb, case, &cliques)?;
         crate::progress::trace(|| {
             format!(
-                "deferred floor (seats, slots merged): {seats} in {:.2} s",
+                "deferred floor (seats and forced clashes, slots merged): {seats} in {:.2} s",
                 clock.elapsed().as_secs_f64()
             )
         });
@@ -299,7 +300,7 @@ pub fn solve(
     let (_, mut first_travel) = measure(pb, &cols, &first);
     if first_travel > floor + 0.5 && first_travel - floor > settings.gap * first_travel {
         let clock = std::time::Instant::now();
-        let merged = aggregate::travel_floor(pb, case, deferred.value)?;
+        let merged = aggregate::travel_floor(pb, case, &cliques, deferred.value)?;
         crate::progress::trace(|| {
             format!(
                 "travel floor {floor}, slots merged {merged} in {:.2} s",
@@ -309,12 +310,15 @@ pub fn solve(
         floor = floor.max(merged);
     }
     // A start short of its bound goes through the neighbourhood search first, as in stage 1,
-    // when at least two rounds as long as stage 1's longest fit the limit (on 1,000,000
-    // registrations a round took 21 s and improved nothing; on the 4-slot hard quarters 5–11 s,
-    // and the travel search took 5–7 % off their travel).
+    // for half the limit (travel comes second: a plan whose whole MIPs are too large then takes
+    // one and a half limits of search), when at least two rounds as long as stage 1's longest
+    // fit (on 1,000,000 registrations a round took 21 s and improved nothing; on the 4-slot
+    // hard quarters 5–11 s, and the travel search took 3–7 % off their travel).
     let met = |travel: f64| travel <= floor + 0.5 || travel - floor <= settings.gap * travel;
     let search_clock = std::time::Instant::now();
-    let budget = settings.time_limit.map(std::time::Duration::from_secs_f64);
+    let budget = settings
+        .time_limit
+        .map(|t| std::time::Duration::from_secs_f64(t / 2.0));
     let mut searched = false;
     if !met(first_travel) && budget.is_none_or(|b| b >= 2 * round) {
         crate::progress::stage("least travel: neighbourhood search");
