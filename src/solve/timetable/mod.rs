@@ -309,16 +309,19 @@ pub fn solve(
         });
         floor = floor.max(merged);
     }
-    // A start short of its bound goes through the neighbourhood search first, as in stage 1,
-    // for half the limit (travel comes second: a plan whose whole MIPs are too large then takes
-    // one and a half limits of search), when at least two rounds as long as stage 1's longest
-    // fit (on 1,000,000 registrations a round took 21 s and improved nothing; on the 4-slot
-    // hard quarters 5–11 s, and the travel search took 3–7 % off their travel).
+    // A start short of its bound goes through the neighbourhood search first, as in stage 1
+    // (the MIP then gets what is left; on the 4-slot hard quarters the search took 3–7 % off
+    // the travel where the MIP took nothing). With no MIP to follow, the search gets half the
+    // limit: travel comes second, and a plan whose whole MIPs are too large then takes one and
+    // a half limits of search (dense 200,000 registrations: about 45 s). It is not begun when
+    // two rounds as long as stage 1's longest would not fit (1,000,000 registrations: a round
+    // took 21 s and improved nothing).
     let met = |travel: f64| travel <= floor + 0.5 || travel - floor <= settings.gap * travel;
     let search_clock = std::time::Instant::now();
-    let budget = settings
-        .time_limit
-        .map(|t| std::time::Duration::from_secs_f64(t / 2.0));
+    let budget = settings.time_limit.map(|t| {
+        let share = if whole_mip { 1.0 } else { 0.5 };
+        std::time::Duration::from_secs_f64(t * share)
+    });
     let mut searched = false;
     if !met(first_travel) && budget.is_none_or(|b| b >= 2 * round) {
         crate::progress::stage("least travel: neighbourhood search");
