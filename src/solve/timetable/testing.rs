@@ -59,11 +59,7 @@ pub(super) fn clash_case(
     for &(i, j, persons) in pairs {
         for _ in 0..persons {
             n += 1;
-            let body = format!("43010219800101{n:03}");
-            let id = format!(
-                "{body}{}",
-                crate::case::checks::resident_id_check(&body).unwrap()
-            );
+            let id = resident_id(n);
             let mut papers = vec![PAPERS[i], PAPERS[j]];
             if third_paper {
                 papers.push(PAPERS[(j + 1) % 5]);
@@ -74,11 +70,7 @@ pub(super) fn clash_case(
         }
     }
     write("candidates.csv", &candidates);
-    let (case, diags) = crate::case::load(dir.path());
-    assert!(!diags.has_errors(), "{diags:?}");
-    let case = case.unwrap();
-    let eligible = vec![true; case.institutions.len()];
-    (build(&case, &eligible, None), case, dir)
+    load(dir)
 }
 
 /// Two papers of 200 candidates each, all living in 长沙; 200 seats in 长沙 and 200 in 株洲,
@@ -119,15 +111,23 @@ pub(super) fn travel_case() -> (Problem, Case, tempfile::TempDir) {
         "candidate_id,name,id_number,prefecture,occupation,work_type,level,institution_id\n",
     );
     for n in 1..=400 {
-        let body = format!("43010219800101{n:03}");
-        let id = format!(
-            "{body}{}",
-            crate::case::checks::resident_id_check(&body).unwrap()
-        );
+        let id = resident_id(n);
         let level = if n <= 200 { 4 } else { 3 };
         candidates += &format!("C{n:04},考生,{id},长沙市,甲职业,,{level},\n");
     }
     write("candidates.csv", &candidates);
+    load(dir)
+}
+
+/// A valid resident ID number for person `n` (n < 1000).
+fn resident_id(n: usize) -> String {
+    let body = format!("43010219800101{n:03}");
+    let check = crate::case::checks::resident_id_check(&body).unwrap();
+    format!("{body}{check}")
+}
+
+/// The case written in `dir`, every institution eligible, and its problem.
+fn load(dir: tempfile::TempDir) -> (Problem, Case, tempfile::TempDir) {
     let (case, diags) = crate::case::load(dir.path());
     assert!(!diags.has_errors(), "{diags:?}");
     let case = case.unwrap();
