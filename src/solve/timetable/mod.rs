@@ -346,9 +346,7 @@ pub fn solve(
         }
     }
     let first = &first;
-    let (travel, values) = if first_travel <= floor + 0.5
-        || first_travel - floor <= settings.gap * first_travel
-    {
+    let (travel, values) = if met(first_travel) {
         let r = StageResult {
             value: first_travel,
             bound: floor,
