@@ -9,8 +9,9 @@
 //! Pairs of slots that share no slot are independent for the same reason, so the search goes
 //! in rounds of disjoint pairs (a round-robin schedule), each round's pairs solved in parallel
 //! and merged in the schedule's order. Each sub-MIP ends by proof or by a node limit, never by
-//! the clock, so the search gives the same timetable on any machine and at any `--threads`;
-//! the clock only stops it between rounds, when its budget is spent.
+//! the clock, so every round gives the same timetable on any machine and at any `--threads`;
+//! the clock only decides, between rounds, whether another begins (that does depend on the
+//! machine, when the budget runs out before the search ends).
 
 use super::super::highs::{Limits, Reached, SolveError};
 use super::super::problem::{Conflict, Problem, Timetable};
@@ -66,9 +67,10 @@ pub(super) struct Goal {
 
 /// Improves `start` (a timetable with its exact evaluation on `full`, the stage's columns) by
 /// cycles of rounds (a cycle solves each pair of slots once) until a cycle improves nothing
-/// or it reaches `floor` (for travel, within `--gap` of it). `budget` is a guard for quarters whose sub-MIPs are slow: a round
-/// that would not end within it is not begun (and a sub-MIP still running at its end is
-/// dropped), so only when it stops the search does the result depend on the machine.
+/// or it reaches `floor` (for travel, within `--gap` of it). `budget` is a guard for quarters
+/// whose sub-MIPs are slow: a round that would not end within it is not begun (and a sub-MIP
+/// still running at its end is dropped), so only when it stops the search does the result
+/// depend on the machine.
 /// Returns the best start found, evaluated on `full`'s columns, and the longest round's time
 /// (zero when no round ran).
 pub(super) fn improve(
