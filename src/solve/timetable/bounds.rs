@@ -59,23 +59,14 @@ pub(super) fn pinned_floor(pb: &Problem, case: &Case) -> f64 {
         .sum()
 }
 
-/// Deferrals no timetable avoids, from either floor.
-pub(super) fn deferred_floor(pb: &Problem, case: &Case) -> f64 {
-    pinned_floor(pb, case).max(clash_floor(pb, case))
-}
-
-/// Clashes no timetable avoids. Count only persons holding exactly two registrations, of two
+/// Clashes no timetable avoids (the clash floor). Count only persons holding exactly two registrations, of two
 /// papers: such a person loses one registration exactly when both papers share a slot (others
 /// lose at least as many as their pairs say, or more, so leaving them out keeps the bound
 /// valid). In a clique of k papers that pairwise share such persons, with only S slots among
 /// them, at least m = Σ C(nᵢ, 2) pairs share a slot (nᵢ the balanced split of k into S), so at
 /// least the m lightest pairs' persons lose one. Cliques that share no pair add up; they are
-/// packed greedily from the heaviest pair.
-pub(super) fn clash_floor(pb: &Problem, case: &Case) -> f64 {
-    forced_clashes(&forced_cliques(pb, case))
-}
-
-/// The clash floor of cliques that share no pair: each clique's lightest forced pairs.
+/// packed greedily from the heaviest pair ([`forced_cliques`]); this sums their lightest
+/// forced pairs.
 pub(super) fn forced_clashes(cliques: &[ForcedClashes]) -> f64 {
     cliques
         .iter()
@@ -99,7 +90,7 @@ pub(super) struct ForcedClashes {
     pub(super) forced: usize,
 }
 
-/// The clash floor's cliques that force a clash, sharing no pair (see [`clash_floor`]).
+/// The clash floor's cliques that force a clash, sharing no pair (see [`forced_clashes`]).
 pub(super) fn forced_cliques(pb: &Problem, case: &Case) -> Vec<ForcedClashes> {
     if case.policy.sittings_per_paper != 1 {
         return Vec::new();
@@ -182,10 +173,16 @@ pub(super) fn forced_pairs(papers: usize, slots: usize) -> usize {
     r * pairs(q + 1) + (slots - r) * pairs(q)
 }
 
-/// Does a start already meet both proven bounds: nothing deferred, travel at the floor?
-pub(super) fn meets_bounds(pb: &Problem, case: &Case, settings: &Settings, s: &Start) -> bool {
+/// Does a start already meet both proven bounds: `deferred_floor` deferred, travel at the
+/// floor?
+pub(super) fn meets_bounds(
+    pb: &Problem,
+    settings: &Settings,
+    s: &Start,
+    deferred_floor: f64,
+) -> bool {
     let floor = travel_floor(pb, s.deferred);
-    s.deferred <= deferred_floor(pb, case) + 0.5
+    s.deferred <= deferred_floor + 0.5
         && (s.travel <= floor + 0.5 || s.travel - floor <= settings.gap * s.travel)
 }
 
@@ -193,6 +190,12 @@ pub(super) fn integral_km(pb: &Problem) -> bool {
     pb.groups
         .iter()
         .all(|g| g.targets.iter().all(|t| t.1.fract() == 0.0))
+}
+
+/// The clash floor of a problem, for tests.
+#[cfg(test)]
+pub(super) fn clash_floor(pb: &Problem, case: &Case) -> f64 {
+    forced_clashes(&forced_cliques(pb, case))
 }
 
 #[cfg(test)]

@@ -133,11 +133,15 @@ pub fn solve(
             clock.elapsed().as_secs_f64()
         )
     });
+    // the cheap deferred floors: registrations pinned beyond seats, forced clashes
+    let cliques = bounds::forced_cliques(pb, case);
+    let mut floor = bounds::pinned_floor(pb, case).max(bounds::forced_clashes(&cliques));
+    crate::progress::trace(|| format!("deferred floor (pinned, clashes): {floor}"));
     // The greedy start first (usually already at both proven bounds); the earlier timetable
     // (a what-if's baseline) is evaluated only when the greedy one leaves room to improve.
     let mut best = evaluate(pb, case, &cols, &canonical(pb, case, &greedy(pb, case)))?;
     let mut evaluated = 1;
-    if let Some(w) = warm.filter(|_| !meets_bounds(pb, case, settings, &best)) {
+    if let Some(w) = warm.filter(|_| !meets_bounds(pb, settings, &best, floor)) {
         let admissible = w.len() == pb.papers.len()
             && w.iter()
                 .enumerate()
@@ -154,9 +158,6 @@ pub fn solve(
     // the stage's whole time (on every hard quarter measured, the whole MIP improved no start
     // the search handed it, and its bound was the merged floor's or 0); the MIP then starts
     // from what it found, with what is left
-    let cliques = bounds::forced_cliques(pb, case);
-    let mut floor = bounds::pinned_floor(pb, case).max(bounds::forced_clashes(&cliques));
-    crate::progress::trace(|| format!("deferred floor (pinned, clashes): {floor}"));
     if best.deferred > floor + 0.5 {
         let clock = std::time::Instant::now();
         let seats = aggregate::deferred_floor(pb, case, &cliques)?;
@@ -310,8 +311,8 @@ pub fn solve(
         floor = floor.max(merged);
     }
     // A start short of its bound goes through the neighbourhood search first, as in stage 1
-    // (the MIP then gets what is left; on the 4-slot hard quarters the search took 3–7 % off
-    // the travel where the MIP took nothing). With no MIP to follow, the search gets half the
+    // (the MIP then gets what is left; on the 4-slot hard quarters the search took 1.4–6.4 %
+    // off the travel where the MIP took nothing). With no MIP to follow, the search gets half the
     // limit: travel comes second, and a plan whose whole MIPs are too large then takes one and
     // a half limits of search (dense 200,000 registrations: about 45 s). It is not begun when
     // two rounds as long as stage 1's longest would not fit (1,000,000 registrations: a round

@@ -38,13 +38,11 @@ pub(super) enum Aim {
 }
 
 impl Aim {
-    /// `found` is better than `best` for this aim.
-    fn better(self, found: &Start, best: &Start) -> bool {
+    /// `found` is better than `best` for this aim, each (deferred, travel).
+    fn better(self, found: (f64, f64), best: (f64, f64)) -> bool {
         match self {
-            Aim::Deferred => found.deferred < best.deferred - 0.5,
-            Aim::Travel => {
-                found.deferred <= best.deferred + 1e-6 && found.travel < best.travel - 0.5
-            }
+            Aim::Deferred => found.0 < best.0 - 0.5,
+            Aim::Travel => found.0 <= best.0 + 1e-6 && found.1 < best.1 - 0.5,
         }
     }
 
@@ -135,7 +133,7 @@ pub(super) fn improve(
             if moved_any {
                 // the stage's columns follow the symmetry rule: relabel interchangeable slots
                 let moved = evaluate(pb, case, full, &canonical(pb, case, &found))?;
-                if aim.better(&moved, &best) {
+                if aim.better((moved.deferred, moved.travel), (best.deferred, best.travel)) {
                     crate::progress::trace(|| {
                         format!(
                             "neighbourhoods {round:?}: {aim:?} {} → {}",
@@ -247,12 +245,8 @@ fn neighbourhood(
         crate::progress::trace(|| format!("neighbourhood of slots {a} and {b}: node limit"));
     }
     let moved = read_timetable(&cols, &solved.values);
-    let (deferred, travel) = measure(&sub, &cols, &solved.values);
-    let better = match aim {
-        Aim::Deferred => deferred < warm.deferred - 0.5,
-        Aim::Travel => deferred <= warm.deferred + 1e-6 && travel < warm.travel - 0.5,
-    };
-    if better && moved != sub_tt {
+    let found = measure(&sub, &cols, &solved.values);
+    if aim.better(found, (warm.deferred, warm.travel)) && moved != sub_tt {
         Ok(Some(papers.into_iter().zip(moved).collect()))
     } else {
         Ok(None)
