@@ -77,7 +77,9 @@ impl Diagnostics {
             file: file.to_string(),
             line,
             column: column.map(str::to_string),
-            message,
+            // a diagnostic may quote a cell: never an ID number in full (it reaches consoles,
+            // logs and web pages)
+            message: crate::privacy::mask_ids_in(&message).into_owned(),
         });
     }
 

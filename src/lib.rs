@@ -10,12 +10,14 @@
 #![allow(clippy::neg_cmp_op_on_partial_ord, clippy::type_complexity)]
 
 pub mod case;
+pub mod csv_out;
 pub mod diag;
 pub mod digest;
 pub mod filing;
 pub mod generate;
 pub mod plan;
 pub mod planner;
+pub mod privacy;
 pub mod progress;
 pub mod replan;
 pub mod report;
@@ -24,6 +26,7 @@ pub mod sheets;
 pub mod solve;
 pub mod staging;
 pub mod summary;
+pub mod ticket;
 pub mod validate;
 pub mod verify;
 pub mod vet;

@@ -220,6 +220,7 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    progress::catch_interrupts();
     match cli.command {
         Command::Validate { case } => cmd_validate(&case),
         Command::Vet { case, out } => cmd_vet(&case, out.as_deref()),
@@ -255,6 +256,11 @@ fn main() -> ExitCode {
             threads: _,
         } => cmd_spot_check(&case, &seed, &rate, &out),
         Command::WhatifMerge { parts, out, case } => {
+            let mut inputs: Vec<&Path> = parts.iter().map(PathBuf::as_path).collect();
+            inputs.extend(case.as_deref());
+            if let Err(code) = guard(&out, &inputs, &whatif::report::FILES) {
+                return code;
+            }
             match whatif::shard::merge(&parts, case.as_deref(), &out) {
                 Ok(report) => {
                     say!("{}", report.story);
@@ -273,19 +279,26 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::ToXlsx { case, out } => match exam_planner::sheets::case_to_xlsx(&case, &out) {
-            Ok(n) => {
-                note!(
-                    "wrote {n} table(s) as xlsx and case.toml to {}",
-                    out.display()
-                );
-                ExitCode::SUCCESS
+        Command::ToXlsx { case, out } => {
+            match guard(&out, &[&case], &exam_planner::sheets::CASE_XLSX_FILES)
+                .map(|()| exam_planner::sheets::case_to_xlsx(&case, &out))
+            {
+                Err(code) => code,
+                Ok(result) => match result {
+                    Ok(n) => {
+                        note!(
+                            "wrote {n} table(s) as xlsx and case.toml to {}",
+                            out.display()
+                        );
+                        ExitCode::SUCCESS
+                    }
+                    Err(e) => {
+                        note!("cannot write {}: {e}; nothing written", out.display());
+                        ExitCode::from(1)
+                    }
+                },
             }
-            Err(e) => {
-                note!("cannot write {}: {e}; nothing written", out.display());
-                ExitCode::from(1)
-            }
-        },
+        }
         Command::Whatif {
             case,
             scenarios,
@@ -329,8 +342,17 @@ fn main() -> ExitCode {
                 threads: pool.current_num_threads(),
                 shard,
             };
+            let mut inputs = vec![case.as_path()];
+            inputs.extend(request.scenarios.as_deref());
+            let owned: &[&str] = if request.shard.is_some() {
+                &[whatif::shard::PART_FILE]
+            } else {
+                &whatif::report::FILES
+            };
+            if let Err(code) = guard(&out, &inputs, owned) {
+                return code;
+            }
             progress::start();
-            progress::catch_interrupts();
             match pool.install(|| whatif::run(&case, &request, &out)) {
                 Ok(report) => {
                     say!("{}", report.story);
@@ -348,10 +370,7 @@ fn main() -> ExitCode {
                     note!("{m}");
                     ExitCode::from(1)
                 }
-                Err(whatif::Error::Interrupted) => {
-                    note!("interrupted: nothing written");
-                    ExitCode::from(130)
-                }
+                Err(whatif::Error::Interrupted) => ExitCode::from(130),
                 Err(e) => {
                     note!("whatif failed: {e}");
                     ExitCode::from(3)
@@ -374,6 +393,9 @@ fn main() -> ExitCode {
             };
             if candidates == 0 {
                 return usage("--candidates must be at least 1");
+            }
+            if let Err(code) = guard(&out, &[], &generate::CASE_FILES) {
+                return code;
             }
             let spec = generate::Spec {
                 seed,
@@ -400,6 +422,14 @@ fn main() -> ExitCode {
     }
 }
 
+/// Refuses an `--out` that could cost the user a file (exit 2), before any work.
+fn guard(out: &Path, inputs: &[&Path], owned: &[&str]) -> Result<(), ExitCode> {
+    exam_planner::staging::check_out(out, inputs, owned).map_err(|e| {
+        note!("error: {e}");
+        ExitCode::from(2)
+    })
+}
+
 fn usage(message: &str) -> ExitCode {
     note!("error: {message}\nFor more information, try '--help'.");
     ExitCode::from(2)
@@ -424,6 +454,11 @@ fn cmd_validate(case: &Path) -> ExitCode {
 }
 
 fn cmd_vet(case_dir: &Path, out: Option<&Path>) -> ExitCode {
+    if let Some(out) = out {
+        if let Err(code) = guard(out, &[case_dir], &vet::FILES) {
+            return code;
+        }
+    }
     let (case, diags) = exam_planner::case::load(case_dir);
     let Some(case) = case else {
         print_diagnostics(&diags);
@@ -451,6 +486,11 @@ fn cmd_plan(case_dir: &Path, out: &Path, timetable: Option<&Path>, args: &SolveA
         Ok(x) => x,
         Err(code) => return code,
     };
+    let mut inputs = vec![case_dir];
+    inputs.extend(timetable);
+    if let Err(code) = guard(out, &inputs, &exam_planner::plan::PLAN_FILES) {
+        return code;
+    }
     let clock = std::time::Instant::now();
     let (case, diags) = validate::validate_dir(case_dir);
     let case = match case {
@@ -573,6 +613,13 @@ fn cmd_replan(case_dir: &Path, previous_dir: &Path, out: &Path, args: &SolveArgs
         Ok(x) => x,
         Err(code) => return code,
     };
+    if let Err(code) = guard(
+        out,
+        &[case_dir, previous_dir],
+        &exam_planner::plan::PLAN_FILES,
+    ) {
+        return code;
+    }
     let clock = std::time::Instant::now();
     let (case, diags) = validate::validate_dir(case_dir);
     let case = match case {
@@ -592,6 +639,17 @@ fn cmd_replan(case_dir: &Path, previous_dir: &Path, out: &Path, args: &SolveArgs
             return ExitCode::from(1);
         }
     };
+    let edited = verify::previous::unchanged(previous_dir);
+    if !edited.is_empty() {
+        for v in &edited {
+            say!("{}/{v}", previous_dir.display());
+        }
+        note!(
+            "{} is not the plan that was published: nothing planned, nothing written",
+            previous_dir.display()
+        );
+        return ExitCode::from(1);
+    }
     let mut diags = exam_planner::diag::Diagnostics::default();
     let Some(previous) = exam_planner::replan::previous::read(&case, previous_dir, &mut diags)
     else {
@@ -678,6 +736,9 @@ fn cmd_panels(case_dir: &Path, out: &Path, size: u32, args: &SolveArgs) -> ExitC
             "--panel-size must be at least 2 (附件5 说明2), got {size}"
         ));
     }
+    if let Err(code) = guard(out, &[case_dir], &panels::FILES) {
+        return code;
+    }
     let case = match load_for_filing(case_dir) {
         Ok(c) => c,
         Err(code) => return code,
@@ -716,6 +777,9 @@ fn cmd_spot_check(case_dir: &Path, seed: &str, rate: &str, out: &Path) -> ExitCo
     };
     if seed.trim().is_empty() {
         return usage("--seed needs a text announced before the draw");
+    }
+    if let Err(code) = guard(out, &[case_dir], &spot_check::FILES) {
+        return code;
     }
     let case = match load_for_filing(case_dir) {
         Ok(c) => c,

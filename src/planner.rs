@@ -51,6 +51,8 @@ pub fn plan_case(
     })
 }
 
+const SUMMARY: &str = "summary.json";
+
 /// Why a plan folder was not written. Nothing is left on disk in either case.
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
@@ -111,7 +113,7 @@ pub fn write_parts(case: &Case, parts: &Parts, out: &Path) -> Result<Written, Wr
     files.extend(parts.extra.iter().cloned());
     let render_seconds = clock.elapsed().as_secs_f64();
     let staging = Staging::new(out).map_err(io)?;
-    for (name, bytes) in &files {
+    for (name, bytes) in files.iter().filter(|f| f.0 != SUMMARY) {
         staging.add_bytes(name, bytes).map_err(io)?;
     }
     if let Some(seats) = &parts.plan.seats {
@@ -135,6 +137,11 @@ pub fn write_parts(case: &Case, parts: &Parts, out: &Path) -> Result<Written, Wr
     staging
         .add_bytes("report.html", page.as_bytes())
         .map_err(io)?;
+    // summary.json last: it records every other file's SHA-256
+    let mut stats = parts.stats.clone();
+    stats.files = crate::staging::file_hashes(staging.path(), &[SUMMARY, crate::staging::MANIFEST])
+        .map_err(io)?;
+    staging.add_bytes(SUMMARY, &stats.to_json()).map_err(io)?;
     let extras_seconds = clock.elapsed().as_secs_f64();
     progress::stage("verifying the written plan");
     let clock = Instant::now();

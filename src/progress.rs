@@ -53,9 +53,16 @@ pub fn trace(line: impl FnOnce() -> String) {
     }
 }
 
-/// From now on Ctrl-C sets [`interrupted`] instead of killing the process.
+/// From now on Ctrl-C and SIGTERM remove every staging folder, say so and exit 130
+/// ([`crate::staging::catch_interrupts`]); [`interrupted`] tells a loop that one arrived.
 pub fn catch_interrupts() {
-    let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));
+    crate::staging::catch_interrupts(|| {
+        INTERRUPTED.store(true, Ordering::SeqCst);
+        if let Some(bar) = SPINNER.get() {
+            bar.finish_and_clear();
+        }
+        note(format_args!("interrupted: nothing written"));
+    });
 }
 
 /// Has the user pressed Ctrl-C since [`catch_interrupts`]?
@@ -116,7 +123,7 @@ impl Counter {
 static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
 static STDERR_CLOSED: AtomicBool = AtomicBool::new(false);
 
-/// Writes one line on stdout. A closed pipe (`exam-planner validate CASE | head -n 1`) is not
+/// Writes one line on stdout, ID numbers masked ([`crate::privacy`]). A closed pipe (`exam-planner validate CASE | head -n 1`) is not
 /// an error: that line and every later one are dropped, and the command goes on to end with
 /// its usual exit code, never a panic.
 pub fn say(args: std::fmt::Arguments) {
@@ -132,7 +139,10 @@ fn write_line(w: &mut impl std::io::Write, closed: &AtomicBool, args: std::fmt::
     if closed.load(Ordering::Relaxed) {
         return;
     }
-    if writeln!(w, "{args}").and_then(|()| w.flush()).is_err() {
+    // every console line passes here: ID numbers are masked whoever wrote the message
+    let line = args.to_string();
+    let line = crate::privacy::mask_ids_in(&line);
+    if writeln!(w, "{line}").and_then(|()| w.flush()).is_err() {
         closed.store(true, Ordering::Relaxed);
     }
 }

@@ -8,48 +8,8 @@
 use crate::case::Case;
 use crate::plan::{AllocationRow, DeferredRow, Plan, RoomRow, SeatRow, SeatsCsv, TimetableRow};
 use crate::solve::{Deferral, Solution};
+use crate::ticket::Codes;
 use std::collections::{BTreeMap, BTreeSet};
-
-/// The ticket number: quarter (5) · venue prefecture (4) · institution (4) · slot (2) ·
-/// room (2) · seat (3) — 20 digits. Institution is the 1-based position in institutions.csv,
-/// room the 1-based position of the room among its institution's rows in rooms.csv.
-/// `ticket_prefix` is everything but the seat, shared by a room's tickets.
-pub fn ticket_prefix(case: &Case, institution: usize, slot: usize, room_position: usize) -> String {
-    format!(
-        "{}{}{:04}{:02}{:02}",
-        case.quarter.digits(),
-        case.prefectures[case.institutions[institution].prefecture].code,
-        institution + 1,
-        slot + 1,
-        room_position + 1,
-    )
-}
-
-/// Writes a room's ticket prefix followed by the seat as three digits into `out` (`{:03}`
-/// without `format!` or a new string: this runs once per seated candidate).
-pub fn ticket_no(out: &mut String, prefix: &str, seat: u32) {
-    out.clear();
-    out.push_str(prefix);
-    if seat < 1000 {
-        for d in [seat / 100, seat / 10 % 10, seat % 10] {
-            out.push(char::from(b'0' + d as u8));
-        }
-    } else {
-        out.push_str(&seat.to_string());
-    }
-}
-
-/// Each room's 0-based position among its institution's rows in rooms.csv (the ticket's
-/// room digits).
-pub(crate) fn room_positions(case: &Case) -> Vec<usize> {
-    let mut room_pos = vec![0usize; case.rooms.len()];
-    let mut counts = vec![0usize; case.institutions.len()];
-    for (r, room) in case.rooms.iter().enumerate() {
-        room_pos[r] = counts[room.institution];
-        counts[room.institution] += 1;
-    }
-    room_pos
-}
 
 /// Each slot's (date, start, end) as the plan files write them.
 pub(crate) fn slot_texts(case: &Case) -> Vec<(String, String, String)> {
@@ -112,21 +72,20 @@ struct Dealer<'s> {
     case: &'s Case,
     sol: &'s Solution,
     with_seats: bool,
-    /// Each room's position among its institution's rooms (for ticket numbers).
-    room_pos: Vec<usize>,
+    /// The codes of ticket numbers (plan version 0: a fresh plan).
+    codes: Codes,
     /// Date, start and end of each slot, formatted once.
     slot_text: Vec<(String, String, String)>,
 }
 
 impl<'s> Dealer<'s> {
     fn new(case: &'s Case, sol: &'s Solution) -> Dealer<'s> {
-        let room_pos = room_positions(case);
         let slot_text = slot_texts(case);
         Dealer {
             case,
             sol,
             with_seats: case.has_candidates(),
-            room_pos,
+            codes: Codes::new(case, 0),
             slot_text,
         }
     }
@@ -178,13 +137,13 @@ impl<'s> Dealer<'s> {
                 if !self.with_seats {
                     continue;
                 }
-                let prefix = ticket_prefix(case, inst, slot, self.room_pos[room]);
+                let prefix = self.codes.prefix(case, inst, slot, room);
                 let room_id = case.rooms[room].room_id.as_str();
                 let mut ticket = String::with_capacity(prefix.len() + 3);
                 for seat in first_seat..first_seat + take {
                     let c = &case.candidates()[group.members[member]];
                     member += 1;
-                    ticket_no(&mut ticket, &prefix, seat);
+                    self.codes.write(&mut ticket, &prefix, seat);
                     SeatRow {
                         ticket_no: &ticket,
                         candidate_id: &c.candidate_id,
@@ -385,19 +344,4 @@ pub(crate) fn deferred_rows<'a>(
         return merged;
     }
     rows
-}
-
-#[cfg(test)]
-mod tests {
-    use super::ticket_no;
-
-    #[test]
-    fn ticket_numbers_pad_the_seat_to_three_digits() {
-        let mut t = String::new();
-        for (seat, want) in [(7, "P007"), (42, "P042"), (120, "P120"), (999, "P999")] {
-            ticket_no(&mut t, "P", seat);
-            assert_eq!(t, want);
-            assert_eq!(t, format!("P{seat:03}"));
-        }
-    }
 }

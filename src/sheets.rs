@@ -79,6 +79,9 @@ fn table_sheet(book: &mut Workbook, name: &str, csv: &[u8]) -> Result<(), XlsxEr
         let record = record.map_err(|e| XlsxError::ParameterError(e.to_string()))?;
         let row = r as u32;
         for (c, value) in record.iter().enumerate() {
+            // the CSV's formula-safe quote is not part of the text: a workbook cell holds
+            // the text as a string, which Excel never runs
+            let value = crate::csv_out::restore(value);
             let col = c as u16;
             if widths.len() <= c {
                 widths.push(0);
@@ -182,16 +185,7 @@ fn overview(book: &mut Workbook, s: &PlanStats) -> Result<(), XlsxError> {
     size_columns(sheet, &[22, 14, 12, 10, 10])
 }
 
-/// `430102********3919`: an ID number as a door list may show it (first 6, last 4).
-pub fn mask_id(id: &str) -> String {
-    let chars: Vec<char> = id.chars().collect();
-    if chars.len() <= 10 {
-        return "*".repeat(chars.len());
-    }
-    let head: String = chars[..6].iter().collect();
-    let tail: String = chars[chars.len() - 4..].iter().collect();
-    format!("{head}{}{tail}", "*".repeat(chars.len() - 10))
-}
+pub use crate::privacy::mask_id;
 
 /// One seat of a door list.
 struct DoorRow {
@@ -246,6 +240,7 @@ pub fn door_lists(case: &Case, seats_csv: &[u8]) -> std::io::Result<Vec<(String,
     );
     for record in reader.records() {
         let r = record.map_err(std::io::Error::other)?;
+        let r: csv::StringRecord = r.iter().map(crate::csv_out::restore).collect();
         let Some(&i) = position.get(&r[inst]) else {
             continue;
         };
@@ -404,14 +399,29 @@ pub fn case_to_xlsx(case_dir: &std::path::Path, out: &std::path::Path) -> std::i
     }
     let toml = std::fs::read(case_dir.join("case.toml"))?;
     staging.add_bytes("case.toml", &toml)?;
-    let mut owned: Vec<String> = crate::case::columns::TABLES
-        .iter()
-        .map(|t| format!("{t}.xlsx"))
-        .collect();
-    owned.push("case.toml".into());
-    staging.commit(&owned.iter().map(String::as_str).collect::<Vec<_>>())?;
+    staging.commit(&CASE_XLSX_FILES)?;
     Ok(written)
 }
+
+/// Every file `to-xlsx` may write.
+pub const CASE_XLSX_FILES: [&str; 16] = [
+    "case.toml",
+    "prefectures.xlsx",
+    "distances.xlsx",
+    "occupations.xlsx",
+    "institutions.xlsx",
+    "assessment.xlsx",
+    "rooms.xlsx",
+    "filings.xlsx",
+    "sessions.xlsx",
+    "holidays.xlsx",
+    "candidates.xlsx",
+    "demand.xlsx",
+    "materials.xlsx",
+    "experts.xlsx",
+    "staff.xlsx",
+    "supervisors.xlsx",
+];
 
 fn table_to_xlsx(path: &std::path::Path) -> Result<Vec<u8>, XlsxError> {
     let bad = |e: &dyn std::fmt::Display| XlsxError::ParameterError(e.to_string());

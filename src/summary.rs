@@ -154,9 +154,17 @@ pub struct PlanStats {
     /// `optimised`, or `published` when the plan sat every paper at a published slot (its
     /// objectives are then optimal given that timetable).
     pub timetable: String,
+    /// Which version of the quarter's plan this is: 0 for `plan`, one more for each `replan`.
+    /// The last two digits of every ticket the version dealt (README, "Ticket numbers").
+    #[serde(default)]
+    pub plan_version: u32,
     /// A replan's changes against the previous plan.
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     pub changes: Option<ChangeCounts>,
+    /// The SHA-256 of every other file of the plan folder, by path: what was published, so
+    /// `replan` and `verify --previous` can tell an edited folder (rule 11).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub files: BTreeMap<String, String>,
 }
 
 impl PlanStats {
@@ -267,7 +275,9 @@ impl PlanStats {
                 "optimised"
             }
             .to_string(),
+            plan_version: 0,
             changes: None,
+            files: BTreeMap::new(),
         }
     }
 

@@ -428,6 +428,17 @@ fn a_previous_plan_that_does_not_fit_the_case_is_refused_with_its_line() {
     let mut lines: Vec<String> = seats.lines().map(str::to_string).collect();
     lines[2] = format!("{},x", lines[2].rsplit_once(',').unwrap().0);
     std::fs::write(bad.join("seats.csv"), lines.join("\n") + "\n").unwrap();
+    // an edited published plan is named as such first (rule 11) …
+    let o = replan(&bad);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).contains("rule 11 (published files unchanged)")
+            && stdout(&o).contains("seats.csv: was changed after the plan was written"),
+        "{}",
+        stdout(&o)
+    );
+    // … and one whose summary records the edited bytes still has its line checked
+    reseal(&bad);
     let o = replan(&bad);
     assert_eq!(o.status.code(), Some(1));
     assert!(
@@ -440,6 +451,7 @@ fn a_previous_plan_that_does_not_fit_the_case_is_refused_with_its_line() {
     copy_dir(&prev, &other);
     let s = std::fs::read_to_string(other.join("summary.json")).unwrap();
     std::fs::write(other.join("summary.json"), s.replace("2026Q3", "2026Q2")).unwrap();
+    reseal(&other);
     let o = replan(&other);
     assert_eq!(o.status.code(), Some(1));
     assert!(stdout(&o).contains("the previous plan is for 2026Q2, the case for 2026Q3"));
@@ -452,6 +464,7 @@ fn a_previous_plan_that_does_not_fit_the_case_is_refused_with_its_line() {
         tt.replace("2026-08-1", "2026-09-1"),
     )
     .unwrap();
+    reseal(&slotless);
     let o = replan(&slotless);
     assert_eq!(o.status.code(), Some(1));
     assert!(
@@ -462,12 +475,25 @@ fn a_previous_plan_that_does_not_fit_the_case_is_refused_with_its_line() {
     assert!(!dir.path().join("new").exists());
 }
 
+/// Records a plan folder's present bytes in its summary.json, as if they had been published
+/// that way (to reach the checks behind rule 11).
+fn reseal(dir: &Path) {
+    let path = dir.join("summary.json");
+    let mut s: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let files = exam_planner::staging::file_hashes(dir, &["summary.json", "SHA256SUMS"]).unwrap();
+    s["files"] = serde_json::to_value(files).unwrap();
+    std::fs::write(&path, serde_json::to_vec_pretty(&s).unwrap()).unwrap();
+}
+
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for e in std::fs::read_dir(from).unwrap() {
         let e = e.unwrap();
         if e.file_type().unwrap().is_file() {
             std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        } else if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &to.join(e.file_name()));
         }
     }
 }

@@ -249,7 +249,7 @@ fn rooms_fill_largest_first_and_seats_are_unique() {
     assert_eq!(tickets.len(), 180);
     assert!(seats
         .iter()
-        .all(|r| r[0].len() == 20 && r[0].starts_with("202634301")));
+        .all(|r| r[0].len() == 22 && r[0].starts_with("202634301") && r[0].ends_with("00")));
 }
 
 #[test]
@@ -312,15 +312,15 @@ fn verify_catches_a_tampered_plan() {
     assert_eq!(o.status.code(), Some(1));
     let out = stdout(&o);
     assert!(
-        out.contains("rule 5: seats.csv:3: seat 1 of room R1 is also given at line 2"),
+        out.contains("rule 5 (seats): seats.csv:3: seat 1 of room R1 is also given at line 2"),
         "{out}"
     );
     assert!(
-        out.contains("rule 1: candidates.csv:21: C00020 is neither seated nor deferred"),
+        out.contains("rule 1 (seated once or deferred): candidates.csv:21: C00020 is neither seated nor deferred"),
         "{out}"
     );
     assert!(
-        out.contains("rule 5: rooms.csv:2: room R1 lists 20 seated but the plan seats 19"),
+        out.contains("rule 5 (seats): rooms.csv:2: room R1 lists 20 seated but the plan seats 19"),
         "{out}"
     );
 }
@@ -362,8 +362,14 @@ fn verify_reports_unreadable_seat_rows_with_their_line() {
     let o = run(&["verify", case.to_str().unwrap(), plan.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     let out = stdout(&o);
-    assert!(out.contains("rule 0: seats.csv:3: cannot parse"), "{out}");
-    assert!(out.contains("rule 0: seats.csv:4: cannot parse"), "{out}");
+    assert!(
+        out.contains("rule 0 (unreadable file): seats.csv:3: cannot parse"),
+        "{out}"
+    );
+    assert!(
+        out.contains("rule 0 (unreadable file): seats.csv:4: cannot parse"),
+        "{out}"
+    );
     // the unreadable rows seat nobody
     assert!(out.contains("is neither seated nor deferred"), "{out}");
 }
@@ -513,16 +519,18 @@ fn verify_catches_a_summary_or_timetable_that_disagrees_with_the_seats() {
     assert_eq!(o.status.code(), Some(1));
     let out = stdout(&o);
     assert!(
-        out.contains("rule 9: summary.json: seated is 24 but the plan's files give 25"),
+        out.contains(
+            "rule 9 (files agree): summary.json: seated is 24 but the plan's files give 25"
+        ),
         "{out}"
     );
     assert!(
-        out.contains("rule 9: summary.json: papers is 2 but the plan's files give 1"),
+        out.contains("rule 9 (files agree): summary.json: papers is 2 but the plan's files give 1"),
         "{out}"
     );
     assert!(
         out.contains(&format!(
-            "rule 9: timetable.csv:2: 甲职业 三级 lists {} candidates",
+            "rule 9 (files agree): timetable.csv:2: 甲职业 三级 lists {} candidates",
             n + 1
         )),
         "{out}"
@@ -560,7 +568,7 @@ fn verify_flags_a_room_list_naming_an_unknown_institution() {
     let o = run(&["verify", case.to_str().unwrap(), plan.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     assert!(
-        stdout(&o).contains("rule 3: rooms.csv:3: unknown institution I99"),
+        stdout(&o).contains("rule 3 (filed and eligible): rooms.csv:3: unknown institution I99"),
         "{}",
         stdout(&o)
     );

@@ -168,7 +168,11 @@ fn two_sittings_per_paper_seat_a_paper_the_registered_institution_cannot_hold_at
     let strict = dir.path().join("case");
     let v = run(&["verify", strict.to_str().unwrap(), two.to_str().unwrap()]);
     assert_eq!(v.status.code(), Some(1));
-    assert!(stdout(&v).contains("rule 2:"), "{}", stdout(&v));
+    assert!(
+        stdout(&v).contains("rule 2 (one slot per paper):"),
+        "{}",
+        stdout(&v)
+    );
 }
 
 #[test]
@@ -390,8 +394,8 @@ fn a_folder_holding_other_files_is_not_replaced() {
     std::fs::create_dir(&out).unwrap();
     std::fs::write(out.join("my notes.txt"), "keep me").unwrap();
     let (o, _) = plan_tiny(&t, dir.path(), &[]);
-    assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("my notes.txt"), "{}", stderr(&o));
+    assert_eq!(o.status.code(), Some(2), "refused before any work");
+    assert!(stderr(&o).contains("has no SHA256SUMS"), "{}", stderr(&o));
     assert_eq!(std::fs::read(out.join("my notes.txt")).unwrap(), b"keep me");
     assert_eq!(
         std::fs::read_dir(&out).unwrap().count(),
@@ -415,16 +419,18 @@ fn every_segment_of_a_ticket_number() {
     let rows = csv_rows(&plan.join("seats.csv"));
     for r in &rows {
         let ticket = &r[0];
-        assert_eq!(ticket.len(), 20, "{ticket}");
-        let (quarter, pref, inst, slot, room, seat) = (
+        assert_eq!(ticket.len(), 22, "{ticket}");
+        let (quarter, pref, inst, slot, room, seat, version) = (
             &ticket[..5],
             &ticket[5..9],
             &ticket[9..13],
             &ticket[13..15],
             &ticket[15..17],
-            &ticket[17..],
+            &ticket[17..20],
+            &ticket[20..],
         );
         assert_eq!(quarter, "20263");
+        // the institution's rank among the ids I1, I2
         let (want_pref, want_inst) = if &r[13] == "I1" {
             ("4301", "0001")
         } else {
@@ -433,9 +439,10 @@ fn every_segment_of_a_ticket_number() {
         assert_eq!((pref, inst), (want_pref, want_inst), "{ticket}");
         let want_slot = if &r[9] == "2026-08-15" { "01" } else { "02" };
         assert_eq!(slot, want_slot);
-        // R1 is the first of its institution's rows in rooms.csv, R2 the second
+        // R1 ranks first among its institution's room ids, R2 second
         assert_eq!(room, format!("{:02}", r[15][1..].parse::<u32>().unwrap()));
         assert_eq!(seat, format!("{:03}", r[16].parse::<u32>().unwrap()));
+        assert_eq!(version, "00", "a fresh plan is version 0");
     }
     let x1 = rows.iter().find(|r| &r[1] == "X1").unwrap();
     let x2 = rows.iter().find(|r| &r[1] == "X2").unwrap();

@@ -169,7 +169,11 @@ fn check_characters() {
     t.institutions += "I2,二号（虚构）,91350100M000100Y44,长沙市,企业,40,8,1500,200,\n";
     let (ok, out) = validate(&t);
     assert!(!ok);
-    assert!(out.contains("candidates.csv:5: id_number: error: resident ID \"110105194912310021\" has check character 1, expected X"), "{out}");
+    assert!(out.contains("candidates.csv:5: id_number: error: resident ID \"110105********0021\" has check character 1, expected X"), "{out}");
+    assert!(
+        !out.contains("110105194912310021"),
+        "an ID number in full: {out}"
+    );
     assert!(out.contains("institutions.csv:3: credit_code: error: credit code \"91350100M000100Y44\" has check character 4, expected 3"), "{out}");
 }
 

@@ -42,6 +42,36 @@ pub fn check_resident_id(id: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Why a text cannot be an identifier (`institution_id`, `room_id`, `candidate_id`,
+/// `expert_id`, …): 1–64 characters, no control character, none of `/ \ : * ? " < > |`, not
+/// starting with `.`. Identifiers become file names (`institutions/ID.xlsx`) and reach
+/// spreadsheets and pages, so anything that could name another folder is refused where it is
+/// read, and no output path is ever built from unchecked text.
+pub fn check_identifier(id: &str) -> Result<(), String> {
+    const FORBIDDEN: &[char] = &['/', '\\', ':', '*', '?', '"', '<', '>', '|'];
+    let n = id.chars().count();
+    if n == 0 || n > 64 {
+        return Err(format!("an identifier has 1 to 64 characters, found {n}"));
+    }
+    if let Some(c) = id.chars().find(|c| c.is_control()) {
+        return Err(format!(
+            "an identifier may not hold a control character (U+{:04X})",
+            u32::from(c)
+        ));
+    }
+    if let Some(c) = id.chars().find(|c| FORBIDDEN.contains(c)) {
+        return Err(format!(
+            "an identifier may not hold {c:?} (none of / \\ : * ? \" < > |), found {id:?}"
+        ));
+    }
+    if id.starts_with('.') {
+        return Err(format!(
+            "an identifier may not start with '.', found {id:?}"
+        ));
+    }
+    Ok(())
+}
+
 const CREDIT_ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
 const CREDIT_WEIGHTS: [u32; 17] = [
     1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
@@ -91,6 +121,32 @@ pub fn check_credit_code(code: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn identifiers_that_could_name_a_path_are_refused() {
+        for ok in ["I001", "R-1", "考场一", "a.b", &"x".repeat(64)] {
+            assert_eq!(check_identifier(ok), Ok(()), "{ok}");
+        }
+        for bad in [
+            "",
+            "../../evil",
+            "a/b",
+            "a\\b",
+            "C:",
+            "x*",
+            "?",
+            "\"q\"",
+            "<a>",
+            "a|b",
+            ".hidden",
+            "..",
+            "tab\there",
+            "nl\n",
+            &"x".repeat(65),
+        ] {
+            assert!(check_identifier(bad).is_err(), "{bad:?}");
+        }
+    }
 
     #[test]
     fn known_resident_ids() {

@@ -524,7 +524,7 @@ fn read_institutions(
         &columns::INSTITUTIONS,
         diags,
         |row, diags| {
-            let id = row.required(diags, "id");
+            let id = row.key(diags, "id");
             let name = row.required(diags, "name");
             let credit_code = row.identifier(diags, "credit_code");
             if let Some(code) = credit_code {
@@ -645,7 +645,7 @@ fn read_rooms(folder: &Folder, diags: &mut Diagnostics, names: &Names) -> Vec<Ro
     let mut seen = HashSet::default();
     read_table(folder, "rooms", &columns::ROOMS, diags, |row, diags| {
         let institution = resolve_institution(row, diags, names, "institution_id");
-        let room_id = row.required(diags, "room_id");
+        let room_id = row.key(diags, "room_id");
         let seats_text = row.text("seats");
         let seats = match seats_text.parse::<i64>() {
             Ok(s) if s > 0 && s <= i64::from(ticket::MAX_SEATS) => Some(s as u32),
@@ -776,7 +776,9 @@ fn read_experts(folder: &Folder, diags: &mut Diagnostics, names: &Names) -> Opti
     let mut out = Vec::new();
     let mut first_line: HashMap<String, u64> = HashMap::default();
     read_table(folder, "experts", &columns::EXPERTS, diags, |row, diags| {
-        let id = row.identifier(diags, "expert_id");
+        let id = row
+            .identifier(diags, "expert_id")
+            .filter(|_| row.key(diags, "expert_id").is_some());
         let name = row.required(diags, "name");
         let prefecture = resolve_prefecture(row, diags, names, "prefecture");
         let title = row.required(diags, "title").and_then(|t| {
@@ -1091,7 +1093,7 @@ fn read_candidates(
         &columns::CANDIDATES,
         diags,
         |row, diags| {
-            let candidate_id = row.required(diags, "candidate_id");
+            let candidate_id = row.key(diags, "candidate_id");
             let name = row.required(diags, "name");
             let id_number = row.identifier(diags, "id_number");
             if let Some(id) = id_number {

@@ -10,7 +10,7 @@
 //! never know where a row came from.
 
 use crate::diag::Diagnostics;
-use calamine::{Data, HeaderRow, Reader};
+use calamine::{Data, Reader};
 use chrono::{Duration, NaiveDate, NaiveTime, Timelike};
 use csv::StringRecord;
 use rustc_hash::FxHashMap as HashMap;
@@ -139,6 +139,19 @@ impl<'a> Row<'a> {
             None
         } else {
             Some(value)
+        }
+    }
+
+    /// A key other rows and output files use (`institution_id`, `room_id`, `candidate_id`,
+    /// `expert_id`): present and of the identifier shape ([`super::checks::check_identifier`]).
+    pub fn key(&self, diags: &mut Diagnostics, column: &str) -> Option<&'a str> {
+        let value = self.required(diags, column)?;
+        match super::checks::check_identifier(value) {
+            Ok(()) => Some(value),
+            Err(m) => {
+                self.error(diags, column, m);
+                None
+            }
         }
     }
 
@@ -576,28 +589,36 @@ fn read_xlsx(
     diags: &mut Diagnostics,
     mut each: impl FnMut(&Row, &mut Diagnostics),
 ) -> bool {
-    let sheet = calamine::open_workbook::<calamine::Xlsx<_>, _>(path)
-        .map_err(|e| e.to_string())
-        .and_then(|mut book| {
-            book.with_header_row(HeaderRow::Row(0));
-            match book.worksheet_range_at(0) {
-                Some(range) => range.map_err(|e| e.to_string()),
-                None => Err("the workbook has no worksheet".to_string()),
-            }
-        });
-    let range = match sheet {
+    let rows = match sheet_cells(path) {
         Ok(r) => r,
         Err(e) => {
             diags.error(file, None, None, format!("cannot read the workbook: {e}"));
             return false;
         }
     };
-    let (first_row, first_col) = range.start().unwrap_or((0, 0));
-    let mut rows = range.rows();
-    let Some(head) = rows.next() else {
+    let first_col = rows
+        .values()
+        .flat_map(|cells| cells.first().map(|c| c.0))
+        .min()
+        .unwrap_or(0);
+    let mut rows = rows.into_iter();
+    let Some((_, head_cells)) = rows.next() else {
         diags.error(file, Some(1), None, "the first sheet is empty".into());
         return false;
     };
+    let width = head_cells
+        .last()
+        .map_or(0, |c| (c.0 - first_col + 1) as usize);
+    let spread = |cells: &[(u32, Data)]| -> Vec<Data> {
+        let mut out = vec![Data::Empty; width];
+        for (col, value) in cells {
+            if let Some(slot) = out.get_mut((col - first_col) as usize) {
+                *slot = value.clone();
+            }
+        }
+        out
+    };
+    let head = spread(&head_cells);
     let header: StringRecord = head
         .iter()
         .map(|c| cell_text(c).map(|t| t.0).unwrap_or_default())
@@ -608,10 +629,11 @@ fn read_xlsx(
     let letters: Vec<String> = (0..head.len() as u32)
         .map(|i| column_letter(first_col + i))
         .collect();
+    let rows = rows.map(|(row, cells)| (row, spread(&cells)));
     let mut record = StringRecord::new();
     let mut numeric = Vec::with_capacity(head.len());
-    'rows: for (k, cells) in rows.enumerate() {
-        let line = u64::from(first_row) + k as u64 + 2;
+    'rows: for (row_index, cells) in rows {
+        let line = u64::from(row_index) + 1;
         record.clear();
         numeric.clear();
         for (i, cell) in cells.iter().enumerate() {
@@ -642,6 +664,35 @@ fn read_xlsx(
         each(&row, diags);
     }
     true
+}
+
+/// The first worksheet's cells that hold something, by row and then column (0-based), read
+/// cell by cell: memory follows the data, never the sheet's claimed dimension (one stray cell
+/// at XFD1048576 would make a dense range of 17 billion cells).
+fn sheet_cells(path: &Path) -> Result<BTreeMap<u32, Vec<(u32, Data)>>, String> {
+    let mut book =
+        calamine::open_workbook::<calamine::Xlsx<_>, _>(path).map_err(|e| e.to_string())?;
+    let name = book
+        .sheet_names()
+        .first()
+        .cloned()
+        .ok_or_else(|| "the workbook has no worksheet".to_string())?;
+    let mut reader = book
+        .worksheet_cells_reader(&name)
+        .map_err(|e| e.to_string())?;
+    let mut rows: BTreeMap<u32, Vec<(u32, Data)>> = BTreeMap::new();
+    while let Some(cell) = reader.next_cell().map_err(|e| e.to_string())? {
+        let value = Data::from(cell.get_value().clone());
+        if value == Data::Empty {
+            continue;
+        }
+        let (row, col) = cell.get_position();
+        rows.entry(row).or_default().push((col, value));
+    }
+    for cells in rows.values_mut() {
+        cells.sort_by_key(|c| c.0);
+    }
+    Ok(rows)
 }
 
 /// Splits a `|`-separated list, dropping empty items.

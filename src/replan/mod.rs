@@ -15,7 +15,6 @@ mod site;
 
 use crate::case::Case;
 use crate::plan::{DeferredRow, Plan, RoomRow, SeatRow, SeatsCsv};
-use crate::seat::{ticket_no, ticket_prefix};
 use crate::solve::moves::{self, Change, Class};
 use crate::solve::{self, Deferral, Reason, Settings, SolveError, SolvedBy, StageResult};
 use crate::summary::{ChangeCounts, PlanStats};
@@ -315,6 +314,7 @@ fn assign_slot(
                     (i, km, change)
                 })
                 .collect(),
+            seated_before: kind != Kind::Unseated,
         })
         .collect();
     // capacities with every kept seat in place
@@ -390,15 +390,23 @@ fn assign_slot(
             });
         }
     }
-    // seats: kept ones where they were, the others dealt by paper, home, candidate_id
+    // seats: kept ones where they were, the others dealt by paper, home, candidate_id; a
+    // kept seat whose holder left is dealt first, so the site holds exactly what its capacity
+    // counted
     let mut placed = Vec::new();
     for (i, mut arriving) in going {
-        let kept_here: Vec<(usize, u32)> = staying
+        let all_kept = kept.get(&i).map_or(&[][..], Vec::as_slice);
+        let staying_here: BTreeSet<(usize, u32)> = staying
             .iter()
             .filter(|p| p.institution == i)
             .map(|p| (p.room, p.seat))
             .collect();
-        let mut site = Site::new(case, i, &kept_here);
+        let leaving: Vec<(usize, u32)> = all_kept
+            .iter()
+            .filter(|s| !staying_here.contains(s))
+            .copied()
+            .collect();
+        let mut site = Site::vacating(case, i, all_kept, &leaving);
         arriving.sort_by(|a, b| {
             let (ga, gb) = (&pb.groups[a.0], &pb.groups[b.0]);
             (ga.paper, ga.home, &case.candidates()[a.1].candidate_id).cmp(&(
@@ -410,7 +418,7 @@ fn assign_slot(
         for (g, c) in arriving {
             let (room, seat) = site.place().ok_or_else(|| {
                 SolveError::Solver(format!(
-                    "replan: no seat left at {} for a load within its capacity",
+                    "replan: no seat left at {} for a load within its capacity (a bug: please report it with the case)",
                     case.institutions[i].id
                 ))
             })?;
@@ -482,9 +490,19 @@ fn finish(
     settings: &Settings,
 ) -> Replanned {
     let cands = case.candidates();
-    let room_pos = crate::seat::room_positions(case);
-    placed.sort_by_key(|p| (p.slot, p.institution, room_pos[p.room], p.seat));
-    // tickets: a kept seat keeps its string; a new one is computed
+    let codes = crate::ticket::Codes::new(case, previous.version + 1);
+    placed.sort_by(|a, b| {
+        let key = |p: &Placement| {
+            (
+                p.slot,
+                &case.institutions[p.institution].id,
+                &case.rooms[p.room].room_id,
+                p.seat,
+            )
+        };
+        key(a).cmp(&key(b))
+    });
+    // tickets: a kept seat keeps its string; every other seat is dealt under this version
     let ticket_of = |p: &Placement| -> String {
         match (standing.get(&p.candidate), matched[p.candidate]) {
             (Some(Standing::Kept(i, room, seat)), Some(k))
@@ -492,15 +510,7 @@ fn finish(
             {
                 previous.seats[k].ticket_no.clone()
             }
-            _ => {
-                let mut t = String::new();
-                ticket_no(
-                    &mut t,
-                    &ticket_prefix(case, p.institution, p.slot, room_pos[p.room]),
-                    p.seat,
-                );
-                t
-            }
+            _ => codes.ticket(case, p.institution, p.slot, p.room, p.seat),
         }
     };
     let slot_text = crate::seat::slot_texts(case);
@@ -781,6 +791,7 @@ fn finish(
         slots_used.len() as u64,
     );
     stats.changes = Some(counts);
+    stats.plan_version = codes.version();
     Replanned {
         solution,
         plan,

@@ -36,26 +36,39 @@ pub struct Previous {
     pub seats: Vec<PreviousSeat>,
     /// candidate_ids deferred by the previous plan.
     pub deferred: Vec<String>,
+    /// The previous plan's version (summary.json's `plan_version`): the replan is one more.
+    pub version: u32,
 }
 
+/// A row of the previous seats.csv, each cell as it was before the writer made it
+/// formula-safe.
 #[derive(Debug, Deserialize)]
 struct SeatRow {
+    #[serde(deserialize_with = "crate::csv_out::restored_owned")]
     ticket_no: String,
+    #[serde(deserialize_with = "crate::csv_out::restored_owned")]
     candidate_id: String,
+    #[serde(deserialize_with = "crate::csv_out::restored_owned")]
     id_number: String,
+    #[serde(deserialize_with = "crate::csv_out::restored_owned")]
     occupation_code: String,
+    #[serde(deserialize_with = "crate::csv_out::restored_owned")]
     work_type: String,
     level: String,
     date: String,
     start: String,
+    #[serde(deserialize_with = "crate::csv_out::restored_owned")]
     institution_id: String,
+    #[serde(deserialize_with = "crate::csv_out::restored_owned")]
     room_id: String,
     seat: u32,
 }
 
 #[derive(Debug, Deserialize)]
-struct QuarterOnly {
+struct SummaryHead {
     quarter: String,
+    #[serde(default)]
+    plan_version: u32,
 }
 
 /// Reads the previous plan folder `dir`; `None` with diagnostics when it does not fit `case`.
@@ -69,32 +82,55 @@ pub fn read(case: &Case, dir: &Path, diags: &mut Diagnostics) -> Option<Previous
         );
         return None;
     }
-    if let Ok(text) = std::fs::read_to_string(dir.join("summary.json")) {
-        match serde_json::from_str::<QuarterOnly>(&text) {
-            Ok(q) if q.quarter != case.quarter.to_string() => {
-                diags.error(
-                    "summary.json",
-                    None,
-                    Some("quarter"),
-                    format!(
-                        "the previous plan is for {}, the case for {}",
-                        q.quarter, case.quarter
-                    ),
-                );
-                return None;
-            }
-            _ => {}
+    let head = match std::fs::read_to_string(dir.join("summary.json"))
+        .map_err(|e| e.to_string())
+        .and_then(|text| serde_json::from_str::<SummaryHead>(&text).map_err(|e| e.to_string()))
+    {
+        Ok(h) => h,
+        Err(e) => {
+            diags.error(
+                "summary.json",
+                None,
+                None,
+                format!("cannot read the previous plan's summary: {e}"),
+            );
+            return None;
         }
+    };
+    if head.quarter != case.quarter.to_string() {
+        diags.error(
+            "summary.json",
+            None,
+            Some("quarter"),
+            format!(
+                "the previous plan is for {}, the case for {}",
+                head.quarter, case.quarter
+            ),
+        );
+        return None;
+    }
+    if head.plan_version >= crate::ticket::MAX_VERSION {
+        diags.error(
+            "summary.json",
+            None,
+            Some("plan_version"),
+            format!(
+                "the previous plan is version {}: tickets have room for {} versions of a quarter's plan",
+                head.plan_version,
+                crate::ticket::MAX_VERSION + 1
+            ),
+        );
+        return None;
     }
     let published = published::read(case, &dir.join("timetable.csv"), diags)?;
-    let seats = read_seats(case, &dir.join("seats.csv"), diags)?;
+    let seats = read_seats(case, &dir.join("seats.csv"), head.plan_version, diags)?;
     let mut deferred = Vec::new();
     if let Ok(mut r) = csv::Reader::from_path(dir.join("deferred.csv")) {
         let headers = r.headers().cloned().unwrap_or_default();
         if let Some(col) = headers.iter().position(|h| h == "candidate_id") {
             for record in r.records().flatten() {
                 if let Some(id) = record.get(col).filter(|s| !s.is_empty()) {
-                    deferred.push(id.to_string());
+                    deferred.push(crate::csv_out::restore(id).to_string());
                 }
             }
         }
@@ -103,10 +139,16 @@ pub fn read(case: &Case, dir: &Path, diags: &mut Diagnostics) -> Option<Previous
         published,
         seats,
         deferred,
+        version: head.plan_version,
     })
 }
 
-fn read_seats(case: &Case, path: &Path, diags: &mut Diagnostics) -> Option<Vec<PreviousSeat>> {
+fn read_seats(
+    case: &Case,
+    path: &Path,
+    version: u32,
+    diags: &mut Diagnostics,
+) -> Option<Vec<PreviousSeat>> {
     let file = "seats.csv";
     let mut reader = match csv::Reader::from_path(path) {
         Ok(r) => r,
@@ -128,6 +170,18 @@ fn read_seats(case: &Case, path: &Path, diags: &mut Diagnostics) -> Option<Vec<P
         }
     };
     let digits = case.quarter.digits();
+    let institution_of: std::collections::HashMap<&str, usize> = case
+        .institutions
+        .iter()
+        .enumerate()
+        .map(|(i, x)| (x.id.as_str(), i))
+        .collect();
+    let room_of: std::collections::HashMap<(usize, &str), usize> = case
+        .rooms
+        .iter()
+        .enumerate()
+        .map(|(r, x)| ((x.institution, x.room_id.as_str()), r))
+        .collect();
     let mut out = Vec::new();
     let mut bad = false;
     for (k, record) in reader.records().enumerate() {
@@ -146,6 +200,21 @@ fn read_seats(case: &Case, path: &Path, diags: &mut Diagnostics) -> Option<Vec<P
                 continue;
             }
         };
+        let layout = crate::ticket::parse(&row.ticket_no);
+        if layout.is_none_or(|p| p.version > version) {
+            diags.error(
+                file,
+                Some(line),
+                Some("ticket_no"),
+                format!(
+                    "ticket {} is not a ticket of plan version {version} ({} digits, README \"Ticket numbers\"); was the plan written by an earlier exam-planner, or edited?",
+                    row.ticket_no,
+                    crate::ticket::LEN
+                ),
+            );
+            bad = true;
+            continue;
+        }
         if !row.ticket_no.starts_with(&digits) {
             diags.error(
                 file,
@@ -190,15 +259,8 @@ fn read_seats(case: &Case, path: &Path, diags: &mut Diagnostics) -> Option<Vec<P
             bad = true;
             continue;
         };
-        let institution = case
-            .institutions
-            .iter()
-            .position(|i| i.id == row.institution_id);
-        let room = institution.and_then(|i| {
-            case.rooms
-                .iter()
-                .position(|r| r.institution == i && r.room_id == row.room_id)
-        });
+        let institution = institution_of.get(row.institution_id.as_str()).copied();
+        let room = institution.and_then(|i| room_of.get(&(i, row.room_id.as_str())).copied());
         out.push(PreviousSeat {
             line,
             ticket_no: row.ticket_no,

@@ -27,6 +27,10 @@ pub struct Site {
     policy: Policy,
     /// Invigilators the open rooms need now.
     used: u32,
+    /// Kept seats whose holder left this site: taken while the capacity was counted, so
+    /// [`Site::place`] gives them out first, each exactly where it is (the room's head count
+    /// and invigilators stay as counted). Last in the list is given first.
+    vacated: Vec<(usize, u32)>,
 }
 
 impl Site {
@@ -64,7 +68,32 @@ impl Site {
             staff: case.institutions[institution].staff,
             policy,
             used,
+            vacated: Vec::new(),
         }
+    }
+
+    /// The site as its capacity was counted, with every kept seat taken (`kept`), where the
+    /// holders of `leaving` (some of `kept`) went elsewhere: their seats are dealt first. A
+    /// load within [`Site::capacity`] of `Site::new(kept)` therefore always finds seats, even
+    /// when seat-by-seat placing from fewer taken seats would open the rooms less well.
+    pub fn vacating(
+        case: &Case,
+        institution: usize,
+        kept: &[(usize, u32)],
+        leaving: &[(usize, u32)],
+    ) -> Site {
+        let mut site = Site::new(case, institution, kept);
+        let mut vacated: Vec<(usize, u32)> = leaving
+            .iter()
+            .filter_map(|&(room, seat)| {
+                let k = site.rooms.iter().position(|r| r.room == room)?;
+                site.rooms[k].taken.contains(&seat).then_some((k, seat))
+            })
+            .collect();
+        // given out in room order (largest first), then seat order
+        vacated.sort_unstable_by(|a, b| b.cmp(a));
+        site.vacated = vacated;
+        site
     }
 
     /// Do the staff cover the rooms the kept seats hold open?
@@ -97,6 +126,9 @@ impl Site {
     /// Seats one more registration: (room index into `case.rooms`, seat number), the lowest
     /// free seat of the chosen room.
     pub fn place(&mut self) -> Option<(usize, u32)> {
+        if let Some((k, seat)) = self.vacated.pop() {
+            return Some((self.rooms[k].room, seat));
+        }
         let k = self.next_room()?;
         let r = &mut self.rooms[k];
         let n = r.taken.len() as u32;

@@ -8,8 +8,12 @@
 //! W₁·ticket changes + km`: any two plans with the same deferred differ by cycles that pass
 //! each institution at most once (at most 2·I + 2 arcs), so W₁ > (2I + 2)·(max km + 1) makes
 //! one ticket change outweigh any travel a cycle can save, and W₂ likewise one institution
-//! change outweigh any tickets and travel. Both LPs are networks (a capacity on the deferred
-//! node is still one), so their basic optima are integral.
+//! change outweigh any tickets and travel. Deferring a registration that held a seat (a
+//! published ticket revoked) is worse than deferring one that never had a seat: the first LP
+//! minimises the deferred, and among those the revoked, by weighting a revoked wait by one
+//! more than the M = (seated-before registrations + 1) every wait costs; the second holds both
+//! counts. All LPs are networks (capacities on the waiting nodes keep them networks), so their
+//! basic optima are integral.
 
 use super::highs::{Limits, Model, SolveError};
 use good_lp::{variable, Expression};
@@ -34,6 +38,8 @@ pub type Arc = (usize, f64, Change);
 pub struct Class {
     pub count: u32,
     pub arcs: Vec<Arc>,
+    /// Its registrations held a seat in the published plan: deferring one revokes a ticket.
+    pub seated_before: bool,
 }
 
 /// The optimum of one slot.
@@ -65,24 +71,40 @@ pub fn assign(
             Change::Institution => w1 + w2,
         }
     };
-    // stage 1: fewest deferred
-    let (deferred_min, _) = solve(classes, capacity, None, &|_, _| 0.0)?;
-    // stage 2: with deferred held there, fewest changes, then least travel
-    let (_, assignment) = solve(classes, capacity, Some(deferred_min), &cost)?;
+    // stage 1: fewest deferred, then fewest of them seated before
+    let m = 1.0
+        + classes
+            .iter()
+            .filter(|c| c.seated_before)
+            .map(|c| f64::from(c.count))
+            .sum::<f64>();
+    let wait = |c: &Class| if c.seated_before { m + 1.0 } else { m };
+    let (waits, _) = solve(classes, capacity, None, &wait, &|_, _| 0.0)?;
+    // stage 2: with both held there, fewest changes, then least travel
+    let (_, assignment) = solve(classes, capacity, Some(waits), &|_| 0.0, &cost)?;
     Ok(assignment)
 }
 
-/// One LP: classes flow to institutions or wait; waiting costs 1 in stage 1 (no arc costs),
-/// and is capped at `max_deferred` in stage 2.
+/// How many wait in all, and how many of them held a seat before.
+#[derive(Debug, Clone, Copy)]
+struct Waits {
+    all: f64,
+    seated_before: f64,
+}
+
+/// One LP: classes flow to institutions or wait. Without `held`, waiting costs `wait` per
+/// registration (stage 1, no arc costs); with it, the waits are capped at those counts.
 fn solve(
     classes: &[Class],
     capacity: &BTreeMap<usize, u32>,
-    max_deferred: Option<f64>,
+    held: Option<Waits>,
+    wait: &dyn Fn(&Class) -> f64,
     cost: &dyn Fn(f64, Change) -> f64,
-) -> Result<(f64, Assignment), SolveError> {
+) -> Result<(Waits, Assignment), SolveError> {
     let mut m = Model::default();
     let mut objective = Expression::default();
     let mut waiting = Expression::default();
+    let mut waiting_seated = Expression::default();
     let mut load: BTreeMap<usize, Expression> = BTreeMap::new();
     let mut arcs = Vec::new(); // (class, institution, column)
     let mut waits = Vec::new(); // column per class
@@ -100,18 +122,19 @@ fn solve(
         waits.push(col);
         supply.add_mul(1.0, u);
         waiting.add_mul(1.0, u);
+        if class.seated_before {
+            waiting_seated.add_mul(1.0, u);
+        }
+        objective.add_mul(wait(class), u);
         m.constrain(supply.eq(n));
     }
     for (i, e) in load {
         m.constrain(e.leq(f64::from(capacity.get(&i).copied().unwrap_or(0))));
     }
-    let objective = match max_deferred {
-        None => waiting,
-        Some(d) => {
-            m.constrain(waiting.leq(d));
-            objective
-        }
-    };
+    if let Some(h) = held {
+        m.constrain(waiting.leq(h.all));
+        m.constrain(waiting_seated.leq(h.seated_before));
+    }
     let solved = m.minimise(objective, Limits::EXACT, None)?;
     let value = |col: usize| {
         solved
@@ -132,8 +155,21 @@ fn solve(
             assignment.flows.push((k, i, n));
         }
     }
-    let deferred: f64 = assignment.deferred.iter().map(|&d| f64::from(d)).sum();
-    Ok((deferred, assignment))
+    let count = |seated_only: bool| -> f64 {
+        classes
+            .iter()
+            .zip(&assignment.deferred)
+            .filter(|(c, _)| c.seated_before || !seated_only)
+            .map(|(_, &d)| f64::from(d))
+            .sum()
+    };
+    Ok((
+        Waits {
+            all: count(false),
+            seated_before: count(true),
+        },
+        assignment,
+    ))
 }
 
 #[cfg(test)]
@@ -148,10 +184,12 @@ mod tests {
             Class {
                 count: 1,
                 arcs: vec![(0, 0.0, Change::None), (1, 50.0, Change::Institution)],
+                seated_before: true,
             },
             Class {
                 count: 1,
                 arcs: vec![(0, 0.0, Change::None)],
+                seated_before: false,
             },
         ];
         let capacity = BTreeMap::from([(0, 1), (1, 5)]);
@@ -171,9 +209,37 @@ mod tests {
         let classes = [Class {
             count: 3,
             arcs: vec![(0, 240.0, Change::Ticket), (1, 0.0, Change::Institution)],
+            seated_before: true,
         }];
         let capacity = BTreeMap::from([(0, 3), (1, 3)]);
         let a = assign(&classes, &capacity).unwrap();
         assert_eq!(a.flows, [(0, 0, 3)]);
+    }
+
+    #[test]
+    fn a_published_seat_is_never_revoked_for_one_who_never_had_one() {
+        // one seat at institution 0, held by a kept registration; a registration of the same
+        // group without a seat competes for it: the kept one stays, the other waits
+        let classes = [
+            Class {
+                count: 1,
+                arcs: vec![(0, 10.0, Change::None)],
+                seated_before: true,
+            },
+            Class {
+                count: 1,
+                arcs: vec![(0, 10.0, Change::None)],
+                seated_before: false,
+            },
+        ];
+        let capacity = BTreeMap::from([(0, 1)]);
+        let a = assign(&classes, &capacity).unwrap();
+        assert_eq!(a.deferred, [0, 1]);
+        assert_eq!(a.flows, [(0, 0, 1)]);
+        // listed the other way round, the same outcome
+        let swapped = [classes[1].clone(), classes[0].clone()];
+        let a = assign(&swapped, &capacity).unwrap();
+        assert_eq!(a.deferred, [1, 0]);
+        assert_eq!(a.flows, [(1, 0, 1)]);
     }
 }

@@ -27,14 +27,32 @@ pub struct Violation {
 
 impl fmt::Display for Violation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let message = crate::privacy::mask_ids_in(&self.message);
+        let rule = self.rule;
+        let name = rule_name(rule);
         match self.line {
-            Some(l) => write!(
-                f,
-                "rule {}: {}:{}: {}",
-                self.rule, self.file, l, self.message
-            ),
-            None => write!(f, "rule {}: {}: {}", self.rule, self.file, self.message),
+            Some(l) => write!(f, "rule {rule} ({name}): {}:{l}: {message}", self.file),
+            None => write!(f, "rule {rule} ({name}): {}: {message}", self.file),
         }
+    }
+}
+
+/// Each rule's short name, as `verify` prints it beside the number.
+pub fn rule_name(rule: u8) -> &'static str {
+    match rule {
+        0 => "unreadable file",
+        1 => "seated once or deferred",
+        2 => "one slot per paper",
+        3 => "filed and eligible",
+        4 => "travel and registered institution",
+        5 => "seats",
+        6 => "invigilators",
+        7 => "a person once at a time",
+        8 => "slot length",
+        9 => "files agree",
+        10 => "previous plan",
+        11 => "published files unchanged",
+        _ => "unknown rule",
     }
 }
 
@@ -42,18 +60,28 @@ impl fmt::Display for Violation {
 /// million of them; owned strings cost seven allocations a row).
 #[derive(Debug, Deserialize)]
 struct Seat<'r> {
+    #[serde(borrow, deserialize_with = "crate::csv_out::restored")]
     ticket_no: &'r str,
+    #[serde(borrow, deserialize_with = "crate::csv_out::restored")]
     candidate_id: &'r str,
+    #[serde(borrow, deserialize_with = "crate::csv_out::restored")]
+    name: &'r str,
+    #[serde(borrow, deserialize_with = "crate::csv_out::restored")]
+    id_number: &'r str,
+    #[serde(borrow, deserialize_with = "crate::csv_out::restored")]
     date: &'r str,
+    #[serde(borrow, deserialize_with = "crate::csv_out::restored")]
     start: &'r str,
+    #[serde(borrow, deserialize_with = "crate::csv_out::restored")]
     institution_id: &'r str,
+    #[serde(borrow, deserialize_with = "crate::csv_out::restored")]
     room_id: &'r str,
     seat: u32,
 }
 
 #[derive(Debug, Deserialize)]
 struct Deferred {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::csv_out::restored_owned")]
     candidate_id: String,
     #[serde(default)]
     home_prefecture: String,
@@ -71,9 +99,13 @@ struct Deferred {
 
 #[derive(Debug, Deserialize)]
 struct RoomUse {
+    #[serde(deserialize_with = "crate::csv_out::restored_owned")]
     date: String,
+    #[serde(deserialize_with = "crate::csv_out::restored_owned")]
     start: String,
+    #[serde(deserialize_with = "crate::csv_out::restored_owned")]
     institution_id: String,
+    #[serde(deserialize_with = "crate::csv_out::restored_owned")]
     room_id: String,
     seated: u32,
     invigilators: u32,
@@ -81,13 +113,20 @@ struct RoomUse {
 
 #[derive(Debug, Deserialize)]
 struct Allocation {
+    #[serde(deserialize_with = "crate::csv_out::restored_owned")]
     date: String,
+    #[serde(deserialize_with = "crate::csv_out::restored_owned")]
     start: String,
+    #[serde(deserialize_with = "crate::csv_out::restored_owned")]
     institution_id: String,
+    #[serde(deserialize_with = "crate::csv_out::restored_owned")]
     room_id: String,
+    #[serde(deserialize_with = "crate::csv_out::restored_owned")]
     occupation_code: String,
+    #[serde(deserialize_with = "crate::csv_out::restored_owned")]
     work_type: String,
     level: u8,
+    #[serde(deserialize_with = "crate::csv_out::restored_owned")]
     home_prefecture: String,
     candidates: u32,
 }
@@ -95,10 +134,14 @@ struct Allocation {
 /// A row of timetable.csv: one paper sitting at one slot.
 #[derive(Debug, Deserialize)]
 struct TimetableUse {
+    #[serde(deserialize_with = "crate::csv_out::restored_owned")]
     occupation_code: String,
+    #[serde(deserialize_with = "crate::csv_out::restored_owned")]
     work_type: String,
     level: u8,
+    #[serde(deserialize_with = "crate::csv_out::restored_owned")]
     date: String,
+    #[serde(deserialize_with = "crate::csv_out::restored_owned")]
     start: String,
     candidates: u32,
     institutions: u32,
@@ -327,7 +370,7 @@ pub fn verify(case: &Case, dir: &Path) -> Vec<Violation> {
     let sittings = if case.has_candidates() {
         let records = read_records(dir, "seats.csv", &mut io).unwrap_or_default();
         let seats = parse_rows::<Seat>("seats.csv", &records, &mut io);
-        ticket_numbers(&mut ck, &seats);
+        ticket_numbers(&mut ck, &seats, plan_version(dir));
         resolve_seats(&mut ck, &seats)
     } else {
         let alloc = read_rows::<Allocation>(dir, "allocation.csv", &mut io).unwrap_or_default();
@@ -355,6 +398,20 @@ pub fn verify(case: &Case, dir: &Path) -> Vec<Violation> {
     timetable_lists_every_sitting(&mut ck, &sittings, &timetable);
     summary_agrees_with_the_files(&mut ck, dir, &sittings, &deferred, &rooms, timetable.len());
     ck.violations
+}
+
+/// The plan's version (summary.json's `plan_version`; 0 when it cannot be read, which
+/// `summary_agrees_with_the_files` reports).
+fn plan_version(dir: &Path) -> u32 {
+    #[derive(Deserialize)]
+    struct Version {
+        #[serde(default)]
+        plan_version: u32,
+    }
+    std::fs::read(dir.join("summary.json"))
+        .ok()
+        .and_then(|b| serde_json::from_slice::<Version>(&b).ok())
+        .map_or(0, |v| v.plan_version)
 }
 
 /// A prefecture as the plan files write it (name) or by code.
@@ -430,6 +487,22 @@ fn resolve_seats(ck: &mut Checker, seats: &[(u64, Seat)]) -> Vec<Sitting> {
             continue;
         };
         let cand = &ck.case.candidates()[c];
+        if cand.name != s.name || !cand.id_number.eq_ignore_ascii_case(s.id_number) {
+            ck.flag(
+                1,
+                "seats.csv",
+                Some(*line),
+                format!(
+                    "ticket {} names {} ({}), but {} is {} ({}) in candidates.csv",
+                    s.ticket_no,
+                    s.name,
+                    crate::privacy::mask_id(s.id_number),
+                    s.candidate_id,
+                    cand.name,
+                    crate::privacy::mask_id(&cand.id_number)
+                ),
+            );
+        }
         out.push(Sitting {
             file: "seats.csv",
             line: *line,
@@ -493,24 +566,82 @@ fn resolve_allocation(ck: &mut Checker, rows: &[(u64, Allocation)]) -> Vec<Sitti
     out
 }
 
-fn ticket_numbers(ck: &mut Checker, seats: &[(u64, Seat)]) {
+/// Rule 5 for tickets: every ticket is unique and has the documented layout (README, "Ticket
+/// numbers"): the quarter, the venue's prefecture, the seat, and a version no later than the
+/// plan's; a ticket this version dealt also names its institution, slot and room by their
+/// codes. Tickets of earlier versions are checked against the plan that dealt them by
+/// `verify --previous`.
+fn ticket_numbers(ck: &mut Checker, seats: &[(u64, Seat)], version: u32) {
+    let codes = crate::ticket::Codes::new(ck.case, version);
+    let quarter = ck.case.quarter.digits();
     let mut seen: HashMap<&str, u64> = HashMap::default();
-    let len = seats.first().map_or(0, |s| s.1.ticket_no.len());
     for (line, s) in seats {
-        if s.ticket_no.len() != len || !s.ticket_no.bytes().all(|b| b.is_ascii_digit()) {
+        let line = *line;
+        if let Some(first) = seen.insert(s.ticket_no, line) {
             ck.flag(
                 5,
                 "seats.csv",
-                Some(*line),
-                format!("ticket_no {} is not {len} digits", s.ticket_no),
+                Some(line),
+                format!("ticket_no {} repeats line {first}", s.ticket_no),
             );
         }
-        if let Some(first) = seen.insert(s.ticket_no, *line) {
+        let Some(parts) = crate::ticket::parse(s.ticket_no) else {
             ck.flag(
                 5,
                 "seats.csv",
-                Some(*line),
-                format!("ticket_no {} repeats line {first}", s.ticket_no),
+                Some(line),
+                format!(
+                    "ticket_no {} is not {} digits",
+                    s.ticket_no,
+                    crate::ticket::LEN
+                ),
+            );
+            continue;
+        };
+        let place = ck.index.slot(s.date, s.start).and_then(|slot| {
+            let i = ck.index.institution(s.institution_id)?;
+            Some((slot, i, ck.index.room(i, s.room_id)?))
+        });
+        let mut wrong = Vec::new();
+        if parts.quarter != quarter {
+            wrong.push(format!("quarter {} (expected {quarter})", parts.quarter));
+        }
+        if parts.seat != s.seat {
+            wrong.push(format!("seat {} (the row says {})", parts.seat, s.seat));
+        }
+        if parts.version > version {
+            wrong.push(format!(
+                "version {} (the plan is version {version})",
+                parts.version
+            ));
+        }
+        if let Some((slot, i, room)) = place {
+            let prefecture = &ck.case.prefectures[ck.case.institutions[i].prefecture].code;
+            if parts.prefecture != prefecture {
+                wrong.push(format!(
+                    "prefecture {} (the venue is in {prefecture})",
+                    parts.prefecture
+                ));
+            }
+            if parts.version == version {
+                let expected = codes.ticket(ck.case, i, slot, room, s.seat);
+                if expected != s.ticket_no {
+                    wrong.push(format!(
+                        "institution, slot or room codes (this seat's ticket is {expected})"
+                    ));
+                }
+            }
+        }
+        if !wrong.is_empty() {
+            ck.flag(
+                5,
+                "seats.csv",
+                Some(line),
+                format!(
+                    "ticket_no {} does not fit its row: {}",
+                    s.ticket_no,
+                    wrong.join(", ")
+                ),
             );
         }
     }

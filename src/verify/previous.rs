@@ -85,7 +85,7 @@ impl Table {
 }
 
 fn field(r: &csv::StringRecord, col: usize) -> &str {
-    r.get(col).unwrap_or("")
+    crate::csv_out::restore(r.get(col).unwrap_or(""))
 }
 
 fn seats(dir: &Path, out: &mut Vec<Violation>) -> HashMap<String, Seat> {
@@ -135,6 +135,10 @@ struct ChangeRow {
 /// Checks the replanned folder `dir` against the previous plan folder `previous`.
 pub fn verify(dir: &Path, previous: &Path) -> Vec<Violation> {
     let mut out = Vec::new();
+    for mut v in unchanged(previous) {
+        v.file = format!("{}/{}", previous.display(), v.file);
+        out.push(v);
+    }
     timetable_kept(dir, previous, &mut out);
     let old = seats(previous, &mut out);
     let new = seats(dir, &mut out);
@@ -187,6 +191,7 @@ pub fn verify(dir: &Path, previous: &Path) -> Vec<Violation> {
             .and_then(|v| v.iter().find(|r| kinds.contains(&r.change.as_str())))
             .copied()
     };
+    ticket_keeps_its_person(&old, &new, &mut out);
     let mut counted = BTreeMap::<&str, u64>::new();
     for (id, was) in &old {
         match new
@@ -295,6 +300,40 @@ pub fn verify(dir: &Path, previous: &Path) -> Vec<Violation> {
     out
 }
 
+/// A published ticket is a person: a ticket of the previous plan found in the new one names
+/// the same candidate and ID number, never someone else (a re-dealt seat takes a new ticket).
+fn ticket_keeps_its_person(
+    old: &HashMap<String, Seat>,
+    new: &HashMap<String, Seat>,
+    out: &mut Vec<Violation>,
+) {
+    let owner: HashMap<&str, (&str, &Seat)> = old
+        .iter()
+        .map(|(id, s)| (s.ticket.as_str(), (id.as_str(), s)))
+        .collect();
+    let mut given: Vec<(u64, String)> = new
+        .iter()
+        .filter_map(|(id, now)| {
+            let &(was_id, was) = owner.get(now.ticket.as_str())?;
+            (was_id != id || was.id_number != now.id_number).then(|| {
+                (
+                    now.line,
+                    format!(
+                        "ticket {} was published to {was_id} ({}) and now names {id} ({}): a published ticket is a person",
+                        now.ticket,
+                        crate::privacy::mask_id(&was.id_number),
+                        crate::privacy::mask_id(&now.id_number)
+                    ),
+                )
+            })
+        })
+        .collect();
+    given.sort();
+    for (line, message) in given {
+        flag(out, "seats.csv", Some(line), message);
+    }
+}
+
 /// Every paper keeps the slot the previous plan published.
 fn timetable_kept(dir: &Path, previous: &Path, out: &mut Vec<Violation>) {
     let key = |t: &Table, r: &csv::StringRecord| {
@@ -361,4 +400,64 @@ fn summary_counts(dir: &Path, counted: &BTreeMap<&str, u64>, out: &mut Vec<Viola
             );
         }
     }
+}
+
+/// Rule 11: a published plan is what was published. Every file of the folder `dir` has the
+/// SHA-256 its summary.json records, and the folder holds no other file (but summary.json and
+/// the manifest): an edited seats.csv, a row appended by hand, a door list replaced are named
+/// here, before a replan builds on them.
+pub fn unchanged(dir: &Path) -> Vec<Violation> {
+    #[derive(serde::Deserialize)]
+    struct Recorded {
+        #[serde(default)]
+        files: BTreeMap<String, String>,
+    }
+    let mut out = Vec::new();
+    let mut flag11 = |file: &str, message: String| {
+        out.push(Violation {
+            rule: 11,
+            file: file.into(),
+            line: None,
+            message,
+        })
+    };
+    let recorded = match std::fs::read(dir.join("summary.json"))
+        .map_err(|e| e.to_string())
+        .and_then(|b| serde_json::from_slice::<Recorded>(&b).map_err(|e| e.to_string()))
+    {
+        Ok(r) => r.files,
+        Err(e) => {
+            flag11("summary.json", format!("cannot be read: {e}"));
+            return out;
+        }
+    };
+    if recorded.is_empty() {
+        flag11(
+            "summary.json",
+            "records no file hashes: the folder was not written by this exam-planner, so what was published cannot be told".into(),
+        );
+        return out;
+    }
+    let present =
+        match crate::staging::file_hashes(dir, &["summary.json", crate::staging::MANIFEST]) {
+            Ok(p) => p,
+            Err(e) => {
+                flag11(&dir.display().to_string(), format!("cannot be read: {e}"));
+                return out;
+            }
+        };
+    for (file, hash) in &recorded {
+        match present.get(file) {
+            None => flag11(file, "is missing from the published plan".into()),
+            Some(h) if h != hash => flag11(
+                file,
+                "was changed after the plan was written (its SHA-256 is not the one summary.json records)".into(),
+            ),
+            Some(_) => {}
+        }
+    }
+    for file in present.keys().filter(|f| !recorded.contains_key(*f)) {
+        flag11(file, "was added after the plan was written".into());
+    }
+    out
 }

@@ -30,6 +30,8 @@ pub(crate) fn apply(
     };
     for r in &s.add_room {
         let i = inst(&c, &r.institution_id)?;
+        crate::case::checks::check_identifier(&r.room_id)
+            .map_err(|m| format!("room_id {:?}: {m}", r.room_id))?;
         if r.seats == 0 || r.seats > 999 {
             return Err(format!("room {} must have 1-999 seats", r.room_id));
         }
@@ -50,6 +52,8 @@ pub(crate) fn apply(
         });
     }
     for a in &s.add_institution {
+        crate::case::checks::check_identifier(&a.id)
+            .map_err(|m| format!("institution id {:?}: {m}", a.id))?;
         if c.institutions.iter().any(|i| i.id == a.id) {
             return Err(format!("institution {} already exists", a.id));
         }
