@@ -23,6 +23,7 @@ pub fn validate_dir(dir: &std::path::Path) -> (Option<Case>, Diagnostics) {
 pub fn cross_check(case: &Case, diags: &mut Diagnostics) {
     ticket_numbers_have_room(case, diags);
     sessions_on_holidays(case, diags);
+    overlapping_sessions(case, diags);
     institutions_without_rooms(case, diags);
     let eligible = vet::eligible(case);
     let papers = papers_with_demand(case);
@@ -133,6 +134,45 @@ fn sessions_on_holidays(case: &Case, diags: &mut Diagnostics) {
             );
         }
     }
+}
+
+/// One warning for every pair of overlapping sessions: they are one time for persons, rooms
+/// and staff, so a plan uses only the longer of each pair.
+fn overlapping_sessions(case: &Case, diags: &mut Diagnostics) {
+    let pairs = case.overlapping_sessions();
+    if pairs.is_empty() {
+        return;
+    }
+    let text = |t: usize| {
+        let s = &case.sessions[t];
+        format!(
+            "{} {}–{}",
+            s.date,
+            s.start.format("%H:%M"),
+            s.end.format("%H:%M")
+        )
+    };
+    let usable = case.usable_sessions();
+    let listed: Vec<String> = pairs
+        .iter()
+        .map(|&(t, u)| {
+            let (keep, drop) = if usable[t] { (t, u) } else { (u, t) };
+            format!(
+                "{} overlaps {} (only the latter is used)",
+                text(drop),
+                text(keep)
+            )
+        })
+        .collect();
+    diags.warning(
+        &case.files.name("sessions"),
+        None,
+        None,
+        format!(
+            "overlapping sessions are one time for persons, rooms and staff: {}",
+            listed.join("; ")
+        ),
+    );
 }
 
 fn institutions_without_rooms(case: &Case, diags: &mut Diagnostics) {

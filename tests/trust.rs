@@ -433,3 +433,98 @@ fn ctrl_c_leaves_nothing_behind_and_exits_130() {
         assert_eq!(left, ["case"], "after {delay_ms} ms");
     }
 }
+
+#[test]
+fn overlapping_sessions_are_one_time_for_persons_rooms_and_staff() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut t = Tiny {
+        sessions: "date,start,end\n2026-08-15,08:30,12:30\n2026-08-15,09:00,12:00\n2026-08-16,08:30,12:30\n"
+            .into(),
+        ..Tiny::default()
+    };
+    // 60 persons each registered for 甲 and 乙: two papers, and three slots of which two
+    // overlap
+    for k in 1..=60 {
+        let p = id(&format!("430102199001{k:05}"));
+        t.candidates += &format!(
+            "A{k:03},甲{k},{p},长沙市,甲职业,,3,I1\nB{k:03},乙{k},{p},长沙市,乙职业,,3,I1\n"
+        );
+    }
+    let case = t.write(&dir.path().join("case"));
+    let v = run(&["validate", case.to_str().unwrap()]);
+    let out = stdout(&v);
+    assert_eq!(
+        out.matches("overlapping sessions are one time").count(),
+        1,
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "2026-08-15 09:00–12:00 overlaps 2026-08-15 08:30–12:30 (only the latter is used)"
+        ),
+        "{out}"
+    );
+    let plan = plan_ok(&case, dir.path());
+    let slots: std::collections::BTreeSet<String> = csv_rows(&plan.join("timetable.csv"))
+        .iter()
+        .map(|r| format!("{} {}", &r[4], &r[5]))
+        .collect();
+    assert!(!slots.contains("2026-08-15 09:00"), "{slots:?}");
+    assert_eq!(
+        summary(&plan)["seated"],
+        120,
+        "both papers seated, at two slots that do not overlap"
+    );
+    // a plan that puts 乙 at the overlapping session breaks rules 7 and 5
+    let seats = std::fs::read_to_string(plan.join("seats.csv")).unwrap();
+    let b_slot = csv_rows(&plan.join("seats.csv"))
+        .iter()
+        .find(|r| r[1].starts_with('B'))
+        .map(|r| format!("{},{},{}", &r[9], &r[10], &r[11]))
+        .unwrap();
+    let a_slot = csv_rows(&plan.join("seats.csv"))
+        .iter()
+        .find(|r| r[1].starts_with('A'))
+        .map(|r| r[9].to_string())
+        .unwrap();
+    let moved_to = if a_slot == "2026-08-15" {
+        "2026-08-15,09:00,12:00"
+    } else {
+        // 甲 sits on the 16th: put 乙 beside it is no overlap; skip to the 15th's pair
+        panic!("甲 was expected at 2026-08-15 08:30 (the first slot): {a_slot}")
+    };
+    std::fs::write(plan.join("seats.csv"), seats.replace(&b_slot, moved_to)).unwrap();
+    let v = run(&["verify", case.to_str().unwrap(), plan.to_str().unwrap()]);
+    assert_eq!(v.status.code(), Some(1));
+    let out = stdout(&v);
+    assert!(
+        out.contains("rule 7 (a person once at a time)")
+            && out.contains("which overlaps 2026-08-15 09:00"),
+        "{out}"
+    );
+}
+
+#[test]
+fn one_blank_id_is_one_message_not_one_per_row_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut t = Tiny::default();
+    t.institutions = t.institutions.replace("\nI1,", "\n,");
+    t.add(1, 30, "长沙市", "甲职业", 3, "I1");
+    let case = t.write(&dir.path().join("case"));
+    let o = run(&["validate", case.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(
+        out.contains("institutions.csv:2: id: error: value is missing"),
+        "{out}"
+    );
+    assert!(
+        out.contains("candidates.csv: institution_id: error: 30 row(s) name an institution that institutions.csv could not read"),
+        "{out}"
+    );
+    assert!(!out.contains("unknown institution"), "{out}");
+    assert!(
+        out.lines().filter(|l| l.contains("error")).count() <= 5,
+        "{out}"
+    );
+}

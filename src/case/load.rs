@@ -33,6 +33,11 @@ pub(crate) struct Names {
     /// code → the rows of that occupation
     rows_of_code: HashMap<String, Vec<usize>>,
     institutions: HashMap<String, usize>,
+    /// institutions.csv had a row in error, so an unknown institution elsewhere is most
+    /// likely that row: such references are counted, not reported one by one.
+    institutions_incomplete: bool,
+    /// Per file, the rows skipped for naming an institution institutions.csv could not read.
+    skipped: std::sync::Mutex<BTreeMap<String, u64>>,
 }
 
 impl Names {
@@ -138,7 +143,9 @@ fn load_into(dir: &Path, diags: &mut Diagnostics) -> Option<(Case, Names)> {
         .and_then(Quarter::parse)
         .or_else(|| sessions.first().map(|s| Quarter::containing(s.date)))
         .unwrap_or(Quarter { year: 2026, q: 1 });
+    let errors_before = diags.count(crate::diag::Severity::Error);
     let institutions = read_institutions(&folder, diags, &mut names);
+    names.institutions_incomplete = diags.count(crate::diag::Severity::Error) > errors_before;
     let rooms = read_rooms(&folder, diags, &names);
     let assessments = read_assessments(&folder, diags, &names);
     let materials = read_materials(&folder, diags, &names);
@@ -170,6 +177,19 @@ fn load_into(dir: &Path, diags: &mut Diagnostics) -> Option<(Case, Names)> {
         );
         Registrations::Candidates(Vec::new())
     };
+    // one fault, one message: rows naming an institution whose row is in error
+    let skipped = std::mem::take(&mut *names.skipped.lock().unwrap_or_else(|e| e.into_inner()));
+    for (file, n) in skipped {
+        diags.error(
+            &file,
+            None,
+            Some("institution_id"),
+            format!(
+                "{n} row(s) name an institution that {} could not read (its errors are above); they are not checked further until it is fixed",
+                folder.name("institutions")
+            ),
+        );
+    }
     for (session, s) in sessions.iter().enumerate() {
         if sessions[..session].contains(s) {
             diags.error(
@@ -630,7 +650,14 @@ fn resolve_institution(
 ) -> Option<usize> {
     let id = row.required(diags, column)?;
     let found = names.institution(id);
-    if found.is_none() {
+    if found.is_none() && names.institutions_incomplete {
+        *names
+            .skipped
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(row.file.to_string())
+            .or_default() += 1;
+    } else if found.is_none() {
         row.error(
             diags,
             column,

@@ -130,6 +130,37 @@ impl Case {
             .map_or(code, |o| o.name.as_str())
     }
 
+    /// Pairs of sessions (t < u) on one date whose times overlap: the same time for persons,
+    /// rooms and staff (contract, "Overlapping slots clash").
+    pub fn overlapping_sessions(&self) -> Vec<(usize, usize)> {
+        let s = &self.sessions;
+        let mut out = Vec::new();
+        for t in 0..s.len() {
+            for u in t + 1..s.len() {
+                if s[t].date == s[u].date && s[t].start < s[u].end && s[u].start < s[t].end {
+                    out.push((t, u));
+                }
+            }
+        }
+        out
+    }
+
+    /// The sessions a plan may use: of two overlapping sessions only the longer (the earlier
+    /// on a tie), so no two used sessions overlap. The longest of a group admits every paper
+    /// any of them admits, so dropping the others costs parallel capacity, never a paper.
+    pub fn usable_sessions(&self) -> Vec<bool> {
+        let mut usable = vec![true; self.sessions.len()];
+        for (t, u) in self.overlapping_sessions() {
+            let (a, b) = (self.sessions[t].minutes(), self.sessions[u].minutes());
+            if b > a {
+                usable[t] = false;
+            } else {
+                usable[u] = false;
+            }
+        }
+        usable
+    }
+
     /// Institutions with a filing in force this quarter, in the case's order.
     pub fn filed_institutions(&self) -> Vec<usize> {
         let first_day = self.quarter.first_day();

@@ -311,6 +311,7 @@ pub fn build(case: &Case, eligible: &[bool], published: Option<&Published>) -> P
     for (paper, &p) in &paper_index {
         papers[p] = *paper;
     }
+    let usable = case.usable_sessions();
     let paper_slots = papers
         .iter()
         .map(|paper| match published {
@@ -318,7 +319,7 @@ pub fn build(case: &Case, eligible: &[bool], published: Option<&Published>) -> P
             None => {
                 let minutes = case.occupations[paper.occupation].exam_minutes();
                 (0..case.sessions.len())
-                    .filter(|&t| case.sessions[t].minutes() >= minutes)
+                    .filter(|&t| usable[t] && case.sessions[t].minutes() >= minutes)
                     .collect()
             }
         })

@@ -392,6 +392,7 @@ pub fn verify(case: &Case, dir: &Path) -> Vec<Violation> {
     let rooms = resolve_rooms(&mut ck, &rooms);
     rooms_within_seats(&mut ck, &sittings, &rooms);
     invigilators_suffice(&mut ck, &sittings, &rooms);
+    overlapping_slots_are_one_time(&mut ck, &sittings, &rooms);
     let mut io = Vec::new();
     let timetable = read_rows::<TimetableUse>(dir, "timetable.csv", &mut io).unwrap_or_default();
     ck.violations.extend(io);
@@ -1013,6 +1014,84 @@ fn invigilators_suffice(ck: &mut Checker, sittings: &[Sitting], rooms: &[OpenRoo
                     slot + 1
                 ),
             );
+        }
+    }
+}
+
+/// Rules 5, 6 and 7 across slots that overlap on one date: a person is in one of them, a room
+/// is used in one of them, and an institution's invigilators at both together are within its
+/// staff.
+fn overlapping_slots_are_one_time(ck: &mut Checker, sittings: &[Sitting], rooms: &[OpenRoom]) {
+    let pairs = ck.case.overlapping_sessions();
+    if pairs.is_empty() {
+        return;
+    }
+    let label = |case: &Case, t: usize| {
+        let s = &case.sessions[t];
+        format!("{} {}", s.date, s.start.format("%H:%M"))
+    };
+    let mut person_at: HashMap<(u32, usize), u64> = HashMap::default();
+    let mut room_at: HashMap<(usize, usize), u64> = HashMap::default();
+    for s in sittings {
+        if let Some(c) = s.candidate {
+            person_at
+                .entry((ck.index.persons[c], s.slot))
+                .or_insert(s.line);
+        }
+        room_at.entry((s.room, s.slot)).or_insert(s.line);
+    }
+    let mut staff_at: BTreeMap<(usize, usize), u32> = BTreeMap::new();
+    for r in rooms {
+        *staff_at.entry((r.institution, r.slot)).or_default() += r.invigilators;
+    }
+    for (t, u) in pairs {
+        let (a, b) = (label(ck.case, t), label(ck.case, u));
+        let mut found = Vec::new();
+        for (&(person, slot), &line) in &person_at {
+            if slot == u {
+                if let Some(&first) = person_at.get(&(person, t)) {
+                    found.push((
+                        7,
+                        line,
+                        format!(
+                            "the same person also sits at {a} (line {first}), which overlaps {b}"
+                        ),
+                    ));
+                }
+            }
+        }
+        for (&(room, slot), &line) in &room_at {
+            if slot == u {
+                if let Some(&first) = room_at.get(&(room, t)) {
+                    found.push((
+                        5,
+                        line,
+                        format!(
+                            "room {} is also used at {a} (line {first}), which overlaps {b}",
+                            ck.case.rooms[room].room_id
+                        ),
+                    ));
+                }
+            }
+        }
+        found.sort();
+        let file = ck.plan_file();
+        for (rule, line, message) in found {
+            ck.flag(rule, file, Some(line), message);
+        }
+        for (&(i, slot), &n) in &staff_at {
+            if slot != t {
+                continue;
+            }
+            let m = staff_at.get(&(i, u)).copied().unwrap_or(0);
+            let staff = ck.case.institutions[i].staff;
+            if n + m > staff {
+                let msg = format!(
+                    "{} needs {n} invigilators at {a} and {m} at {b}, which overlap, but has {staff} staff",
+                    ck.case.institutions[i].id
+                );
+                ck.flag(6, "rooms.csv", None, msg);
+            }
         }
     }
 }
