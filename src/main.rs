@@ -641,8 +641,9 @@ fn cmd_replan(case_dir: &Path, previous_dir: &Path, out: &Path, args: &SolveArgs
     };
     let edited = verify::previous::unchanged(previous_dir);
     if !edited.is_empty() {
-        for v in &edited {
-            say!("{}/{v}", previous_dir.display());
+        for mut v in edited {
+            v.file = format!("{}/{}", previous_dir.display(), v.file);
+            say!("{v}");
         }
         note!(
             "{} is not the plan that was published: nothing planned, nothing written",

@@ -261,7 +261,7 @@ fn an_edited_published_plan_is_named_and_refused() {
     assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
     assert!(
         stdout(&o).contains("rule 11 (published files unchanged)")
-            && stdout(&o).contains("seats.csv: was changed after the plan was written"),
+            && stdout(&o).contains("plan/seats.csv: was changed after the plan was written"),
         "{}",
         stdout(&o)
     );
