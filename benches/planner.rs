@@ -2,7 +2,8 @@
 //! Run with `cargo bench`; BENCHMARKS.md records end-to-end figures from the command line.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use exam_planner::{case, filing, generate, planner, seat, solve, vet};
+use exam_planner::plan::deal;
+use exam_planner::{case, filing, generate, pipeline, solve};
 
 /// The case and its folder (kept while the benches run: the spot-check draw hashes its files).
 fn small_case() -> (case::Case, std::path::PathBuf) {
@@ -27,28 +28,22 @@ fn benches(c: &mut Criterion) {
     let mut g = c.benchmark_group("3000 registrations, 4 slots");
     g.sample_size(10);
     g.bench_function("plan (vet, solve, seat)", |b| {
-        b.iter(|| planner::plan_case(&case, &settings, None, None).expect("plan"))
+        b.iter(|| pipeline::plan_case(&case, &settings, None, None).expect("plan"))
     });
-    let eligible = vet::eligible(&case);
-    let solution = solve::solve(
-        &case,
-        solve::problem::build(&case, &eligible, None),
-        &settings,
-        None,
-    )
-    .expect("solve");
+    let solution =
+        solve::solve(&case, pipeline::prepare(&case, None), &settings, None).expect("solve");
     g.bench_function("one what-if scenario, warm-started", |b| {
         b.iter(|| {
             solve::solve(
                 &case,
-                solve::problem::build(&case, &eligible, None),
+                pipeline::prepare(&case, None),
                 &settings,
                 Some(&solution.timetable),
             )
             .expect("solve")
         })
     });
-    g.bench_function("seat dealing", |b| b.iter(|| seat::deal(&case, &solution)));
+    g.bench_function("seat dealing", |b| b.iter(|| deal::deal(&case, &solution)));
     // the same case's filing season: 22 applicants, 67 experts
     g.bench_function("assessment panels", |b| {
         b.iter(|| filing::panels::assign(&case, 2, &settings).expect("panels"))

@@ -8,7 +8,7 @@
 
 use crate::case::checks::{credit_code_check, resident_id_check};
 use crate::case::columns;
-use crate::staging::Staging;
+use crate::output::staging::Staging;
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};

@@ -54,9 +54,9 @@ pub fn trace(line: impl FnOnce() -> String) {
 }
 
 /// From now on Ctrl-C and SIGTERM remove every staging folder, say so and exit 130
-/// ([`crate::staging::catch_interrupts`]); [`interrupted`] tells a loop that one arrived.
+/// ([`crate::output::staging::catch_interrupts`]); [`interrupted`] tells a loop that one arrived.
 pub fn catch_interrupts() {
-    crate::staging::catch_interrupts(|| {
+    crate::output::staging::catch_interrupts(|| {
         INTERRUPTED.store(true, Ordering::SeqCst);
         if let Some(bar) = SPINNER.get() {
             bar.finish_and_clear();

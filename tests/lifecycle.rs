@@ -481,7 +481,8 @@ fn reseal(dir: &Path) {
     let path = dir.join("summary.json");
     let mut s: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    let files = exam_planner::staging::file_hashes(dir, &["summary.json", "SHA256SUMS"]).unwrap();
+    let files =
+        exam_planner::output::staging::file_hashes(dir, &["summary.json", "SHA256SUMS"]).unwrap();
     s["files"] = serde_json::to_value(files).unwrap();
     std::fs::write(&path, serde_json::to_vec_pretty(&s).unwrap()).unwrap();
 }

@@ -53,11 +53,13 @@ fn quarter() -> impl Strategy<Value = Quarter> {
 const PAPERS: [&str; 2] = ["甲职业", "乙职业"];
 
 fn base(q: &Quarter) -> Tiny {
-    let mut t = Tiny::default();
-    t.rooms = format!(
-        "institution_id,room_id,seats,camera_p\nI1,R1,{},1080\nI1,R2,{},1080\nI2,R1,200,1080\n",
-        q.rooms.0, q.rooms.1
-    );
+    let mut t = Tiny {
+        rooms: format!(
+            "institution_id,room_id,seats,camera_p\nI1,R1,{},1080\nI1,R2,{},1080\nI2,R1,200,1080\n",
+            q.rooms.0, q.rooms.1
+        ),
+        ..Tiny::default()
+    };
     t.institutions += &format!("I2,二号（虚构）,{CREDIT_OK},株洲市,企业,40,8,1500,200,\n");
     t.filings += "I2,甲职业,,4-1,filed,2026-01-01\nI2,乙职业,,4|3,filed,2026-01-01\n";
     let mut next = 1;

@@ -343,7 +343,7 @@ impl Panels {
 
     /// Writes the three files into `out`, all or nothing.
     pub fn write(&self, case: &Case, out: &std::path::Path) -> std::io::Result<()> {
-        let staging = crate::staging::Staging::new(out)?;
+        let staging = crate::output::staging::Staging::new(out)?;
         staging.add_bytes("panels.csv", &self.panels_csv(case))?;
         staging.add_bytes("unassigned.csv", &self.unassigned_csv(case))?;
         staging.add_bytes("summary.json", &self.summary_json())?;

@@ -408,7 +408,7 @@ impl Draw {
 
     /// Writes spot_checks.csv and notice.md into `out`, all or nothing.
     pub fn write(&self, case: &Case, out: &Path) -> std::io::Result<()> {
-        let staging = crate::staging::Staging::new(out)?;
+        let staging = crate::output::staging::Staging::new(out)?;
         staging.add_bytes("spot_checks.csv", &self.spot_checks_csv(case))?;
         staging.add_bytes("notice.md", self.notice_md(case).as_bytes())?;
         staging.commit(&FILES)

@@ -10,15 +10,17 @@
 //! otherwise wait. [`site`] keeps kept seats exactly and fills free ones; `changes.csv` lists
 //! every change with what forced it.
 
+mod changes;
 pub mod previous;
 mod site;
 
 use crate::case::Case;
-use crate::plan::{DeferredRow, Plan, RoomRow, SeatRow, SeatsCsv};
+use crate::plan::assemble::{self, assemble, Run, Site as Seats};
+use crate::plan::summary::PlanStats;
+use crate::plan::Plan;
 use crate::solve::moves::{self, Change, Class};
 use crate::solve::{self, Deferral, Reason, Settings, SolveError, SolvedBy, StageResult};
-use crate::summary::{ChangeCounts, PlanStats};
-use crate::vet;
+use changes::Now;
 use previous::{Previous, PreviousSeat};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
@@ -73,8 +75,7 @@ pub fn replan(
             format!("replan: {what} at {:.2} s", clock.elapsed().as_secs_f64())
         })
     };
-    let eligible = vet::eligible(case);
-    let mut pb = solve::problem::build(case, &eligible, Some(&previous.published));
+    let mut pb = crate::pipeline::prepare(case, Some(&previous.published));
     lap("problem built");
     // every registration, before clashes take any out of its group
     let registrations = pb.registrations();
@@ -484,261 +485,50 @@ fn finish(
     previous: &Previous,
     matched: &[Option<usize>],
     standing: &HashMap<usize, Standing>,
-    mut placed: Vec<Placement>,
+    placed: Vec<Placement>,
     mut deferred: Vec<Deferral>,
     registrations: u64,
     settings: &Settings,
 ) -> Replanned {
-    let cands = case.candidates();
-    let codes = crate::ticket::Codes::new(case, previous.version + 1);
-    placed.sort_by(|a, b| {
-        let key = |p: &Placement| {
-            (
-                p.slot,
-                &case.institutions[p.institution].id,
-                &case.rooms[p.room].room_id,
-                p.seat,
-            )
-        };
-        key(a).cmp(&key(b))
-    });
-    // tickets: a kept seat keeps its string; every other seat is dealt under this version
-    let ticket_of = |p: &Placement| -> String {
-        match (standing.get(&p.candidate), matched[p.candidate]) {
-            (Some(Standing::Kept(i, room, seat)), Some(k))
-                if *i == p.institution && *room == p.room && *seat == p.seat =>
-            {
-                previous.seats[k].ticket_no.clone()
-            }
-            _ => codes.ticket(case, p.institution, p.slot, p.room, p.seat),
-        }
-    };
-    let slot_text = crate::seat::slot_texts(case);
-    // who freed which seat: previous seats not kept by their holder
-    let mut freed: BTreeMap<(usize, usize, u32), String> = BTreeMap::new();
-    let mut w = csv::WriterBuilder::new()
-        .has_headers(false)
-        .from_writer(Vec::new());
-    let mut allocation: BTreeMap<(usize, usize, usize, usize, usize), u32> = BTreeMap::new();
-    let mut sittings: BTreeMap<(usize, usize), (u32, BTreeSet<usize>, BTreeSet<usize>)> =
-        BTreeMap::new();
-    let mut room_load: BTreeMap<(usize, usize, usize), u32> = BTreeMap::new();
-    let mut flows: BTreeMap<(usize, usize, usize), u32> = BTreeMap::new();
-    let mut tickets: Vec<(usize, String)> = Vec::with_capacity(placed.len());
-    for p in &placed {
-        let c = &cands[p.candidate];
-        let group = &pb.groups[p.group];
-        let paper = pb.papers[group.paper];
-        let occupation = &case.occupations[paper.occupation];
-        let inst = &case.institutions[p.institution];
-        let (date, start, end) = &slot_text[p.slot];
-        let ticket = ticket_of(p);
-        SeatRow {
-            ticket_no: &ticket,
-            candidate_id: &c.candidate_id,
-            name: &c.name,
-            id_number: &c.id_number,
-            home_prefecture: &case.prefectures[group.home].name,
-            occupation_code: &occupation.code,
-            occupation: &occupation.name,
-            work_type: &occupation.work_type,
-            level: paper.level,
-            date,
-            start,
-            end,
-            venue_prefecture: &case.prefectures[inst.prefecture].name,
-            institution_id: &inst.id,
-            institution: &inst.name,
-            room_id: &case.rooms[p.room].room_id,
-            seat: p.seat,
-        }
-        .write(&mut w)
-        .expect("writing to memory");
-        tickets.push((p.candidate, ticket));
-        *allocation
-            .entry((p.slot, p.institution, p.room, group.paper, group.home))
-            .or_default() += 1;
-        let s = sittings.entry((group.paper, p.slot)).or_default();
-        s.0 += 1;
-        s.1.insert(p.institution);
-        s.2.insert(p.room);
-        *room_load
-            .entry((p.slot, p.institution, p.room))
-            .or_default() += 1;
-        *flows.entry((p.group, p.institution, p.slot)).or_default() += 1;
-    }
-    let ticket_by_candidate: HashMap<usize, &str> =
-        tickets.iter().map(|(c, t)| (*c, t.as_str())).collect();
-    let seat_by_candidate: HashMap<usize, &Placement> =
-        placed.iter().map(|p| (p.candidate, p)).collect();
-
-    // changes, in candidate_id order
-    let mut changes: Vec<ChangeRow> = Vec::new();
-    let mut counts = ChangeCounts::default();
-    let current: BTreeSet<&str> = cands.iter().map(|c| c.candidate_id.as_str()).collect();
-    let old_fields = |s: &PreviousSeat, row: &mut ChangeRow| {
-        row.old_ticket_no = s.ticket_no.clone();
-        row.old_institution_id = s.institution_id.clone();
-        row.old_room_id = s.room_id.clone();
-        row.old_seat = s.seat.to_string();
-    };
-    let matched_seats: BTreeSet<usize> = matched.iter().flatten().copied().collect();
-    for (k, s) in previous.seats.iter().enumerate() {
-        if matched_seats.contains(&k) {
-            continue;
-        }
-        counts.withdrawn += 1;
-        let mut row = ChangeRow {
-            candidate_id: s.candidate_id.clone(),
-            change: "withdrawn".into(),
-            reason: if current.contains(s.candidate_id.as_str()) {
-                "the candidate_id now names another person or paper: a withdrawal and a new registration".into()
-            } else {
-                "withdrawn: no longer in candidates".into()
-            },
-            ..ChangeRow::default()
-        };
-        old_fields(s, &mut row);
-        if let (Some(i), Some(room)) = (s.institution, s.room) {
-            freed.insert((i, room, s.seat), s.candidate_id.clone());
-        }
-        changes.push(row);
-    }
-    let deferred_reason: HashMap<usize, String> = pb
-        .fixed
-        .iter()
-        .chain(&deferred)
-        .filter_map(|d| d.candidate.map(|c| (c, d.reason.text(case, d.paper))))
-        .collect();
-    let previously_deferred: BTreeSet<&str> =
-        previous.deferred.iter().map(String::as_str).collect();
-    // seats their holder left (moved or now deferred), so a newcomer there can say whose
-    // seat it took
-    for (c, m) in matched.iter().enumerate() {
-        let Some(k) = m else { continue };
-        let s = &previous.seats[*k];
-        let left = ticket_by_candidate
-            .get(&c)
-            .is_none_or(|t| *t != s.ticket_no);
-        if let (true, Some(i), Some(room)) = (left, s.institution, s.room) {
-            freed.insert((i, room, s.seat), cands[c].candidate_id.clone());
-        }
-    }
-    for (c, cand) in cands.iter().enumerate() {
-        let now = seat_by_candidate.get(&c);
-        if let (Some(k), Some(_)) = (matched[c], now) {
-            if ticket_by_candidate[&c] == previous.seats[k].ticket_no {
-                counts.kept += 1;
-                continue;
-            }
-        }
-        let mut row = ChangeRow {
-            candidate_id: cand.candidate_id.clone(),
-            ..ChangeRow::default()
-        };
-        if let Some(p) = now {
-            row.new_ticket_no = ticket_by_candidate[&c].to_string();
-            row.new_institution_id = case.institutions[p.institution].id.clone();
-            row.new_room_id = case.rooms[p.room].room_id.clone();
-            row.new_seat = p.seat.to_string();
-        }
-        let took = |p: &Placement| {
-            freed
-                .get(&(p.institution, p.room, p.seat))
-                .filter(|id| **id != cand.candidate_id)
-                .map(|id| format!("; takes the seat freed by {id}"))
-                .unwrap_or_default()
-        };
-        match (matched[c], now) {
-            (Some(k), Some(p)) => {
-                let s = &previous.seats[k];
-                counts.moved_ticket += 1;
-                old_fields(s, &mut row);
-                let moved_institution = s.institution != Some(p.institution);
-                if moved_institution {
-                    counts.moved_institution += 1;
-                }
-                row.change = if moved_institution {
-                    "moved_institution"
-                } else if s.room != Some(p.room) {
-                    "moved_room"
-                } else {
-                    "moved_seat"
-                }
-                .into();
-                row.reason = match &standing[&c] {
-                    Standing::Displaced(_, why) => why.clone(),
-                    _ => format!(
-                        "moved to free a seat at {} for a registration that can sit nowhere else",
-                        s.institution_id
-                    ),
-                } + &took(p);
-            }
-            (Some(k), None) => {
-                old_fields(&previous.seats[k], &mut row);
-                row.change = "now_deferred".into();
-                row.reason = deferred_reason.get(&c).cloned().unwrap_or_default();
-            }
-            (None, Some(p)) => {
-                if previously_deferred.contains(cand.candidate_id.as_str()) {
-                    row.change = "now_seated".into();
-                    row.reason = format!("seated at {}", case.institutions[p.institution].id);
-                } else {
-                    counts.new += 1;
-                    row.change = "new_seated".into();
-                    row.reason = "a registration the previous plan did not have".into();
-                }
-                row.reason += &took(p);
-            }
-            (None, None) => {
-                if previously_deferred.contains(cand.candidate_id.as_str()) {
-                    continue; // deferred then and now: nothing changed
-                }
-                counts.new += 1;
-                row.change = "new_deferred".into();
-                row.reason = deferred_reason.get(&c).cloned().unwrap_or_default();
-            }
-        }
-        changes.push(row);
-    }
-    changes.sort_by(|a, b| {
-        a.candidate_id
-            .cmp(&b.candidate_id)
-            .then(a.change.cmp(&b.change))
-    });
-
-    // the plan's rows
-    let timetable = crate::seat::timetable_rows(case, &pb.papers, sittings);
-    let allocation = crate::seat::allocation_rows(case, &pb.papers, allocation);
-    let rooms: Vec<RoomRow> = room_load
-        .iter()
-        .map(|(&(slot, inst, room), &n)| RoomRow {
-            date: slot_text[slot].0.clone(),
-            start: slot_text[slot].1.clone(),
-            institution_id: case.institutions[inst].id.clone(),
-            room_id: case.rooms[room].room_id.clone(),
-            seats: case.rooms[room].seats,
-            seated: n,
-            invigilators: case.policy.invigilators_for(n),
-        })
-        .collect();
+    let codes = crate::plan::ticket::Codes::new(case, previous.version + 1);
+    let sites = sites_of(case, previous, matched, standing, &placed);
     deferred.sort_by(|a, b| {
-        let id = |d: &Deferral| d.candidate.map(|c| cands[c].candidate_id.as_str());
+        let id = |d: &Deferral| {
+            d.candidate
+                .map(|c| case.candidates()[c].candidate_id.as_str())
+        };
         id(a).cmp(&id(b))
     });
-    let deferred_rows: Vec<DeferredRow> =
-        crate::seat::deferred_rows(case, pb.fixed.iter().chain(&deferred));
-    let plan = Plan {
-        timetable,
-        allocation,
-        seats: Some(SeatsCsv {
-            pieces: vec![w.into_inner().expect("writing to memory")],
-        }),
-        deferred: deferred_rows,
-        rooms,
+    let plan = assemble(case, &pb, &codes, &sites, &deferred);
+    let mut tickets: HashMap<usize, String> = HashMap::default();
+    for site in &sites {
+        for run in &site.runs {
+            for s in &run.seated {
+                tickets.insert(
+                    s.candidate,
+                    s.ticket(case, &codes, site, run.room).into_owned(),
+                );
+            }
+        }
+    }
+    let seated: HashMap<usize, &Placement> = placed.iter().map(|p| (p.candidate, p)).collect();
+    let now = Now {
+        tickets: &tickets,
+        seated: &seated,
+        deferred: pb
+            .fixed
+            .iter()
+            .chain(&deferred)
+            .filter_map(|d| d.candidate.map(|c| (c, d.reason.text(case, d.paper))))
+            .collect(),
     };
+    let (changes, counts) = changes::list(case, previous, matched, standing, &now);
 
     // the figures: a solution of the flows, proven (both LPs are exact), rooms as dealt
+    let mut flows: BTreeMap<(usize, usize, usize), u32> = BTreeMap::new();
+    for p in &placed {
+        *flows.entry((p.group, p.institution, p.slot)).or_default() += 1;
+    }
     let flows: Vec<solve::Flow> = flows
         .into_iter()
         .map(|((group, institution, slot), count)| solve::Flow {
@@ -749,6 +539,13 @@ fn finish(
         })
         .collect();
     let deferred_count: f64 = deferred.iter().map(|d| f64::from(d.count)).sum();
+    let exact = |value: f64| StageResult {
+        value,
+        bound: value,
+        proven: true,
+        by: SolvedBy::StartMetBound,
+        seconds: 0.0,
+    };
     let mut solution = solve::Solution {
         timetable: pb.paper_slots.clone(),
         routing: solve::Routing {
@@ -758,27 +555,13 @@ fn finish(
         sizes: pb.groups.iter().map(|g| g.n).collect(),
         deferred,
         registrations,
-        deferred_stage: StageResult {
-            value: deferred_count,
-            bound: deferred_count,
-            proven: true,
-            by: SolvedBy::StartMetBound,
-            seconds: 0.0,
-        },
-        travel_stage: StageResult {
-            value: 0.0,
-            bound: 0.0,
-            proven: true,
-            by: SolvedBy::StartMetBound,
-            seconds: 0.0,
-        },
+        deferred_stage: exact(deferred_count),
+        travel_stage: exact(0.0),
         timings: Vec::new(),
         published: true,
         problem: pb,
     };
-    let travel = solution.travel_km();
-    solution.travel_stage.value = travel;
-    solution.travel_stage.bound = travel;
+    solution.travel_stage = exact(solution.travel_km());
     let mut stats = PlanStats::of(case, &solution, settings);
     let slots_used: BTreeSet<(&str, &str)> = plan
         .rooms
@@ -798,6 +581,65 @@ fn finish(
         stats,
         changes,
     }
+}
+
+/// The replan's seats as sites for [`assemble`]: sites by slot and institution, rooms by
+/// room, seats by room id and seat; a seat its holder keeps carries its published ticket.
+fn sites_of<'p>(
+    case: &Case,
+    previous: &'p Previous,
+    matched: &[Option<usize>],
+    standing: &HashMap<usize, Standing>,
+    placed: &[Placement],
+) -> Vec<Seats<'p>> {
+    let mut by_site: BTreeMap<(usize, usize), Vec<&Placement>> = BTreeMap::new();
+    for p in placed {
+        by_site.entry((p.slot, p.institution)).or_default().push(p);
+    }
+    by_site
+        .into_iter()
+        .map(|((slot, institution), mut here)| {
+            here.sort_by(|a, b| {
+                (&case.rooms[a.room].room_id, a.seat).cmp(&(&case.rooms[b.room].room_id, b.seat))
+            });
+            let mut rooms: BTreeMap<usize, u32> = BTreeMap::new();
+            let mut runs: Vec<Run> = Vec::new();
+            for p in here {
+                *rooms.entry(p.room).or_default() += 1;
+                let kept = match (standing.get(&p.candidate), matched[p.candidate]) {
+                    (Some(Standing::Kept(i, room, seat)), Some(k))
+                        if *i == p.institution && *room == p.room && *seat == p.seat =>
+                    {
+                        Some(previous.seats[k].ticket_no.as_str())
+                    }
+                    _ => None,
+                };
+                let seated = assemble::Seated {
+                    candidate: p.candidate,
+                    seat: p.seat,
+                    kept,
+                };
+                match runs.last_mut() {
+                    Some(r) if r.room == p.room && r.group == p.group => {
+                        r.count += 1;
+                        r.seated.push(seated);
+                    }
+                    _ => runs.push(Run {
+                        room: p.room,
+                        group: p.group,
+                        count: 1,
+                        seated: vec![seated],
+                    }),
+                }
+            }
+            Seats {
+                slot,
+                institution,
+                rooms: rooms.into_iter().collect(),
+                runs,
+            }
+        })
+        .collect()
 }
 
 /// changes.csv's bytes.

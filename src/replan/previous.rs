@@ -44,22 +44,22 @@ pub struct Previous {
 /// formula-safe.
 #[derive(Debug, Deserialize)]
 struct SeatRow {
-    #[serde(deserialize_with = "crate::csv_out::restored_owned")]
+    #[serde(deserialize_with = "crate::output::csv_out::restored_owned")]
     ticket_no: String,
-    #[serde(deserialize_with = "crate::csv_out::restored_owned")]
+    #[serde(deserialize_with = "crate::output::csv_out::restored_owned")]
     candidate_id: String,
-    #[serde(deserialize_with = "crate::csv_out::restored_owned")]
+    #[serde(deserialize_with = "crate::output::csv_out::restored_owned")]
     id_number: String,
-    #[serde(deserialize_with = "crate::csv_out::restored_owned")]
+    #[serde(deserialize_with = "crate::output::csv_out::restored_owned")]
     occupation_code: String,
-    #[serde(deserialize_with = "crate::csv_out::restored_owned")]
+    #[serde(deserialize_with = "crate::output::csv_out::restored_owned")]
     work_type: String,
     level: String,
     date: String,
     start: String,
-    #[serde(deserialize_with = "crate::csv_out::restored_owned")]
+    #[serde(deserialize_with = "crate::output::csv_out::restored_owned")]
     institution_id: String,
-    #[serde(deserialize_with = "crate::csv_out::restored_owned")]
+    #[serde(deserialize_with = "crate::output::csv_out::restored_owned")]
     room_id: String,
     seat: u32,
 }
@@ -109,7 +109,7 @@ pub fn read(case: &Case, dir: &Path, diags: &mut Diagnostics) -> Option<Previous
         );
         return None;
     }
-    if head.plan_version >= crate::ticket::MAX_VERSION {
+    if head.plan_version >= crate::plan::ticket::MAX_VERSION {
         diags.error(
             "summary.json",
             None,
@@ -117,7 +117,7 @@ pub fn read(case: &Case, dir: &Path, diags: &mut Diagnostics) -> Option<Previous
             format!(
                 "the previous plan is version {}: tickets have room for {} versions of a quarter's plan",
                 head.plan_version,
-                crate::ticket::MAX_VERSION + 1
+                crate::plan::ticket::MAX_VERSION + 1
             ),
         );
         return None;
@@ -130,7 +130,7 @@ pub fn read(case: &Case, dir: &Path, diags: &mut Diagnostics) -> Option<Previous
         if let Some(col) = headers.iter().position(|h| h == "candidate_id") {
             for record in r.records().flatten() {
                 if let Some(id) = record.get(col).filter(|s| !s.is_empty()) {
-                    deferred.push(crate::csv_out::restore(id).to_string());
+                    deferred.push(crate::output::csv_out::restore(id).to_string());
                 }
             }
         }
@@ -200,7 +200,7 @@ fn read_seats(
                 continue;
             }
         };
-        let layout = crate::ticket::parse(&row.ticket_no);
+        let layout = crate::plan::ticket::parse(&row.ticket_no);
         if layout.is_none_or(|p| p.version > version) {
             diags.error(
                 file,
@@ -209,7 +209,7 @@ fn read_seats(
                 format!(
                     "ticket {} is not a ticket of plan version {version} ({} digits, README \"Ticket numbers\"); was the plan written by an earlier exam-planner, or edited?",
                     row.ticket_no,
-                    crate::ticket::LEN
+                    crate::plan::ticket::LEN
                 ),
             );
             bad = true;

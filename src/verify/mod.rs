@@ -60,28 +60,28 @@ pub fn rule_name(rule: u8) -> &'static str {
 /// million of them; owned strings cost seven allocations a row).
 #[derive(Debug, Deserialize)]
 struct Seat<'r> {
-    #[serde(borrow, deserialize_with = "crate::csv_out::restored")]
+    #[serde(borrow, deserialize_with = "crate::output::csv_out::restored")]
     ticket_no: &'r str,
-    #[serde(borrow, deserialize_with = "crate::csv_out::restored")]
+    #[serde(borrow, deserialize_with = "crate::output::csv_out::restored")]
     candidate_id: &'r str,
-    #[serde(borrow, deserialize_with = "crate::csv_out::restored")]
+    #[serde(borrow, deserialize_with = "crate::output::csv_out::restored")]
     name: &'r str,
-    #[serde(borrow, deserialize_with = "crate::csv_out::restored")]
+    #[serde(borrow, deserialize_with = "crate::output::csv_out::restored")]
     id_number: &'r str,
-    #[serde(borrow, deserialize_with = "crate::csv_out::restored")]
+    #[serde(borrow, deserialize_with = "crate::output::csv_out::restored")]
     date: &'r str,
-    #[serde(borrow, deserialize_with = "crate::csv_out::restored")]
+    #[serde(borrow, deserialize_with = "crate::output::csv_out::restored")]
     start: &'r str,
-    #[serde(borrow, deserialize_with = "crate::csv_out::restored")]
+    #[serde(borrow, deserialize_with = "crate::output::csv_out::restored")]
     institution_id: &'r str,
-    #[serde(borrow, deserialize_with = "crate::csv_out::restored")]
+    #[serde(borrow, deserialize_with = "crate::output::csv_out::restored")]
     room_id: &'r str,
     seat: u32,
 }
 
 #[derive(Debug, Deserialize)]
 struct Deferred {
-    #[serde(default, deserialize_with = "crate::csv_out::restored_owned")]
+    #[serde(default, deserialize_with = "crate::output::csv_out::restored_owned")]
     candidate_id: String,
     #[serde(default)]
     home_prefecture: String,
@@ -99,13 +99,13 @@ struct Deferred {
 
 #[derive(Debug, Deserialize)]
 struct RoomUse {
-    #[serde(deserialize_with = "crate::csv_out::restored_owned")]
+    #[serde(deserialize_with = "crate::output::csv_out::restored_owned")]
     date: String,
-    #[serde(deserialize_with = "crate::csv_out::restored_owned")]
+    #[serde(deserialize_with = "crate::output::csv_out::restored_owned")]
     start: String,
-    #[serde(deserialize_with = "crate::csv_out::restored_owned")]
+    #[serde(deserialize_with = "crate::output::csv_out::restored_owned")]
     institution_id: String,
-    #[serde(deserialize_with = "crate::csv_out::restored_owned")]
+    #[serde(deserialize_with = "crate::output::csv_out::restored_owned")]
     room_id: String,
     seated: u32,
     invigilators: u32,
@@ -113,20 +113,20 @@ struct RoomUse {
 
 #[derive(Debug, Deserialize)]
 struct Allocation {
-    #[serde(deserialize_with = "crate::csv_out::restored_owned")]
+    #[serde(deserialize_with = "crate::output::csv_out::restored_owned")]
     date: String,
-    #[serde(deserialize_with = "crate::csv_out::restored_owned")]
+    #[serde(deserialize_with = "crate::output::csv_out::restored_owned")]
     start: String,
-    #[serde(deserialize_with = "crate::csv_out::restored_owned")]
+    #[serde(deserialize_with = "crate::output::csv_out::restored_owned")]
     institution_id: String,
-    #[serde(deserialize_with = "crate::csv_out::restored_owned")]
+    #[serde(deserialize_with = "crate::output::csv_out::restored_owned")]
     room_id: String,
-    #[serde(deserialize_with = "crate::csv_out::restored_owned")]
+    #[serde(deserialize_with = "crate::output::csv_out::restored_owned")]
     occupation_code: String,
-    #[serde(deserialize_with = "crate::csv_out::restored_owned")]
+    #[serde(deserialize_with = "crate::output::csv_out::restored_owned")]
     work_type: String,
     level: u8,
-    #[serde(deserialize_with = "crate::csv_out::restored_owned")]
+    #[serde(deserialize_with = "crate::output::csv_out::restored_owned")]
     home_prefecture: String,
     candidates: u32,
 }
@@ -134,14 +134,14 @@ struct Allocation {
 /// A row of timetable.csv: one paper sitting at one slot.
 #[derive(Debug, Deserialize)]
 struct TimetableUse {
-    #[serde(deserialize_with = "crate::csv_out::restored_owned")]
+    #[serde(deserialize_with = "crate::output::csv_out::restored_owned")]
     occupation_code: String,
-    #[serde(deserialize_with = "crate::csv_out::restored_owned")]
+    #[serde(deserialize_with = "crate::output::csv_out::restored_owned")]
     work_type: String,
     level: u8,
-    #[serde(deserialize_with = "crate::csv_out::restored_owned")]
+    #[serde(deserialize_with = "crate::output::csv_out::restored_owned")]
     date: String,
-    #[serde(deserialize_with = "crate::csv_out::restored_owned")]
+    #[serde(deserialize_with = "crate::output::csv_out::restored_owned")]
     start: String,
     candidates: u32,
     institutions: u32,
@@ -573,7 +573,7 @@ fn resolve_allocation(ck: &mut Checker, rows: &[(u64, Allocation)]) -> Vec<Sitti
 /// codes. Tickets of earlier versions are checked against the plan that dealt them by
 /// `verify --previous`.
 fn ticket_numbers(ck: &mut Checker, seats: &[(u64, Seat)], version: u32) {
-    let codes = crate::ticket::Codes::new(ck.case, version);
+    let codes = crate::plan::ticket::Codes::new(ck.case, version);
     let quarter = ck.case.quarter.digits();
     let mut seen: HashMap<&str, u64> = HashMap::default();
     for (line, s) in seats {
@@ -586,7 +586,7 @@ fn ticket_numbers(ck: &mut Checker, seats: &[(u64, Seat)], version: u32) {
                 format!("ticket_no {} repeats line {first}", s.ticket_no),
             );
         }
-        let Some(parts) = crate::ticket::parse(s.ticket_no) else {
+        let Some(parts) = crate::plan::ticket::parse(s.ticket_no) else {
             ck.flag(
                 5,
                 "seats.csv",
@@ -594,7 +594,7 @@ fn ticket_numbers(ck: &mut Checker, seats: &[(u64, Seat)], version: u32) {
                 format!(
                     "ticket_no {} is not {} digits",
                     s.ticket_no,
-                    crate::ticket::LEN
+                    crate::plan::ticket::LEN
                 ),
             );
             continue;

@@ -85,7 +85,7 @@ impl Table {
 }
 
 fn field(r: &csv::StringRecord, col: usize) -> &str {
-    crate::csv_out::restore(r.get(col).unwrap_or(""))
+    crate::output::csv_out::restore(r.get(col).unwrap_or(""))
 }
 
 fn seats(dir: &Path, out: &mut Vec<Violation>) -> HashMap<String, Seat> {
@@ -438,14 +438,16 @@ pub fn unchanged(dir: &Path) -> Vec<Violation> {
         );
         return out;
     }
-    let present =
-        match crate::staging::file_hashes(dir, &["summary.json", crate::staging::MANIFEST]) {
-            Ok(p) => p,
-            Err(e) => {
-                flag11(&dir.display().to_string(), format!("cannot be read: {e}"));
-                return out;
-            }
-        };
+    let present = match crate::output::staging::file_hashes(
+        dir,
+        &["summary.json", crate::output::staging::MANIFEST],
+    ) {
+        Ok(p) => p,
+        Err(e) => {
+            flag11(&dir.display().to_string(), format!("cannot be read: {e}"));
+            return out;
+        }
+    };
     for (file, hash) in &recorded {
         match present.get(file) {
             None => flag11(file, "is missing from the published plan".into()),

@@ -2,11 +2,12 @@
 //!
 //! [`scenario`] says what each scenario changes (TOML file, sweep, Monte Carlo draws), [`edit`]
 //! applies it to a copy of the case, [`run`] plans the baseline and every scenario in parallel,
-//! and [`report`] writes the comparison. The baseline's routing duals give each institution and
+//! and [`report`] writes the comparison ([`page`] draws its report.html). The baseline's routing duals give each institution and
 //! slot the value of one more seat.
 
 pub mod edit;
 pub mod outcome;
+pub mod page;
 pub mod report;
 pub mod request;
 pub mod run;

@@ -1,8 +1,8 @@
 //! How one scenario ended: its plan's figures, or why it has none.
 
 use crate::case::Case;
+use crate::plan::summary::{PlanStats, Status};
 use crate::solve::{Settings, Solution};
-use crate::summary::{PlanStats, Status};
 
 /// How a scenario ended: planned (with the plan's status), or not planned and why. Written
 /// as the word scenarios.csv shows.

@@ -5,9 +5,9 @@ use super::outcome::{Outcome, ScenarioStatus};
 use super::request::{Error, Request};
 use super::scenario::Prepared;
 use crate::case::Case;
+use crate::output::staging::Staging;
+use crate::plan::summary::significance;
 use crate::solve::SeatValue;
-use crate::staging::Staging;
-use crate::summary::significance;
 use serde::Serialize;
 use std::path::Path;
 use std::time::Instant;
@@ -83,9 +83,9 @@ impl Results<'_> {
         for (name, bytes) in &tables {
             staging.add_bytes(name, bytes)?;
         }
-        let book = crate::sheets::whatif_workbook(self.case.quarter.first_day(), &tables)?;
+        let book = crate::output::sheets::whatif_workbook(self.case.quarter.first_day(), &tables)?;
         staging.add_bytes("whatif.xlsx", &book)?;
-        let page = crate::report::whatif::page_of(
+        let page = super::page::page_of(
             self.case,
             &self.base,
             &scen,
@@ -128,7 +128,7 @@ impl Results<'_> {
 }
 
 fn scenarios_csv<'a>(base: &'a Outcome, scen: impl Iterator<Item = &'a Outcome>) -> Vec<u8> {
-    let mut w = crate::csv_out::Writer::from_writer(Vec::new());
+    let mut w = crate::output::csv_out::Writer::from_writer(Vec::new());
     w.write_record([
         "scenario",
         "status",
@@ -192,7 +192,7 @@ fn capacity_csv(case: &Case, seat_values: &[SeatValue], weight: f64) -> Vec<u8> 
             .then(a.institution.cmp(&b.institution))
             .then(a.slot.cmp(&b.slot))
     });
-    let mut w = crate::csv_out::Writer::from_writer(Vec::new());
+    let mut w = crate::output::csv_out::Writer::from_writer(Vec::new());
     w.write_record([
         "institution_id",
         "institution",
@@ -223,7 +223,7 @@ fn capacity_csv(case: &Case, seat_values: &[SeatValue], weight: f64) -> Vec<u8> 
 }
 
 fn monte_carlo_csv(case: &Case, draws: Vec<&Outcome>) -> Vec<u8> {
-    let mut w = crate::csv_out::Writer::from_writer(Vec::new());
+    let mut w = crate::output::csv_out::Writer::from_writer(Vec::new());
     w.write_record([
         "prefecture",
         "draws",

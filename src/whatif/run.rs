@@ -13,7 +13,7 @@ use super::scenario::{self, Prepared};
 use super::shard;
 use crate::case::{self, Case, Paper};
 use crate::solve::{self, Problem, Timetable};
-use crate::{progress, vet};
+use crate::{pipeline, progress};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -47,8 +47,7 @@ fn run_one(
         Ok(x) => x,
         Err(e) => return invalid(e),
     };
-    let eligible = vet::eligible(&case);
-    let mut pb = solve::problem::build(&case, &eligible, None);
+    let mut pb = pipeline::prepare(&case, None);
     edit::scale_demand(&case, &mut pb, &factors);
     if let Some(draw) = prep.draw {
         edit::draw_demand(&mut pb, req.seed, req.cv, draw);
@@ -114,8 +113,7 @@ pub fn run(case_dir: &Path, req: &Request, out: &Path) -> Result<Report, Error> 
     prepared.extend(scenario::draws(req.monte_carlo.unwrap_or(0)));
 
     // the baseline: its timetable warms the scenarios, its duals give capacity values
-    let eligible = vet::eligible(&base);
-    let pb = solve::problem::build(&base, &eligible, None);
+    let pb = pipeline::prepare(&base, None);
     let clock = Instant::now();
     let baseline =
         solve::solve(&base, pb, &req.settings, None).map_err(|e| Error::Baseline(e.to_string()))?;

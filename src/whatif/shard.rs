@@ -77,7 +77,7 @@ pub struct Part {
 
 /// Writes a part folder (all or nothing).
 pub fn write_part(part: &Part, out: &Path) -> std::io::Result<()> {
-    let staging = crate::staging::Staging::new(out)?;
+    let staging = crate::output::staging::Staging::new(out)?;
     let mut json = serde_json::to_vec_pretty(part).map_err(std::io::Error::other)?;
     json.push(b'\n');
     staging.add_bytes(PART_FILE, &json)?;

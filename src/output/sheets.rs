@@ -8,7 +8,7 @@
 //! gives the same bytes.
 
 use crate::case::Case;
-use crate::summary::PlanStats;
+use crate::plan::summary::PlanStats;
 use chrono::NaiveDate;
 use rust_xlsxwriter::{
     DocProperties, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
@@ -81,7 +81,7 @@ fn table_sheet(book: &mut Workbook, name: &str, csv: &[u8]) -> Result<(), XlsxEr
         for (c, value) in record.iter().enumerate() {
             // the CSV's formula-safe quote is not part of the text: a workbook cell holds
             // the text as a string, which Excel never runs
-            let value = crate::csv_out::restore(value);
+            let value = crate::output::csv_out::restore(value);
             let col = c as u16;
             if widths.len() <= c {
                 widths.push(0);
@@ -240,7 +240,7 @@ pub fn door_lists(case: &Case, seats_csv: &[u8]) -> std::io::Result<Vec<(String,
     );
     for record in reader.records() {
         let r = record.map_err(std::io::Error::other)?;
-        let r: csv::StringRecord = r.iter().map(crate::csv_out::restore).collect();
+        let r: csv::StringRecord = r.iter().map(crate::output::csv_out::restore).collect();
         let Some(&i) = position.get(&r[inst]) else {
             continue;
         };
@@ -385,7 +385,7 @@ const TEXT_COLUMNS: [&str; 7] = [
 /// it (numbers as numbers, dates and times as Excel dates, IDs and codes as text), `case.toml`
 /// copied; for officials who keep the case in Excel. Returns the number of tables written.
 pub fn case_to_xlsx(case_dir: &std::path::Path, out: &std::path::Path) -> std::io::Result<usize> {
-    let staging = crate::staging::Staging::new(out)?;
+    let staging = crate::output::staging::Staging::new(out)?;
     let mut written = 0;
     for table in crate::case::columns::TABLES {
         let path = case_dir.join(format!("{table}.csv"));

@@ -1,8 +1,8 @@
 //! The report of a what-if run: the baseline, scenarios ranked by their effect, the seats
 //! worth adding (capacity values), and the Monte Carlo risk of each prefecture.
 
-use super::{bars, count, figure, page};
 use crate::case::Case;
+use crate::output::report::{bars, count, figure, page};
 use crate::solve::SeatValue;
 use crate::whatif::Outcome;
 use maud::html;
@@ -89,7 +89,7 @@ pub fn page_of(
                             td { (format!("{:.0}", o.travel_km)) }
                             td { (format!("{:+.0}", o.travel_km - base.travel_km)) }
                             td { (format!("{:.2} %", s.gap * 100.0)) }
-                            td { (base_stats.map_or("", |b| crate::summary::significance(b, s))) }
+                            td { (base_stats.map_or("", |b| crate::plan::summary::significance(b, s))) }
                         }
                     }
                 }

@@ -4,8 +4,8 @@
 
 use super::{bars, count, figure, page};
 use crate::case::Case;
+use crate::plan::summary::PlanStats;
 use crate::solve::Solution;
-use crate::summary::PlanStats;
 use maud::{html, Markup};
 use std::collections::BTreeMap;
 

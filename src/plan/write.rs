@@ -1,55 +1,18 @@
-//! The `plan` pipeline as two calls: [`plan_case`] (vet → problem → solve → seat → figures)
-//! and [`write`] (stage every file → verify the staged folder → put it in place).
+//! Writing a plan folder all-or-nothing: every file into a staging folder, `verify` on the
+//! staged files (and on the previous plan, for a replan), and only a plan that obeys every rule
+//! takes the name `--out`.
 
-use crate::case::published::Published;
+use super::{Plan, PLAN_FILES};
 use crate::case::Case;
-use crate::plan::{Plan, PLAN_FILES};
-use crate::solve::{self, Settings, Solution, SolveError, Timetable};
-use crate::staging::Staging;
-use crate::summary::PlanStats;
+use crate::output::staging::{self, Staging};
+use crate::output::{report, sheets};
+use crate::pipeline::Planned;
+use crate::plan::summary::PlanStats;
+use crate::progress;
+use crate::solve::Solution;
 use crate::verify::{self, Violation};
-use crate::{progress, report, seat, sheets, vet};
 use std::path::Path;
 use std::time::Instant;
-
-/// A planned quarter: the solver's solution, the rows it becomes and its figures.
-pub struct Planned {
-    pub solution: Solution,
-    pub plan: Plan,
-    pub stats: PlanStats,
-}
-
-/// Plans a case that validated without errors: the timetable is optimised, or, with a
-/// published one, taken as it is (`warm` is an earlier timetable to try as a start).
-pub fn plan_case(
-    case: &Case,
-    settings: &Settings,
-    warm: Option<&Timetable>,
-    published: Option<&Published>,
-) -> Result<Planned, SolveError> {
-    let clock = Instant::now();
-    progress::stage("grouping registrations");
-    let eligible = vet::eligible(case);
-    let problem = solve::problem::build(case, &eligible, published);
-    let prepare = clock.elapsed().as_secs_f64();
-    let mut solution = match published {
-        Some(_) => solve::solve_published(case, problem)?,
-        None => solve::solve(case, problem, settings, warm)?,
-    };
-    solution.timings.insert(0, ("groups", prepare));
-    let clock = Instant::now();
-    progress::stage("dealing seats");
-    let plan = seat::deal(case, &solution);
-    solution
-        .timings
-        .push(("seat", clock.elapsed().as_secs_f64()));
-    let stats = PlanStats::of(case, &solution, settings);
-    Ok(Planned {
-        solution,
-        plan,
-        stats,
-    })
-}
 
 const SUMMARY: &str = "summary.json";
 
@@ -139,8 +102,8 @@ pub fn write_parts(case: &Case, parts: &Parts, out: &Path) -> Result<Written, Wr
         .map_err(io)?;
     // summary.json last: it records every other file's SHA-256
     let mut stats = parts.stats.clone();
-    stats.files = crate::staging::file_hashes(staging.path(), &[SUMMARY, crate::staging::MANIFEST])
-        .map_err(io)?;
+    stats.files =
+        staging::file_hashes(staging.path(), &[SUMMARY, staging::MANIFEST]).map_err(io)?;
     staging.add_bytes(SUMMARY, &stats.to_json()).map_err(io)?;
     let extras_seconds = clock.elapsed().as_secs_f64();
     progress::stage("verifying the written plan");

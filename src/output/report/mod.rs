@@ -3,10 +3,10 @@
 //! The page is written with maud (HTML templates checked at compile time, text escaped by
 //! construction) and draws its charts as inline SVG: no script, no network, no external file,
 //! so it opens from a USB stick and prints on A4 (`@page`, no section split across pages).
-//! [`plan`] draws a plan, [`whatif`] a what-if comparison; this module holds what both share.
+//! [`plan`] draws a plan; `crate::whatif::page` draws a what-if comparison from the pieces
+//! this module holds for both.
 
 pub mod plan;
-pub mod whatif;
 
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 

@@ -1,0 +1,106 @@
+//! `replan CASE --previous DIR --out NEWDIR`: the quarter as it stands now, seated on the
+//! published plan with the fewest changes; a plan folder plus changes.csv.
+
+use super::{exit, guard, load_case, write_failed, SolveArgs};
+use clap::Args;
+use exam_planner::plan::write::{self, Parts};
+use exam_planner::{note, progress, replan, say, verify};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+#[derive(Args)]
+pub struct ReplanArgs {
+    case: PathBuf,
+    /// The plan folder that was published.
+    #[arg(long, value_name = "DIR")]
+    previous: PathBuf,
+    #[arg(long)]
+    out: PathBuf,
+    #[command(flatten)]
+    solve: SolveArgs,
+}
+
+pub fn run(args: ReplanArgs) -> ExitCode {
+    exit(replan(&args))
+}
+
+fn replan(args: &ReplanArgs) -> Result<ExitCode, ExitCode> {
+    let (settings, pool) = args.solve.setup()?;
+    let (previous_dir, out) = (args.previous.as_path(), args.out.as_path());
+    guard(
+        out,
+        &[&args.case, previous_dir],
+        &exam_planner::plan::PLAN_FILES,
+    )?;
+    let clock = Instant::now();
+    let case = load_case(&args.case, "nothing planned, nothing written")?.case;
+    if !case.has_candidates() {
+        note!(
+            "{}: replan seats registrations; the case has only a demand forecast",
+            case.files.name("demand")
+        );
+        return Err(ExitCode::from(1));
+    }
+    let edited = verify::previous::unchanged(previous_dir);
+    if !edited.is_empty() {
+        for mut v in edited {
+            v.file = format!("{}/{}", previous_dir.display(), v.file);
+            say!("{v}");
+        }
+        note!(
+            "{} is not the plan that was published: nothing planned, nothing written",
+            previous_dir.display()
+        );
+        return Err(ExitCode::from(1));
+    }
+    let mut diags = exam_planner::diag::Diagnostics::default();
+    let Some(previous) = replan::previous::read(&case, previous_dir, &mut diags) else {
+        for d in diags.errors() {
+            say!("{}/{d}", previous_dir.display());
+        }
+        note!("the previous plan does not fit the case: nothing planned, nothing written");
+        return Err(ExitCode::from(1));
+    };
+    let read = clock.elapsed().as_secs_f64();
+    progress::start();
+    let solve_clock = Instant::now();
+    let replanned = pool
+        .install(|| replan::replan(&case, &previous, &settings))
+        .map_err(|e| {
+            progress::finish();
+            note!("no plan could be found: {e}");
+            ExitCode::from(3)
+        })?;
+    let solved = solve_clock.elapsed().as_secs_f64();
+    let extra = [("changes.csv", replan::changes_csv(&replanned.changes))];
+    let parts = Parts {
+        solution: &replanned.solution,
+        plan: &replanned.plan,
+        stats: &replanned.stats,
+        extra: &extra,
+        previous: Some(previous_dir),
+    };
+    let written = write::write_parts(&case, &parts, out);
+    progress::finish();
+    let w = written.map_err(write_failed)?;
+    note!("  read       {read:>8.2} s (the case and the previous plan)");
+    note!("  replan     {solved:>8.2} s");
+    note!("  write      {:>8.2} s", w.write_seconds);
+    note!("  workbooks  {:>8.2} s", w.extras_seconds);
+    note!("  verify     {:>8.2} s (rules 1-10)", w.verify_seconds);
+    note!("  total      {:>8.2} s", clock.elapsed().as_secs_f64());
+    say!("{}", replanned.stats.describe());
+    if let Some(c) = &replanned.stats.changes {
+        say!(
+            "{} kept, {} moved to another ticket ({} to another institution), {} withdrawn, {} new; changes.csv lists every change",
+            c.kept, c.moved_ticket, c.moved_institution, c.withdrawn, c.new
+        );
+    }
+    say!(
+        "replan written to {} and verified against {}",
+        out.display(),
+        previous_dir.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}

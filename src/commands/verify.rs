@@ -1,0 +1,40 @@
+//! `verify CASE DIR [--previous PREV]`: re-checks a written plan against every rule,
+//! independently of the solver.
+
+use clap::Args;
+use exam_planner::{note, say, verify};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Args)]
+pub struct VerifyArgs {
+    case: PathBuf,
+    dir: PathBuf,
+    /// The plan DIR replanned: check its kept and moved tickets against this one too.
+    #[arg(long, value_name = "PREVIOUS")]
+    previous: Option<PathBuf>,
+}
+
+pub fn run(args: VerifyArgs) -> ExitCode {
+    let dir = &args.dir;
+    match verify::verify_dirs(&args.case, dir) {
+        Ok(mut v) => {
+            if let Some(previous) = &args.previous {
+                v.extend(verify::previous::verify(dir, previous));
+            }
+            if v.is_empty() {
+                say!("{}: the plan obeys every rule", dir.display());
+                return ExitCode::SUCCESS;
+            }
+            for x in &v {
+                say!("{x}");
+            }
+            say!("{}: {} violation(s)", dir.display(), v.len());
+            ExitCode::from(1)
+        }
+        Err(e) => {
+            note!("{e}");
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,162 @@
+//! changes.csv: every registration whose seat is not the one published, and why.
+//!
+//! A replan compares each registration now with the published plan: kept (not listed),
+//! moved (ticket, room or institution), now deferred, now seated, new, or withdrawn. A seat taken
+//! over names whom it was freed by, so an office can answer the candidate who asks.
+
+use super::previous::{Previous, PreviousSeat};
+use super::{ChangeRow, Placement, Standing};
+use crate::case::Case;
+use crate::plan::summary::ChangeCounts;
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Where each registration stands in the new plan.
+pub(super) struct Now<'a> {
+    /// Each seated candidate's ticket.
+    pub tickets: &'a HashMap<usize, String>,
+    /// Each seated candidate's placement.
+    pub seated: &'a HashMap<usize, &'a Placement>,
+    /// Each deferred candidate's reason.
+    pub deferred: HashMap<usize, String>,
+}
+
+/// The changes in candidate_id order, and their counts.
+pub(super) fn list(
+    case: &Case,
+    previous: &Previous,
+    matched: &[Option<usize>],
+    standing: &HashMap<usize, Standing>,
+    now: &Now,
+) -> (Vec<ChangeRow>, ChangeCounts) {
+    let cands = case.candidates();
+    // who freed which seat: previous seats not kept by their holder
+    let mut freed: BTreeMap<(usize, usize, u32), String> = BTreeMap::new();
+    let mut changes: Vec<ChangeRow> = Vec::new();
+    let mut counts = ChangeCounts::default();
+    let current: BTreeSet<&str> = cands.iter().map(|c| c.candidate_id.as_str()).collect();
+    let old_fields = |s: &PreviousSeat, row: &mut ChangeRow| {
+        row.old_ticket_no = s.ticket_no.clone();
+        row.old_institution_id = s.institution_id.clone();
+        row.old_room_id = s.room_id.clone();
+        row.old_seat = s.seat.to_string();
+    };
+    let matched_seats: BTreeSet<usize> = matched.iter().flatten().copied().collect();
+    for (k, s) in previous.seats.iter().enumerate() {
+        if matched_seats.contains(&k) {
+            continue;
+        }
+        counts.withdrawn += 1;
+        let mut row = ChangeRow {
+            candidate_id: s.candidate_id.clone(),
+            change: "withdrawn".into(),
+            reason: if current.contains(s.candidate_id.as_str()) {
+                "the candidate_id now names another person or paper: a withdrawal and a new registration".into()
+            } else {
+                "withdrawn: no longer in candidates".into()
+            },
+            ..ChangeRow::default()
+        };
+        old_fields(s, &mut row);
+        if let (Some(i), Some(room)) = (s.institution, s.room) {
+            freed.insert((i, room, s.seat), s.candidate_id.clone());
+        }
+        changes.push(row);
+    }
+    let previously_deferred: BTreeSet<&str> =
+        previous.deferred.iter().map(String::as_str).collect();
+    // seats their holder left (moved or now deferred), so a newcomer there can say whose
+    // seat it took
+    for (c, m) in matched.iter().enumerate() {
+        let Some(k) = m else { continue };
+        let s = &previous.seats[*k];
+        let left = now.tickets.get(&c).is_none_or(|t| *t != s.ticket_no);
+        if let (true, Some(i), Some(room)) = (left, s.institution, s.room) {
+            freed.insert((i, room, s.seat), cands[c].candidate_id.clone());
+        }
+    }
+    for (c, cand) in cands.iter().enumerate() {
+        let seat = now.seated.get(&c);
+        if let (Some(k), Some(_)) = (matched[c], seat) {
+            if now.tickets[&c] == previous.seats[k].ticket_no {
+                counts.kept += 1;
+                continue;
+            }
+        }
+        let mut row = ChangeRow {
+            candidate_id: cand.candidate_id.clone(),
+            ..ChangeRow::default()
+        };
+        if let Some(p) = seat {
+            row.new_ticket_no = now.tickets[&c].to_string();
+            row.new_institution_id = case.institutions[p.institution].id.clone();
+            row.new_room_id = case.rooms[p.room].room_id.clone();
+            row.new_seat = p.seat.to_string();
+        }
+        let took = |p: &Placement| {
+            freed
+                .get(&(p.institution, p.room, p.seat))
+                .filter(|id| **id != cand.candidate_id)
+                .map(|id| format!("; takes the seat freed by {id}"))
+                .unwrap_or_default()
+        };
+        match (matched[c], seat) {
+            (Some(k), Some(p)) => {
+                let s = &previous.seats[k];
+                counts.moved_ticket += 1;
+                old_fields(s, &mut row);
+                let moved_institution = s.institution != Some(p.institution);
+                if moved_institution {
+                    counts.moved_institution += 1;
+                }
+                row.change = if moved_institution {
+                    "moved_institution"
+                } else if s.room != Some(p.room) {
+                    "moved_room"
+                } else {
+                    "moved_seat"
+                }
+                .into();
+                row.reason = match &standing[&c] {
+                    Standing::Displaced(_, why) => why.clone(),
+                    _ => format!(
+                        "moved to free a seat at {} for a registration that can sit nowhere else",
+                        s.institution_id
+                    ),
+                } + &took(p);
+            }
+            (Some(k), None) => {
+                old_fields(&previous.seats[k], &mut row);
+                row.change = "now_deferred".into();
+                row.reason = now.deferred.get(&c).cloned().unwrap_or_default();
+            }
+            (None, Some(p)) => {
+                if previously_deferred.contains(cand.candidate_id.as_str()) {
+                    row.change = "now_seated".into();
+                    row.reason = format!("seated at {}", case.institutions[p.institution].id);
+                } else {
+                    counts.new += 1;
+                    row.change = "new_seated".into();
+                    row.reason = "a registration the previous plan did not have".into();
+                }
+                row.reason += &took(p);
+            }
+            (None, None) => {
+                if previously_deferred.contains(cand.candidate_id.as_str()) {
+                    continue; // deferred then and now: nothing changed
+                }
+                counts.new += 1;
+                row.change = "new_deferred".into();
+                row.reason = now.deferred.get(&c).cloned().unwrap_or_default();
+            }
+        }
+        changes.push(row);
+    }
+    changes.sort_by(|a, b| {
+        a.candidate_id
+            .cmp(&b.candidate_id)
+            .then(a.change.cmp(&b.change))
+    });
+
+    (changes, counts)
+}
