@@ -442,7 +442,7 @@ fn a_previous_plan_that_does_not_fit_the_case_is_refused_with_its_line() {
     let o = replan(&bad);
     assert_eq!(o.status.code(), Some(1));
     assert!(
-        stdout(&o).contains("seats.csv:3: error: cannot parse the seat"),
+        stdout(&o).contains("seats.csv:3: seat: error: cannot parse: invalid digit"),
         "{}",
         stdout(&o)
     );
@@ -554,7 +554,7 @@ mod churn {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig { cases: 16, failure_persistence: None, ..ProptestConfig::default() })]
+        #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
 
         #[test]
         fn replan_defers_no_more_than_a_fresh_seating_and_keeps_every_valid_seat(c in churn()) {

@@ -271,13 +271,30 @@ fn generate_is_byte_identical_for_the_same_seed() {
         .status
         .success());
     }
+    // every file the generator writes, whatever it writes
+    let listing = |name: &str| {
+        let mut files: Vec<String> = std::fs::read_dir(dir.path().join(name))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+            .collect();
+        files.sort();
+        files
+    };
+    let files = listing("a");
+    assert_eq!(files, listing("b"));
     for f in [
         "candidates.csv",
-        "institutions.csv",
+        "case.toml",
+        "experts.csv",
         "filings.csv",
+        "institutions.csv",
+        "materials.csv",
         "rooms.csv",
         "sessions.csv",
     ] {
+        assert!(files.iter().any(|x| x == f), "{f} not written: {files:?}");
+    }
+    for f in &files {
         assert_eq!(
             std::fs::read(dir.path().join("a").join(f)).unwrap(),
             std::fs::read(dir.path().join("b").join(f)).unwrap(),

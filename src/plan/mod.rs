@@ -6,6 +6,7 @@
 
 pub mod assemble;
 pub mod deal;
+pub mod folder;
 pub mod summary;
 pub mod ticket;
 pub mod write;

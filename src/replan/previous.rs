@@ -8,7 +8,7 @@
 use crate::case::published::{self, Published};
 use crate::case::{Case, Paper};
 use crate::diag::Diagnostics;
-use serde::Deserialize;
+use crate::plan::folder::{self, DeferredRecord, FolderError, SeatRecord, SummaryHead, Table};
 use std::path::Path;
 
 /// One seat of the previous plan, resolved against the case.
@@ -40,37 +40,6 @@ pub struct Previous {
     pub version: u32,
 }
 
-/// A row of the previous seats.csv, each cell as it was before the writer made it
-/// formula-safe.
-#[derive(Debug, Deserialize)]
-struct SeatRow {
-    #[serde(deserialize_with = "crate::output::csv_out::restored_owned")]
-    ticket_no: String,
-    #[serde(deserialize_with = "crate::output::csv_out::restored_owned")]
-    candidate_id: String,
-    #[serde(deserialize_with = "crate::output::csv_out::restored_owned")]
-    id_number: String,
-    #[serde(deserialize_with = "crate::output::csv_out::restored_owned")]
-    occupation_code: String,
-    #[serde(deserialize_with = "crate::output::csv_out::restored_owned")]
-    work_type: String,
-    level: String,
-    date: String,
-    start: String,
-    #[serde(deserialize_with = "crate::output::csv_out::restored_owned")]
-    institution_id: String,
-    #[serde(deserialize_with = "crate::output::csv_out::restored_owned")]
-    room_id: String,
-    seat: u32,
-}
-
-#[derive(Debug, Deserialize)]
-struct SummaryHead {
-    quarter: String,
-    #[serde(default)]
-    plan_version: u32,
-}
-
 /// Reads the previous plan folder `dir`; `None` with diagnostics when it does not fit `case`.
 pub fn read(case: &Case, dir: &Path, diags: &mut Diagnostics) -> Option<Previous> {
     if !dir.is_dir() {
@@ -82,17 +51,14 @@ pub fn read(case: &Case, dir: &Path, diags: &mut Diagnostics) -> Option<Previous
         );
         return None;
     }
-    let head = match std::fs::read_to_string(dir.join("summary.json"))
-        .map_err(|e| e.to_string())
-        .and_then(|text| serde_json::from_str::<SummaryHead>(&text).map_err(|e| e.to_string()))
-    {
+    let head = match folder::summary::<SummaryHead>(dir) {
         Ok(h) => h,
         Err(e) => {
             diags.error(
                 "summary.json",
                 None,
                 None,
-                format!("cannot read the previous plan's summary: {e}"),
+                format!("the previous plan's summary: {}", e.message()),
             );
             return None;
         }
@@ -123,17 +89,16 @@ pub fn read(case: &Case, dir: &Path, diags: &mut Diagnostics) -> Option<Previous
         return None;
     }
     let published = published::read(case, &dir.join("timetable.csv"), diags)?;
-    let seats = read_seats(case, &dir.join("seats.csv"), head.plan_version, diags)?;
-    let mut deferred = Vec::new();
-    if let Ok(mut r) = csv::Reader::from_path(dir.join("deferred.csv")) {
-        let headers = r.headers().cloned().unwrap_or_default();
-        if let Some(col) = headers.iter().position(|h| h == "candidate_id") {
-            for record in r.records().flatten() {
-                if let Some(id) = record.get(col).filter(|s| !s.is_empty()) {
-                    deferred.push(crate::output::csv_out::restore(id).to_string());
-                }
-            }
-        }
+    let seats = read_seats(case, dir, head.plan_version, diags)?;
+    let mut errors = Vec::new();
+    let deferred = folder::rows::<DeferredRecord>(dir, "deferred.csv", &mut errors)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(_, r)| r.candidate_id)
+        .filter(|id| !id.is_empty())
+        .collect();
+    if refused(errors, diags) {
+        return None;
     }
     Some(Previous {
         published,
@@ -143,32 +108,22 @@ pub fn read(case: &Case, dir: &Path, diags: &mut Diagnostics) -> Option<Previous
     })
 }
 
+/// Every previous seat it can be sure of, or `None` with diagnostics: a replan must never guess
+/// which seat a ticket meant.
 fn read_seats(
     case: &Case,
-    path: &Path,
+    dir: &Path,
     version: u32,
     diags: &mut Diagnostics,
 ) -> Option<Vec<PreviousSeat>> {
     let file = "seats.csv";
-    let mut reader = match csv::Reader::from_path(path) {
-        Ok(r) => r,
-        Err(e) => {
-            diags.error(
-                file,
-                None,
-                None,
-                format!("cannot read the previous seats: {e}"),
-            );
-            return None;
-        }
-    };
-    let headers = match reader.headers() {
-        Ok(h) => h.clone(),
-        Err(e) => {
-            diags.error(file, Some(1), None, format!("cannot read the header: {e}"));
-            return None;
-        }
-    };
+    let mut errors = Vec::new();
+    let table = Table::read(dir, file, &mut errors);
+    let rows = table
+        .as_ref()
+        .map(|t| t.rows::<SeatRecord>(&mut errors))
+        .unwrap_or_default();
+    let mut bad = refused(errors, diags);
     let digits = case.quarter.digits();
     let institution_of: std::collections::HashMap<&str, usize> = case
         .institutions
@@ -183,24 +138,8 @@ fn read_seats(
         .map(|(r, x)| ((x.institution, x.room_id.as_str()), r))
         .collect();
     let mut out = Vec::new();
-    let mut bad = false;
-    for (k, record) in reader.records().enumerate() {
-        // seats.csv is written by exam-planner with LF line ends: record k is line k + 2
-        let line = k as u64 + 2;
-        let row: SeatRow = match record.and_then(|r| r.deserialize(Some(&headers))) {
-            Ok(r) => r,
-            Err(e) => {
-                diags.error(
-                    file,
-                    Some(line),
-                    None,
-                    format!("cannot parse the seat: {e}"),
-                );
-                bad = true;
-                continue;
-            }
-        };
-        let layout = crate::plan::ticket::parse(&row.ticket_no);
+    for (line, row) in rows {
+        let layout = crate::plan::ticket::parse(row.ticket_no);
         if layout.is_none_or(|p| p.version > version) {
             diags.error(
                 file,
@@ -245,7 +184,7 @@ fn read_seats(
             .occupations
             .iter()
             .position(|o| o.code == row.occupation_code && o.work_type == row.work_type);
-        let level = crate::case::parse_level(&row.level);
+        let level = crate::case::parse_level(row.level);
         let (Some(occupation), Some(level)) = (occupation, level) else {
             diags.error(
                 file,
@@ -259,21 +198,30 @@ fn read_seats(
             bad = true;
             continue;
         };
-        let institution = institution_of.get(row.institution_id.as_str()).copied();
-        let room = institution.and_then(|i| room_of.get(&(i, row.room_id.as_str())).copied());
+        let institution = institution_of.get(row.institution_id).copied();
+        let room = institution.and_then(|i| room_of.get(&(i, row.room_id)).copied());
         out.push(PreviousSeat {
             line,
-            ticket_no: row.ticket_no,
-            candidate_id: row.candidate_id,
+            ticket_no: row.ticket_no.to_string(),
+            candidate_id: row.candidate_id.to_string(),
             id_number: row.id_number.to_ascii_uppercase(),
             paper: Paper { occupation, level },
             slot,
-            institution_id: row.institution_id,
+            institution_id: row.institution_id.to_string(),
             institution,
-            room_id: row.room_id,
+            room_id: row.room_id.to_string(),
             room,
             seat: row.seat,
         });
     }
     (!bad).then_some(out)
+}
+
+/// Reports what the folder reader could not read as errors; true when there was any.
+fn refused(errors: Vec<FolderError>, diags: &mut Diagnostics) -> bool {
+    let any = !errors.is_empty();
+    for e in errors {
+        diags.error(e.file(), e.line(), e.column(), e.message());
+    }
+    any
 }

@@ -7,6 +7,9 @@
 //! those of the files.
 
 use super::Violation;
+use crate::plan::folder::{
+    self, ChangeRecord, FolderError, SeatRecord, SummaryHead, Table, TimetableRecord,
+};
 use rustc_hash::FxHashMap as HashMap;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -31,105 +34,38 @@ fn flag(out: &mut Vec<Violation>, file: &str, line: Option<u64>, message: String
     });
 }
 
-/// A CSV file's header and records (the plan files are written by exam-planner with LF line
-/// ends: record k is line k + 2).
-struct Table {
-    headers: csv::StringRecord,
-    records: Vec<csv::StringRecord>,
+/// Rows a plan file cannot give (unreadable, unparsable) as violations, rule 0.
+fn unread(errors: Vec<FolderError>, out: &mut Vec<Violation>) {
+    out.extend(errors.into_iter().map(Violation::from));
 }
 
-impl Table {
-    fn read(path: &Path, out: &mut Vec<Violation>) -> Table {
-        let file = path
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default();
-        let mut table = Table {
-            headers: csv::StringRecord::new(),
-            records: Vec::new(),
-        };
-        let mut reader = match csv::Reader::from_path(path) {
-            Ok(r) => r,
-            Err(e) => {
-                out.push(Violation {
-                    rule: 0,
-                    file,
-                    line: None,
-                    message: format!("cannot read: {e}"),
-                });
-                return table;
-            }
-        };
-        table.headers = reader.headers().cloned().unwrap_or_default();
-        for (k, record) in reader.records().enumerate() {
-            match record {
-                Ok(r) => table.records.push(r),
-                Err(e) => out.push(Violation {
-                    rule: 0,
-                    file: file.clone(),
-                    line: Some(k as u64 + 2),
-                    message: format!("cannot parse: {e}"),
-                }),
-            }
-        }
-        table
-    }
-
-    /// A column's index (an absent column reads as empty).
-    fn col(&self, name: &str) -> usize {
-        self.headers
-            .iter()
-            .position(|h| h == name)
-            .unwrap_or(usize::MAX)
-    }
-}
-
-fn field(r: &csv::StringRecord, col: usize) -> &str {
-    crate::output::csv_out::restore(r.get(col).unwrap_or(""))
-}
-
+/// Each seat of the plan in `dir`, by candidate_id.
 fn seats(dir: &Path, out: &mut Vec<Violation>) -> HashMap<String, Seat> {
-    let t = Table::read(&dir.join("seats.csv"), out);
-    let c: Vec<usize> = [
-        "candidate_id",
-        "ticket_no",
-        "id_number",
-        "occupation_code",
-        "work_type",
-        "level",
-        "institution_id",
-        "room_id",
-    ]
-    .iter()
-    .map(|n| t.col(n))
-    .collect();
-    t.records
-        .iter()
-        .enumerate()
-        .map(|(k, r)| {
-            let f = |i: usize| field(r, c[i]).to_string();
+    let mut errors = Vec::new();
+    let table = Table::read(dir, "seats.csv", &mut errors).unwrap_or_default();
+    let seats = table
+        .rows::<SeatRecord>(&mut errors)
+        .into_iter()
+        .map(|(line, r)| {
             (
-                f(0),
+                r.candidate_id.to_string(),
                 Seat {
-                    line: k as u64 + 2,
-                    ticket: f(1),
-                    id_number: f(2).to_ascii_uppercase(),
-                    paper: (f(3), f(4), f(5)),
-                    institution: f(6),
-                    room: f(7),
+                    line,
+                    ticket: r.ticket_no.to_string(),
+                    id_number: r.id_number.to_ascii_uppercase(),
+                    paper: (
+                        r.occupation_code.to_string(),
+                        r.work_type.to_string(),
+                        r.level.to_string(),
+                    ),
+                    institution: r.institution_id.to_string(),
+                    room: r.room_id.to_string(),
                 },
             )
         })
-        .collect()
-}
-
-/// A row of changes.csv.
-struct ChangeRow {
-    line: u64,
-    candidate_id: String,
-    change: String,
-    old_ticket_no: String,
-    new_ticket_no: String,
+        .collect();
+    unread(errors, out);
+    seats
 }
 
 /// Checks the replanned folder `dir` against the previous plan folder `previous`.
@@ -142,30 +78,16 @@ pub fn verify(dir: &Path, previous: &Path) -> Vec<Violation> {
     timetable_kept(dir, previous, &mut out);
     let old = seats(previous, &mut out);
     let new = seats(dir, &mut out);
-    let table = Table::read(&dir.join("changes.csv"), &mut out);
-    let c: Vec<usize> = ["candidate_id", "change", "old_ticket_no", "new_ticket_no"]
-        .iter()
-        .map(|n| table.col(n))
-        .collect();
-    let changes: Vec<ChangeRow> = table
-        .records
-        .iter()
-        .enumerate()
-        .map(|(k, r)| ChangeRow {
-            line: k as u64 + 2,
-            candidate_id: field(r, c[0]).to_string(),
-            change: field(r, c[1]).to_string(),
-            old_ticket_no: field(r, c[2]).to_string(),
-            new_ticket_no: field(r, c[3]).to_string(),
-        })
-        .collect();
-    let mut by_candidate: HashMap<&str, Vec<&ChangeRow>> = HashMap::default();
-    for r in &changes {
+    let mut errors = Vec::new();
+    let changes = folder::rows::<ChangeRecord>(dir, "changes.csv", &mut errors).unwrap_or_default();
+    unread(errors, &mut out);
+    let mut by_candidate: HashMap<&str, Vec<(u64, &ChangeRecord)>> = HashMap::default();
+    for (line, r) in &changes {
         by_candidate
             .entry(r.candidate_id.as_str())
             .or_default()
-            .push(r);
-        let (line, kind) = (&r.line, r.change.as_str());
+            .push((*line, r));
+        let kind = r.change.as_str();
         const KINDS: [&str; 8] = [
             "withdrawn",
             "new_seated",
@@ -188,7 +110,7 @@ pub fn verify(dir: &Path, previous: &Path) -> Vec<Violation> {
     let row_of = |id: &str, kinds: &[&str]| {
         by_candidate
             .get(id)
-            .and_then(|v| v.iter().find(|r| kinds.contains(&r.change.as_str())))
+            .and_then(|v| v.iter().find(|(_, r)| kinds.contains(&r.change.as_str())))
             .copied()
     };
     ticket_keeps_its_person(&old, &new, &mut out);
@@ -208,11 +130,11 @@ pub fn verify(dir: &Path, previous: &Path) -> Vec<Violation> {
                         format!("{id} keeps ticket {} but not its room", was.ticket),
                     );
                 }
-                if let Some(r) = by_candidate.get(id.as_str()).and_then(|v| v.first()) {
+                if let Some((line, _)) = by_candidate.get(id.as_str()).and_then(|v| v.first()) {
                     flag(
                         &mut out,
                         "changes.csv",
-                        Some(r.line),
+                        Some(*line),
                         format!("{id} keeps its ticket yet has a change row"),
                     );
                 }
@@ -228,13 +150,13 @@ pub fn verify(dir: &Path, previous: &Path) -> Vec<Violation> {
                     "moved_seat"
                 };
                 match row_of(id, &[kind]) {
-                    Some(r) => {
+                    Some((line, r)) => {
                         let (o, n) = (&r.old_ticket_no, &r.new_ticket_no);
                         if *o != was.ticket || *n != now.ticket {
                             flag(
                                 &mut out,
                                 "changes.csv",
-                                Some(r.line),
+                                Some(line),
                                 format!(
                                     "{id}: the row says {o} → {n}, the plans say {} → {}",
                                     was.ticket, now.ticket
@@ -260,7 +182,7 @@ pub fn verify(dir: &Path, previous: &Path) -> Vec<Violation> {
                     &["withdrawn", "now_deferred"]
                 };
                 match row_of(id, kinds) {
-                    Some(r) if r.change == "withdrawn" => {
+                    Some((_, r)) if r.change == "withdrawn" => {
                         *counted.entry("withdrawn").or_default() += 1;
                     }
                     Some(_) => {}
@@ -277,7 +199,7 @@ pub fn verify(dir: &Path, previous: &Path) -> Vec<Violation> {
             }
         }
     }
-    for r in &changes {
+    for (line, r) in &changes {
         let kind = r.change.as_str();
         if matches!(kind, "new_seated" | "new_deferred") {
             *counted.entry("new").or_default() += 1;
@@ -291,7 +213,7 @@ pub fn verify(dir: &Path, previous: &Path) -> Vec<Violation> {
             flag(
                 &mut out,
                 "changes.csv",
-                Some(r.line),
+                Some(*line),
                 format!("{id} is said seated but has no seat"),
             );
         }
@@ -336,24 +258,23 @@ fn ticket_keeps_its_person(
 
 /// Every paper keeps the slot the previous plan published.
 fn timetable_kept(dir: &Path, previous: &Path, out: &mut Vec<Violation>) {
-    let key = |t: &Table, r: &csv::StringRecord| {
-        let get = |k: &str| field(r, t.col(k)).to_string();
+    let mut errors = Vec::new();
+    let key = |r: &TimetableRecord| {
         (
-            (get("occupation_code"), get("work_type"), get("level")),
-            (get("date"), get("start")),
+            (r.occupation_code.clone(), r.work_type.clone(), r.level),
+            (r.date.clone(), r.start.clone()),
         )
     };
-    let before = Table::read(&previous.join("timetable.csv"), out);
-    let published: BTreeMap<_, _> = before.records.iter().map(|r| key(&before, r)).collect();
-    let now = Table::read(&dir.join("timetable.csv"), out);
-    for (k, r) in now.records.iter().enumerate() {
-        let line = k as u64 + 2;
-        let (paper, slot) = key(&now, r);
+    let before = folder::rows::<TimetableRecord>(previous, "timetable.csv", &mut errors);
+    let published: BTreeMap<_, _> = before.iter().flatten().map(|(_, r)| key(r)).collect();
+    let now = folder::rows::<TimetableRecord>(dir, "timetable.csv", &mut errors);
+    for (line, r) in now.iter().flatten() {
+        let (paper, slot) = key(r);
         if published.get(&paper) != Some(&slot) {
             flag(
                 out,
                 "timetable.csv",
-                Some(line),
+                Some(*line),
                 format!(
                     "{} {} level {} sits at {} {}, not at its published slot",
                     paper.0, paper.1, paper.2, slot.0, slot.1
@@ -361,6 +282,7 @@ fn timetable_kept(dir: &Path, previous: &Path, out: &mut Vec<Violation>) {
             );
         }
     }
+    unread(errors, out);
 }
 
 fn summary_counts(dir: &Path, counted: &BTreeMap<&str, u64>, out: &mut Vec<Violation>) {
@@ -407,11 +329,6 @@ fn summary_counts(dir: &Path, counted: &BTreeMap<&str, u64>, out: &mut Vec<Viola
 /// the manifest): an edited seats.csv, a row appended by hand, a door list replaced are named
 /// here, before a replan builds on them.
 pub fn unchanged(dir: &Path) -> Vec<Violation> {
-    #[derive(serde::Deserialize)]
-    struct Recorded {
-        #[serde(default)]
-        files: BTreeMap<String, String>,
-    }
     let mut out = Vec::new();
     let mut flag11 = |file: &str, message: String| {
         out.push(Violation {
@@ -421,13 +338,10 @@ pub fn unchanged(dir: &Path) -> Vec<Violation> {
             message,
         })
     };
-    let recorded = match std::fs::read(dir.join("summary.json"))
-        .map_err(|e| e.to_string())
-        .and_then(|b| serde_json::from_slice::<Recorded>(&b).map_err(|e| e.to_string()))
-    {
-        Ok(r) => r.files,
+    let recorded = match folder::summary::<SummaryHead>(dir) {
+        Ok(head) => head.files,
         Err(e) => {
-            flag11("summary.json", format!("cannot be read: {e}"));
+            flag11("summary.json", e.message());
             return out;
         }
     };
