@@ -34,7 +34,7 @@ enum Command {
     Whatif(whatif::WhatifArgs),
     /// Join the part folders of a sharded what-if run into the files one machine writes.
     WhatifMerge(whatif::MergeArgs),
-    /// Plan with exam-planner's decomposition and with the monolithic model of model.md under
+    /// Plan with exam-planner's decomposition and with the monolithic model of docs/model.md under
     /// the same limits, and print both results side by side (nothing is written).
     Compare(compare::CompareArgs),
     /// Give every institution with a pending filing an on-site assessment panel of qualified

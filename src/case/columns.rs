@@ -81,3 +81,23 @@ pub const TABLES: [&str; 13] = [
     "candidates",
     "demand",
 ];
+
+/// The columns of the table `name` (one of [`TABLES`]).
+pub fn of(name: &str) -> Option<&'static [&'static str]> {
+    Some(match name {
+        "prefectures" => &PREFECTURES,
+        "distances" => &DISTANCES,
+        "occupations" => &OCCUPATIONS,
+        "institutions" => &INSTITUTIONS,
+        "rooms" => &ROOMS,
+        "assessment" => &ASSESSMENT,
+        "materials" => &MATERIALS,
+        "experts" => &EXPERTS,
+        "filings" => &FILINGS,
+        "sessions" => &SESSIONS,
+        "holidays" => &HOLIDAYS,
+        "candidates" => &CANDIDATES,
+        "demand" => &DEMAND,
+        _ => return None,
+    })
+}

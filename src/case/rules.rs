@@ -172,7 +172,7 @@ impl Case {
     }
 }
 
-/// The widths of a ticket number (README, "Ticket numbers"): 4 digits of institution, 2 of
+/// The widths of a ticket number (docs/tickets.md): 4 digits of institution, 2 of
 /// slot, 2 of room within its institution, 3 of seat. A case beyond them is refused, so every
 /// ticket_no of a plan has the same length.
 pub mod ticket {

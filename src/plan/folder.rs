@@ -175,10 +175,10 @@ pub fn summary<T: DeserializeOwned>(dir: &Path) -> Result<T, FolderError> {
 #[derive(Debug, Clone, Deserialize)]
 pub struct SummaryHead {
     pub quarter: String,
-    /// 0 for `plan`, one more per `replan` (README "Ticket numbers").
+    /// 0 for `plan`, one more per `replan` (docs/tickets.md).
     #[serde(default)]
     pub plan_version: u32,
-    /// Each file's SHA-256 as the plan was written (README "Trust").
+    /// Each file's SHA-256 as the plan was written (README, "Trust").
     #[serde(default)]
     pub files: BTreeMap<String, String>,
 }

@@ -155,7 +155,7 @@ pub struct PlanStats {
     /// objectives are then optimal given that timetable).
     pub timetable: String,
     /// Which version of the quarter's plan this is: 0 for `plan`, one more for each `replan`.
-    /// The last two digits of every ticket the version dealt (README, "Ticket numbers").
+    /// The last two digits of every ticket the version dealt (docs/tickets.md).
     #[serde(default)]
     pub plan_version: u32,
     /// A replan's changes against the previous plan.

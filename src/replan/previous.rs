@@ -146,7 +146,7 @@ fn read_seats(
                 Some(line),
                 Some("ticket_no"),
                 format!(
-                    "ticket {} is not a ticket of plan version {version} ({} digits, README \"Ticket numbers\"); was the plan written by an earlier exam-planner, or edited?",
+                    "ticket {} is not a ticket of plan version {version} ({} digits, docs/tickets.md); was the plan written by an earlier exam-planner, or edited?",
                     row.ticket_no,
                     crate::plan::ticket::LEN
                 ),

@@ -1,4 +1,4 @@
-//! The yardstick: the obvious monolithic model of `model.md`, solved by HiGHS directly.
+//! The yardstick: the obvious monolithic model of docs/model.md, solved by HiGHS directly.
 //!
 //! Flows carry a slot index (`y[g,i,t] ≤ n_g·x[p,t]`, big-M), every room at every slot has an
 //! open binary and an integer invigilator count, and objectives are solved in order (deferred,

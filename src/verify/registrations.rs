@@ -9,8 +9,8 @@ use crate::plan::folder::*;
 use rustc_hash::FxHashMap as HashMap;
 use std::collections::BTreeMap;
 
-/// Rule 5 for tickets: every ticket is unique and has the documented layout (README, "Ticket
-/// numbers"): the quarter, the venue's prefecture, the seat, and a version no later than the
+/// Rule 5 for tickets (a ticket is a seat): every ticket is unique and has the documented
+/// layout (docs/tickets.md): the quarter, the venue's prefecture, the seat, and a version no later than the
 /// plan's; a ticket this version dealt also names its institution, slot and room by their
 /// codes. Tickets of earlier versions are checked against the plan that dealt them by
 /// `verify --previous`.
