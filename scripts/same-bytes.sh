@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Proves a refactor changes no output: runs the same commands with two exam-planner binaries
-# (plan on data/hunan, on a generated case and on a forecast, plan --timetable, replan with and
+# (generate a case and a forecast, plan on data/hunan, on the generated case and on the forecast, plan --timetable, replan with and
 # without changes, a what-if sweep, vet, spot-check, panels, every --help) and compares every
 # file written, timing fields (`*seconds*`, `*per_second*`, scenarios.csv's solve_seconds) left
 # out. Usage: scripts/same-bytes.sh OLD_BINARY NEW_BINARY [WORK_DIR]
@@ -25,9 +25,8 @@ run() { # BIN OUT
   "$bin" spot-check data/hunan --seed 2026Q3 --rate 0.1 --out "$r/spot" >/dev/null 2>&1
   "$bin" panels data/hunan --out "$r/panels" >/dev/null 2>&1
   for c in "" validate vet plan verify replan whatif whatif-merge compare panels spot-check to-xlsx generate; do
-    "$bin" $c --help 2>&1 | sed "s|$(basename "$bin")|exam-planner|" > "$r/help/$c.txt"
+    "$bin" $c --help 2>&1 | sed "s|$(basename "$bin")|exam-planner|" > "$r/help/${c:-exam-planner}.txt"
   done
-  rm -rf "$r/g1" "$r/gd" "$r/g1c"
 }
 run "$old" "$work/old"
 run "$new" "$work/new"

@@ -16,6 +16,7 @@ mod cliques;
 mod evaluate;
 mod model;
 mod neighbourhood;
+mod stages;
 mod start;
 mod symmetry;
 #[cfg(test)]
@@ -30,6 +31,7 @@ use bounds::{integral_km, meets_bounds, travel_floor};
 use evaluate::{evaluate, round_near_integers};
 use model::{build, measure, read_timetable, Objective, Rows};
 use neighbourhood::{Aim, Goal};
+use stages::{Routed, Stages};
 use symmetry::{allowed_slots, canonical};
 
 pub use start::greedy;
@@ -133,48 +135,20 @@ pub fn solve(
             clock.elapsed().as_secs_f64()
         )
     });
-    // the cheap deferred floors: registrations pinned beyond seats, forced clashes
     let cliques = bounds::forced_cliques(pb, case);
-    let mut floor = bounds::pinned_floor(pb, case).max(bounds::forced_clashes(&cliques));
-    crate::progress::trace(|| format!("deferred floor (pinned, clashes): {floor}"));
-    // The greedy start first (usually already at both proven bounds); the earlier timetable
-    // (a what-if's baseline) is evaluated only when the greedy one leaves room to improve.
-    let mut best = evaluate(pb, case, &cols, &canonical(pb, case, &greedy(pb, case)))?;
-    let mut evaluated = 1;
-    if let Some(w) = warm.filter(|_| !meets_bounds(pb, settings, &best, floor)) {
-        let admissible = w.len() == pb.papers.len()
-            && w.iter()
-                .enumerate()
-                .all(|(p, s)| !s.is_empty() && s.iter().all(|t| pb.paper_slots[p].contains(t)));
-        if admissible {
-            let s = evaluate(pb, case, &cols, &canonical(pb, case, w))?;
-            evaluated += 1;
-            if (s.deferred, s.travel) < (best.deferred, best.travel) {
-                best = s;
-            }
-        }
-    }
-    // a start short of the floor first goes through the neighbourhood search, which may use
-    // the stage's whole time (on every hard quarter measured, the whole MIP improved no start
-    // the search handed it, and its bound was the merged floor's or 0); the MIP then starts
-    // from what it found, with what is left
-    if best.deferred > floor + 0.5 {
-        let clock = std::time::Instant::now();
-        let seats = aggregate::deferred_floor(pb, case, &cliques)?;
-        crate::progress::trace(|| {
-            format!(
-                "deferred floor (seats and forced clashes, slots merged): {seats} in {:.2} s",
-                clock.elapsed().as_secs_f64()
-            )
-        });
-        floor = floor.max(seats);
-    }
+    let stages = Stages {
+        pb,
+        case,
+        settings,
+        cols: &cols,
+        allowed: &allowed,
+        cliques: &cliques,
+        // too large a whole MIP is not run: its stage's time all goes to the search
+        whole_mip: whole_mip_fits(stage1_model.rows(), settings),
+    };
+    let (best, floor, evaluated) = stages.best_start(warm)?;
     let search_clock = std::time::Instant::now();
-    // the deferred search's longest round: the travel search's rounds are as large
-    let mut round = std::time::Duration::ZERO;
-    // too large a whole MIP is not run: its stage's time all goes to the search
-    let whole_mip = whole_mip_fits(stage1_model.rows(), settings);
-    if !whole_mip {
+    if !stages.whole_mip {
         crate::progress::trace(|| {
             format!(
                 "the whole MIP ({} rows) is too large for the time limit: not run",
@@ -182,25 +156,9 @@ pub fn solve(
             )
         });
     }
-    if best.deferred > floor + 0.5 {
-        crate::progress::stage("fewest deferred: neighbourhood search");
-        let budget = settings.time_limit.map(std::time::Duration::from_secs_f64);
-        (best, round) = neighbourhood::improve(
-            pb,
-            case,
-            settings,
-            &cols,
-            best,
-            Goal {
-                aim: Aim::Deferred,
-                floor,
-                budget,
-            },
-        )?;
-    }
-    let mut start = best;
-    // timetables already routed, for the final routing to reuse
-    let mut routed_before = vec![(
+    // the deferred search's longest round: the travel search's rounds are as large
+    let (mut start, round) = stages.search_deferred(best, floor)?;
+    let mut routed: Routed = vec![(
         start.timetable.clone(),
         std::mem::take(&mut start.sizes),
         std::mem::take(&mut start.routing),
@@ -211,199 +169,18 @@ pub fn solve(
             start.deferred, start.travel
         )
     });
-
-    // Stage 1: fewest deferred.
-    let clock = std::time::Instant::now();
-    let (deferred, stage1_values) = if start.deferred <= floor + 0.5 {
-        drop(stage1_model);
-        let r = StageResult {
-            value: start.deferred.round(),
-            bound: floor,
-            proven: true,
-            by: SolvedBy::StartMetBound,
-            seconds: 0.0,
-        };
-        (r, start.values.clone())
-    } else if !whole_mip {
-        drop(stage1_model);
-        let r = StageResult {
-            value: start.deferred.round(),
-            bound: floor,
-            proven: false,
-            by: if round.is_zero() {
-                SolvedBy::Start
-            } else {
-                SolvedBy::NeighbourhoodSearch
-            },
-            seconds: search_clock.elapsed().as_secs_f64(),
-        };
-        (r, start.values.clone())
-    } else {
-        crate::progress::stage(format!(
-            "fewest deferred: HiGHS MIP{}",
-            limit_text(settings)
-        ));
-        // the stage's limit covers the neighbourhood search and the MIP together
-        let mut stage_limits = limits(settings, true);
-        if let Some(t) = stage_limits.time_limit.as_mut() {
-            *t = (*t - search_clock.elapsed().as_secs_f64()).max(1.0);
-        }
-        let solved = stage1_model.minimise(stage1_objective, stage_limits, Some(&start.values))?;
-        crate::progress::trace(|| {
-            format!(
-                "deferred stage: objective {} bound {} in {:.2} s",
-                solved.objective,
-                solved.bound,
-                clock.elapsed().as_secs_f64()
-            )
-        });
-        let value = solved.objective.round();
-        let r = StageResult {
-            value,
-            // the credits make the LP bound negative at times; deferred is never below the floor
-            bound: (solved.bound - 1e-6).ceil().max(floor).min(value),
-            proven: solved.reached == Reached::Optimal,
-            by: SolvedBy::Mip,
-            seconds: clock.elapsed().as_secs_f64(),
-        };
-        (r, round_near_integers(solved.values))
-    };
-
-    // Stage 2: least travel with deferred held at its stage-1 value.
-    let clock = std::time::Instant::now();
-    let mut floor = travel_floor(pb, deferred.value);
-    // the stage-1 timetable re-routed for least travel is usually a far better start than the
-    // stage-1 solution itself (which had no reason to care about travel)
-    let mut first = if start.deferred <= deferred.value + 1e-6 {
-        start.values.clone()
-    } else {
-        stage1_values.clone()
-    };
-    let stage1_timetable = read_timetable(&cols, &stage1_values);
-    if deferred.by == SolvedBy::Mip && stage1_timetable != start.timetable {
-        let mut routed = evaluate(pb, case, &cols, &stage1_timetable)?;
-        routed_before.push((
-            routed.timetable.clone(),
-            std::mem::take(&mut routed.sizes),
-            std::mem::take(&mut routed.routing),
-        ));
-        let (_, travel_now) = measure(pb, &cols, &first);
-        crate::progress::trace(|| {
-            format!(
-                "stage-1 timetable re-routed: deferred {} travel {} (start had {travel_now})",
-                routed.deferred, routed.travel
-            )
-        });
-        if routed.deferred <= deferred.value + 1e-6 && routed.travel < travel_now {
-            first = routed.values;
-        }
-    }
-    let (_, mut first_travel) = measure(pb, &cols, &first);
-    if first_travel > floor + 0.5 && first_travel - floor > settings.gap * first_travel {
-        let clock = std::time::Instant::now();
-        let merged = aggregate::travel_floor(pb, case, &cliques, deferred.value)?;
-        crate::progress::trace(|| {
-            format!(
-                "travel floor {floor}, slots merged {merged} in {:.2} s",
-                clock.elapsed().as_secs_f64()
-            )
-        });
-        floor = floor.max(merged);
-    }
-    // A start short of its bound goes through the neighbourhood search first, as in stage 1
-    // (the MIP then gets what is left; on the 4-slot hard quarters the search took 1.4–6.4 %
-    // off the travel where the MIP took nothing). With no MIP to follow, the search gets half the
-    // limit: travel comes second, and a plan whose whole MIPs are too large then takes one and
-    // a half limits of search (dense 200,000 registrations: about 45 s). It is not begun when
-    // two rounds as long as stage 1's longest would not fit (1,000,000 registrations: a round
-    // took 21 s and improved nothing).
-    let met = |travel: f64| travel <= floor + 0.5 || travel - floor <= settings.gap * travel;
-    let search_clock = std::time::Instant::now();
-    let budget = settings.time_limit.map(|t| {
-        let share = if whole_mip { 1.0 } else { 0.5 };
-        std::time::Duration::from_secs_f64(t * share)
-    });
-    let mut searched = false;
-    if !met(first_travel) && budget.is_none_or(|b| b >= 2 * round) {
-        crate::progress::stage("least travel: neighbourhood search");
-        let from = evaluate(pb, case, &cols, &read_timetable(&cols, &first))?;
-        let (mut found, longest) = neighbourhood::improve(
-            pb,
-            case,
-            settings,
-            &cols,
-            from,
-            Goal {
-                aim: Aim::Travel,
-                floor,
-                budget,
-            },
-        )?;
-        searched = !longest.is_zero();
-        if found.deferred <= deferred.value + 1e-6 && found.travel < first_travel - 0.5 {
-            first_travel = found.travel;
-            first = std::mem::take(&mut found.values);
-            routed_before.push((found.timetable, found.sizes, found.routing));
-        }
-    }
-    let first = &first;
-    let (travel, values) = if met(first_travel) {
-        let r = StageResult {
-            value: first_travel,
-            bound: floor,
-            proven: true,
-            by: SolvedBy::StartMetBound,
-            seconds: 0.0,
-        };
-        (r, first.clone())
-    } else if !whole_mip {
-        let r = StageResult {
-            value: first_travel,
-            bound: floor,
-            proven: false,
-            by: if searched {
-                SolvedBy::NeighbourhoodSearch
-            } else {
-                SolvedBy::Start
-            },
-            seconds: search_clock.elapsed().as_secs_f64(),
-        };
-        (r, first.clone())
-    } else {
-        crate::progress::stage(format!("least travel: HiGHS MIP{}", limit_text(settings)));
-        let (m, obj, _) = build(
-            pb,
-            case,
-            &allowed,
-            Objective::Travel {
-                max_deferred: deferred.value + 1e-6,
-            },
-            Rows::Plain,
-        );
-        // the stage's limit covers the neighbourhood search and the MIP together
-        let mut stage_limits = limits(settings, integral_km(pb));
-        if let Some(t) = stage_limits.time_limit.as_mut() {
-            *t = (*t - search_clock.elapsed().as_secs_f64()).max(1.0);
-        }
-        let solved = m.minimise(obj, stage_limits, Some(first))?;
-        let r = StageResult {
-            value: solved.objective,
-            bound: solved.bound.max(floor).min(solved.objective),
-            proven: solved.reached == Reached::Optimal,
-            by: SolvedBy::Mip,
-            seconds: clock.elapsed().as_secs_f64(),
-        };
-        crate::progress::trace(|| {
-            let (d, t) = measure(pb, &cols, &solved.values);
-            format!(
-                "travel stage: objective {} bound {} measured deferred {d} travel {t} floor {floor}",
-                solved.objective, solved.bound
-            )
-        });
-        (r, round_near_integers(solved.values))
-    };
+    let (deferred, stage1_values) = stages.fewest_deferred(
+        stage1_model,
+        stage1_objective,
+        &start,
+        floor,
+        round,
+        search_clock,
+    )?;
+    let (travel, values) =
+        stages.least_travel(&start, &deferred, &stage1_values, round, &mut routed)?;
     let timetable = read_timetable(&cols, &values);
-    let routed = routed_before
+    let routed = routed
         .into_iter()
         .find(|r| r.0 == timetable)
         .map(|r| (r.1, r.2));

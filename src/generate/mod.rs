@@ -15,9 +15,13 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::path::Path;
 
-pub const PREFECTURES_CSV: &str = include_str!("../data/hunan/prefectures.csv");
-pub const OCCUPATIONS_CSV: &str = include_str!("../data/hunan/occupations.csv");
-pub const HOLIDAYS_CSV: &str = include_str!("../data/hunan/holidays.csv");
+mod filings;
+mod institutions;
+mod registrations;
+
+pub const PREFECTURES_CSV: &str = include_str!("../../data/hunan/prefectures.csv");
+pub const OCCUPATIONS_CSV: &str = include_str!("../../data/hunan/occupations.csv");
+pub const HOLIDAYS_CSV: &str = include_str!("../../data/hunan/holidays.csv");
 
 /// What to generate.
 #[derive(Debug, Clone)]
@@ -158,283 +162,41 @@ pub fn generate(spec: &Spec, out: &Path) -> std::io::Result<usize> {
     let (year, q) = spec.quarter;
     let first_day = NaiveDate::from_ymd_opt(year, (q - 1) * 3 + 1, 1).unwrap();
 
-    // institutions
-    struct Inst {
-        id: String,
-        pref: usize,
-        name: String,
-        credit: String,
-    }
-    let mut institutions: Vec<Inst> = Vec::new();
-    let mut inst_csv = table(&columns::INSTITUTIONS);
-    let mut rooms_csv = table(&columns::ROOMS);
-    let mut assess_csv = table(&columns::ASSESSMENT);
-    let counts: Vec<usize> = prefs
-        .iter()
-        .map(|p| ((p.population / 1.4 * scale).round() as usize).max(2))
-        .collect();
-    let total: usize = counts.iter().sum();
-    let width = if total >= 1000 { 4 } else { 3 };
-    for (pi, p) in prefs.iter().enumerate() {
-        for k in 0..counts[pi] {
-            let id = format!("I{:0width$}", institutions.len() + 1);
-            let n = institutions.len();
-            // a few institutions fail vetting, deterministically spread
-            let fail = if n % 23 == 7 { n / 23 % 5 + 1 } else { 0 };
-            let entity = match (fail, rng.gen_range(0..20)) {
-                (1, _) => "政府机关",
-                (_, 0..=9) => "企业",
-                (_, 10..=14) => "民办非企业",
-                (_, 15..=17) => "事业单位",
-                _ => "社会团体",
-            };
-            let staff: u32 = if fail == 2 {
-                12
-            } else {
-                rng.gen_range(15..=36)
-            };
-            let qualified = rng.gen_range(5..=12).min(staff);
-            let records = match (fail, rng.gen_range(0..30)) {
-                (3, _) => format!("abnormal_business_list@{}-03-15", year - 1),
-                (_, 0) => format!("abnormal_business_list@{}-05-20", year - 5),
-                _ => String::new(),
-            };
-            let name = format!(
-                "{}{}职业技能评价中心{}（虚构）",
-                p.short,
-                WORDS[(n + k) % WORDS.len()],
-                n + 1
-            );
-            let credit = credit_code(&mut rng, &p.code[..4]);
-            let (total_area, office_area) = (rng.gen_range(1000..5000), rng.gen_range(100..600));
-            row(
-                &mut inst_csv,
-                [
-                    &id,
-                    &name,
-                    &credit,
-                    &p.name,
-                    entity,
-                    &staff.to_string(),
-                    &qualified.to_string(),
-                    &total_area.to_string(),
-                    &office_area.to_string(),
-                    &records,
-                ],
-            );
-            let mut seats_total = 0;
-            let mut r = 0;
-            while seats_total < 200 || (r < 4 && rng.gen_bool(0.5)) {
-                r += 1;
-                let seats = *[60u32, 80, 90, 100, 120, 150].choose(&mut rng).unwrap();
-                seats_total += seats;
-                let camera = if fail == 4 && r == 1 {
-                    480
-                } else if rng.gen_bool(0.7) {
-                    1080
-                } else {
-                    720
-                };
-                row(
-                    &mut rooms_csv,
-                    [
-                        &id,
-                        &format!("R{r}"),
-                        &seats.to_string(),
-                        &camera.to_string(),
-                    ],
-                );
-            }
-            for (item, name) in crate::case::ASSESSMENT_ITEMS.iter().enumerate() {
-                let grade = if fail == 5 && item == 6 {
-                    "不合格"
-                } else {
-                    ["优秀", "良好", "良好", "合格"][rng.gen_range(0..4)]
-                };
-                row(&mut assess_csv, [&id, name, grade]);
-            }
-            institutions.push(Inst {
-                id,
-                pref: pi,
-                name,
-                credit,
-            });
-        }
-    }
-
-    // filings: per prefecture and occupation row, one institution (two in big prefectures)
-    let mut filings_csv = table(&columns::FILINGS);
-    let mut filed: Vec<Vec<Vec<usize>>> = vec![vec![Vec::new(); occs.len()]; prefs.len()];
-    let mut held: Vec<(String, String, String, bool)> = Vec::new();
-    let gap_occupation = occs.iter().position(|o| o.name == "会展设计师");
-    for (pi, p) in prefs.iter().enumerate() {
-        let local: Vec<usize> = (0..institutions.len())
-            .filter(|&i| institutions[i].pref == pi)
-            .collect();
-        for (oi, o) in occs.iter().enumerate() {
-            if Some(oi) == gap_occupation {
-                continue; // 成熟一个，实施一个: nobody filed yet
-            }
-            let coverage = if o.popularity >= 3.0 { 1.0 } else { 0.55 };
-            if !rng.gen_bool(coverage) {
-                continue;
-            }
-            let how_many = if p.population > 6.0 { 2 } else { 1 } * (scale.round() as usize).max(1);
-            let mut chosen = local.clone();
-            chosen.shuffle(&mut rng);
-            for &i in chosen.iter().take(how_many.min(local.len())) {
-                let roll = rng.gen_range(0..100);
-                let (status, filed_on) = match roll {
-                    0..=2 => ("pending", first_day - Duration::days(20)),
-                    3..=4 => ("suspended", first_day - Duration::days(300)),
-                    5 => ("revoked", first_day - Duration::days(400)),
-                    6..=7 => ("filed", first_day + Duration::days(15)),
-                    _ => ("filed", first_day - Duration::days(rng.gen_range(30..700))),
-                };
-                let levels = if rng.gen_bool(0.8) {
-                    format!("{}-{}", o.levels[0], o.levels[o.levels.len() - 1])
-                } else {
-                    o.levels
-                        .iter()
-                        .map(u8::to_string)
-                        .collect::<Vec<_>>()
-                        .join("|")
-                };
-                held.push((
-                    institutions[i].id.clone(),
-                    o.name.clone(),
-                    o.work_type.clone(),
-                    status == "pending",
-                ));
-                row(
-                    &mut filings_csv,
-                    [
-                        &institutions[i].id,
-                        &o.name,
-                        &o.work_type,
-                        &levels,
-                        status,
-                        &filed_on.to_string(),
-                    ],
-                );
-                if status == "filed" && filed_on <= first_day {
-                    filed[pi][oi].push(i);
-                }
-            }
-        }
-    }
-
+    // every draw below comes from one stream, in this order: the bytes depend on it
+    let world = institutions::draw(&mut rng, &prefs, scale, year);
+    let mut filings = filings::draw(&mut rng, &prefs, &occs, &world.list, scale, first_day);
     // the filing season, from a stream of its own so the quarter's draws stay as they were
     let season = filing_season(
         spec.seed,
         first_day,
         &prefs,
         &occs,
-        &institutions
+        &world
+            .list
             .iter()
             .map(|i| (i.id.as_str(), i.pref, i.name.as_str(), i.credit.as_str()))
             .collect::<Vec<_>>(),
-        &held,
+        &filings.held,
     );
     for f in &season.pending {
-        row(&mut filings_csv, [&f[0], &f[1], &f[2], &f[3], &f[4], &f[5]]);
+        row(&mut filings.csv, [&f[0], &f[1], &f[2], &f[3], &f[4], &f[5]]);
     }
-
-    // sessions: `weekends` weekends spread over the quarter, two sessions a day
-    let days = weekend_days(year, q);
-    let saturdays: Vec<NaiveDate> = days
-        .iter()
-        .copied()
-        .filter(|d| d.weekday() == Weekday::Sat && days.contains(&(*d + Duration::days(1))))
-        .collect();
-    let mut sessions_csv = table(&columns::SESSIONS);
-    let pick = weekends.min(saturdays.len()).max(1);
-    for k in 0..pick {
-        let sat = saturdays[k * saturdays.len() / pick];
-        for day in [sat, sat + Duration::days(1)] {
-            let day = day.to_string();
-            row(&mut sessions_csv, [&day, "08:30", "12:30"]);
-            row(&mut sessions_csv, [&day, "14:00", "17:30"]);
-        }
-    }
-
-    // registrations
-    let pref_w: Vec<f64> = prefs.iter().map(|p| p.population).collect();
-    let occ_w: Vec<f64> = occs.iter().map(|o| o.popularity).collect();
-    let level_weight = |l: u8| [0.0, 0.05, 0.15, 0.35, 0.30, 0.15][l as usize];
-    let mut cand_csv = table(&columns::CANDIDATES);
-    let mut demand = vec![vec![[0u32; 6]; occs.len()]; prefs.len()];
-    let mut written = 0;
-    let mut next_id = 1;
-    while written < spec.candidates {
-        let pi = weighted(&mut rng, &pref_w);
-        let id_number = resident_id(&mut rng, &prefs[pi].code);
-        let name = format!(
-            "{}{}",
-            SURNAMES[rng.gen_range(0..SURNAMES.len())],
-            GIVEN[rng.gen_range(0..GIVEN.len())]
-        );
-        let papers = if rng.gen_bool(0.03) { 2 } else { 1 };
-        let mut previous: Option<(usize, u8)> = None;
-        for _ in 0..papers {
-            if written >= spec.candidates {
-                break;
-            }
-            let (oi, level) = loop {
-                let oi = weighted(&mut rng, &occ_w);
-                let lw: Vec<f64> = occs[oi].levels.iter().map(|&l| level_weight(l)).collect();
-                let level = occs[oi].levels[weighted(&mut rng, &lw)];
-                if previous != Some((oi, level)) {
-                    break (oi, level);
-                }
-            };
-            previous = Some((oi, level));
-            let repeats = if rng.gen_bool(0.002) { 2 } else { 1 }; // the same paper twice
-            for _ in 0..repeats {
-                if written >= spec.candidates {
-                    break;
-                }
-                demand[pi][oi][level as usize] += 1;
-                let registered = if !filed[pi][oi].is_empty() && rng.gen_bool(0.7) {
-                    institutions[*filed[pi][oi].choose(&mut rng).unwrap()]
-                        .id
-                        .clone()
-                } else if rng.gen_bool(0.02) {
-                    let local: Vec<&Inst> = institutions.iter().filter(|i| i.pref == pi).collect();
-                    local.choose(&mut rng).unwrap().id.clone()
-                } else {
-                    String::new()
-                };
-                let o = &occs[oi];
-                // a few rows use former names and Chinese level names, as real exports do
-                let occupation = match (o.name.as_str(), rng.gen_range(0..200)) {
-                    ("劳动关系协调师", 0) => "劳动关系协调员",
-                    ("营养师", 0) => "公共营养师",
-                    _ => o.name.as_str(),
-                };
-                let level_text = if rng.gen_range(0..100) == 0 {
-                    crate::case::level_name(level).to_string()
-                } else {
-                    level.to_string()
-                };
-                row(
-                    &mut cand_csv,
-                    [
-                        &format!("C{next_id:07}"),
-                        &name,
-                        &id_number,
-                        &prefs[pi].name,
-                        occupation,
-                        &o.work_type,
-                        &level_text,
-                        &registered,
-                    ],
-                );
-                next_id += 1;
-                written += 1;
-            }
-        }
-    }
+    let sessions_csv = sessions(year, q, weekends);
+    let regs = registrations::draw(
+        &mut rng,
+        spec.candidates,
+        &prefs,
+        &occs,
+        &world.list,
+        &filings.filed,
+    );
+    let (inst_csv, rooms_csv, assess_csv, filings_csv) = (
+        world.institutions,
+        world.rooms,
+        world.assessment,
+        filings.csv,
+    );
+    let (cand_csv, demand, written) = (regs.csv, regs.demand, regs.written);
 
     let quarter = format!("{year}Q{q}");
     let staging = Staging::new(out)?;
@@ -484,6 +246,27 @@ pub fn generate(spec: &Spec, out: &Path) -> std::io::Result<usize> {
     }
     staging.commit(&CASE_FILES)?;
     Ok(written)
+}
+/// Two sessions a day on `weekends` weekends spread over the quarter, clear of holidays.
+fn sessions(year: i32, q: u32, weekends: usize) -> csv::Writer<Vec<u8>> {
+    let days = weekend_days(year, q);
+    let saturdays: Vec<NaiveDate> = days
+        .iter()
+        .copied()
+        .filter(|d| d.weekday() == Weekday::Sat && days.contains(&(*d + Duration::days(1))))
+        .collect();
+    let mut sessions_csv = table(&columns::SESSIONS);
+    let pick = weekends.min(saturdays.len()).max(1);
+    for k in 0..pick {
+        let sat = saturdays[k * saturdays.len() / pick];
+        for day in [sat, sat + Duration::days(1)] {
+            let day = day.to_string();
+            row(&mut sessions_csv, [&day, "08:30", "12:30"]);
+            row(&mut sessions_csv, [&day, "14:00", "17:30"]);
+        }
+    }
+
+    sessions_csv
 }
 
 /// Every file a generated case folder holds (an existing folder holding only these is
