@@ -87,7 +87,7 @@ pub struct SeatRow<'a> {
 
 impl SeatRow<'_> {
     /// Writes the row: serde's rendering of the same row, without its per-field overhead
-    /// (at a million rows serde took 0.8 s against 0.45 s for this), every cell formula-safe
+    /// (BENCHMARKS.md, "Why the code is as it is": seats.csv), every cell formula-safe
     /// ([`crate::output::csv_out::neutral`]).
     pub fn write<W: std::io::Write>(&self, w: &mut csv::Writer<W>) -> csv::Result<()> {
         let mut level = itoa::Buffer::new();

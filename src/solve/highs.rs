@@ -18,13 +18,12 @@ pub struct Limits {
     pub rel_gap: f64,
     /// Stop when the incumbent is within this much of the bound (use < 1 for integral objectives).
     pub abs_gap: f64,
-    /// Run HiGHS presolve. Off for the timetable MIPs: on a 100,000-registration case MIP
-    /// presolve took 39.6 s (ignoring the time limit) to remove 4 % of the rows, while the
-    /// root LP without it solved in 4.5 s.
+    /// Run HiGHS presolve. Off for the timetable MIPs: on large cases MIP presolve ran past
+    /// the time limit to remove a few rows (BENCHMARKS.md, "Why the code is as it is").
     pub presolve: bool,
     /// Solve an LP by the interior-point method (with crossover, so duals and a vertex come
-    /// back): on the panels' pricing LPs, 2,000 applicants, it took 1–4 s where dual simplex
-    /// took 6–45 s on these degenerate models.
+    /// back): far faster than dual simplex on the panels' degenerate pricing LPs
+    /// (BENCHMARKS.md, "Why the code is as it is").
     pub interior_point: bool,
     /// Stop a MIP after this many branch-and-bound nodes: unlike the time limit, the same on
     /// every machine (HiGHS runs on one thread with a fixed seed), so a MIP stopped by it
@@ -272,7 +271,7 @@ impl Growing {
         let result = read(&solved);
         let mut model = highs::Model::from(solved);
         // new columns enter at 0, so the basis stays primal feasible: primal simplex goes on
-        // from it (dual simplex took 25 s a round on the panels' weighted first stage)
+        // from it (dual simplex was far slower a round, BENCHMARKS.md, "Why the code is as it is")
         set(&mut model, "solver", "simplex")?;
         set(&mut model, "simplex_strategy", 4)?;
         self.model = Some(model);

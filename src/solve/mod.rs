@@ -21,9 +21,9 @@ pub use timetable::{SolvedBy, StageResult};
 use crate::case::Case;
 use std::time::Instant;
 
-/// The default wall-clock limit per MIP, in seconds. The reference and 100,000-registration
-/// cases prove both objectives in seconds; at 1,000,000 HiGHS does not finish the root LP in
-/// 30 s, and 120 s per MIP gave the same plan in 273 s and 5.5 GiB instead of 99 s and 2.8 GiB.
+/// The default wall-clock limit per MIP, in seconds: the reference and 100,000-registration
+/// cases prove both objectives well inside it, and a longer limit at 1,000,000 registrations
+/// gave the same plan in far more time and memory (BENCHMARKS.md, "Why the code is as it is").
 pub const DEFAULT_TIME_LIMIT: f64 = 30.0;
 
 /// Solver settings from the command line.

@@ -304,8 +304,7 @@ fn solve_pool(
     // to nothing (both found by the property test, both kept as regression tests): once
     // "optimal" at the better objective with the start's values (HiGHS issue 907 tells of the
     // same), once "solve error" with the violated solution presolve left. It costs time on
-    // large rounds (2,000 applicants: the travel MIP stops at its limit instead of proving its
-    // optimum in 9 s), which BENCHMARKS.md records.
+    // large rounds, which BENCHMARKS.md records (panels).
     let limits = Limits {
         presolve: false,
         ..limits

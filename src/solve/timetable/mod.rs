@@ -90,11 +90,9 @@ fn limit_text(settings: &Settings) -> String {
 }
 
 /// Rows of a whole timetable MIP that HiGHS's root LP gets through per second of the time
-/// limit, the slowest measured: a MIP larger than the limit allows is not run, since it would
-/// end with no root bound and the plan it started from. Measured (dual simplex, one thread):
-/// 14,525 rows (30,000 registrations, 4 slots) in 2.6 s; 13,946 rows (100,000) in 4.5 s;
-/// 76,007 rows (200,000, 81 institutions, 16 slots) unfinished after 10.7 s, its LP alone 52.8 s
-/// by interior point; 291,579 rows (1,000,000) unfinished after 17.5 s and after 30 s.
+/// limit, the slowest measured (BENCHMARKS.md, "Why the code is as it is": the size rule): a
+/// MIP larger than the limit allows is not run, since it would end with no root bound and the
+/// plan it started from.
 const WHOLE_MIP_ROWS_PER_SECOND: f64 = 1_500.0;
 
 /// Whether a whole MIP of `rows` rows can be expected to get past its root LP in the limit.

@@ -18,9 +18,9 @@ pub(super) enum Objective {
 pub(super) enum Rows {
     /// The model as it is: the whole quarter's stages.
     Plain,
-    /// With clique rows: with them a neighbourhood's MIP of a 30,000-registration quarter was
-    /// proven in about 3 s where it stopped unproven at 5 s without, while on the whole quarter
-    /// they made the root LP take 15 s instead of 2.6 s for a bound 5.6 % higher (216 → 228).
+    /// With clique rows: they prove a neighbourhood's small MIP quickly, but slow the whole
+    /// quarter's root LP far more than they raise its bound, so only neighbourhoods get them
+    /// (BENCHMARKS.md, "Why the code is as it is": clique rows).
     Cliques,
 }
 

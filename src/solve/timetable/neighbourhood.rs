@@ -24,9 +24,9 @@ use rayon::prelude::*;
 use std::time::{Duration, Instant};
 
 /// Branch-and-bound nodes per sub-MIP: the root alone (its LP, cuts and HiGHS's heuristics,
-/// which find the improving placements). On a 30,000-registration, 4-slot quarter a root took
-/// 3.6–6 s; with 200 nodes the first round had not ended after 15 s. A node limit, unlike a
-/// time limit, stops at the same point on any machine.
+/// which find the improving placements; more nodes made a round far slower, BENCHMARKS.md,
+/// "Why the code is as it is"). A node limit, unlike a time limit, stops at the same point on
+/// any machine.
 const SUB_MIP_NODES: i32 = 1;
 
 /// What a search improves: a stage's objective, the earlier one held.

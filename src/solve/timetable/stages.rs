@@ -230,12 +230,11 @@ impl Stages<'_> {
             floor = floor.max(merged);
         }
         // A start short of its bound goes through the neighbourhood search first, as in stage 1
-        // (the MIP then gets what is left; on the 4-slot hard quarters the search took 1.4–6.4 %
-        // off the travel where the MIP took nothing). With no MIP to follow, the search gets half the
-        // limit: travel comes second, and a plan whose whole MIPs are too large then takes one and
-        // a half limits of search (dense 200,000 registrations: about 45 s). It is not begun when
-        // two rounds as long as stage 1's longest would not fit (1,000,000 registrations: a round
-        // took 21 s and improved nothing).
+        // (the MIP then gets what is left; on the hard quarters the search improved travel where
+        // the MIP did not). With no MIP to follow, the search gets half the limit: travel comes
+        // second, so a plan whose whole MIPs are too large takes one and a half limits of
+        // search. It is not begun when two rounds as long as stage 1's longest would not fit
+        // (BENCHMARKS.md, "Why the code is as it is": the travel search).
         let met =
             |travel: f64| travel <= floor + 0.5 || travel - floor <= self.settings.gap * travel;
         let search_clock = std::time::Instant::now();
