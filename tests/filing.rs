@@ -480,12 +480,19 @@ fn the_draw_can_be_redone_by_hand_from_readme() {
     drawn.sort_by_key(|id| (code_of(prefecture_of(id)), *id));
     // experts sorted by id, shuffled; each institution takes the two who may go with the fewest
     // inspections so far, ties in shuffled order
+    let header: Vec<&str> = experts.lines().next().unwrap().split(',').collect();
+    let column = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let (id_col, prefecture_col, conflicts_col) = (
+        column("expert_id"),
+        column("prefecture"),
+        column("conflicts"),
+    );
     let expert_rows: Vec<Vec<String>> = experts
         .lines()
         .skip(1)
         .map(|l| l.split(',').map(str::to_string).collect())
         .collect();
-    let mut roster: Vec<&str> = expert_rows.iter().map(|r| r[0].as_str()).collect();
+    let mut roster: Vec<&str> = expert_rows.iter().map(|r| r[id_col].as_str()).collect();
     roster.sort();
     shuffle(&mut roster);
     let mut times: BTreeMap<&str, usize> = BTreeMap::new();
@@ -495,8 +502,8 @@ fn the_draw_can_be_redone_by_hand_from_readme() {
             .iter()
             .copied()
             .filter(|x| {
-                let r = expert_rows.iter().find(|r| r[0] == *x).unwrap();
-                r[2] != prefecture_of(id) && r[6] != *id
+                let r = expert_rows.iter().find(|r| r[id_col] == *x).unwrap();
+                r[prefecture_col] != prefecture_of(id) && r[conflicts_col] != *id
             })
             .collect();
         may_go.sort_by_key(|x| times.get(x).copied().unwrap_or(0));

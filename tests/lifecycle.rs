@@ -23,7 +23,13 @@ fn plan_with(case: &Path, timetable: &Path, out: &Path) -> std::process::Output 
 fn slots(plan: &Path) -> Vec<(String, String, String)> {
     csv_rows(&plan.join("seats.csv"))
         .iter()
-        .map(|r| (r[1].to_string(), r[9].to_string(), r[10].to_string()))
+        .map(|r| {
+            (
+                r["candidate_id"].to_string(),
+                r["date"].to_string(),
+                r["start"].to_string(),
+            )
+        })
         .collect()
 }
 
@@ -60,7 +66,7 @@ fn listed_papers_sit_at_their_published_slot_and_unlisted_ones_wait() {
     assert_eq!(deferred.len(), 2);
     assert!(deferred
         .iter()
-        .all(|r| r[5].contains("丙职业 三级 is not in the published timetable")));
+        .all(|r| r["reason"].contains("丙职业 三级 is not in the published timetable")));
     let s = summary(&out);
     assert_eq!(s["timetable"], "published");
     assert_eq!(s["status"], "optimal");
@@ -90,8 +96,8 @@ fn a_published_clash_defers_the_later_registration() {
     assert!(plan_with(&case, &file, &out).status.success());
     let deferred = csv_rows(&out.join("deferred.csv"));
     assert_eq!(deferred.len(), 1);
-    assert_eq!(&deferred[0][0], "X2");
-    assert!(deferred[0][5].contains("conflicting registration"));
+    assert_eq!(&deferred[0]["candidate_id"], "X2");
+    assert!(deferred[0]["reason"].contains("conflicting registration"));
 }
 
 #[test]
@@ -165,18 +171,26 @@ fn forecast_publish_then_seat() {
             .iter()
             .map(|r| {
                 (
-                    (r[0].to_string(), r[2].to_string(), r[3].to_string()),
-                    (r[4].to_string(), r[5].to_string()),
+                    (
+                        r["occupation_code"].to_string(),
+                        r["work_type"].to_string(),
+                        r["level"].to_string(),
+                    ),
+                    (r["date"].to_string(), r["start"].to_string()),
                 )
             })
             .collect();
     let rows = csv_rows(&seated.join("timetable.csv"));
     assert!(!rows.is_empty());
     for r in rows {
-        let key = (r[0].to_string(), r[2].to_string(), r[3].to_string());
+        let key = (
+            r["occupation_code"].to_string(),
+            r["work_type"].to_string(),
+            r["level"].to_string(),
+        );
         assert_eq!(
             slot_of.get(&key),
-            Some(&(r[4].to_string(), r[5].to_string())),
+            Some(&(r["date"].to_string(), r["start"].to_string())),
             "{key:?}"
         );
     }
@@ -190,11 +204,7 @@ fn forecast_publish_then_seat() {
 
 /// Plans `t` into `dir/prev`, applies `change` to a copy of the case in `dir/now`, replans
 /// into `dir/new` (verified against both) and returns (new plan folder, changes.csv rows).
-fn replan_after(
-    dir: &Path,
-    t: &Tiny,
-    change: impl FnOnce(&mut Tiny),
-) -> (PathBuf, Vec<csv::StringRecord>) {
+fn replan_after(dir: &Path, t: &Tiny, change: impl FnOnce(&mut Tiny)) -> (PathBuf, Vec<Row>) {
     let before = t.write(&dir.join("before"));
     let prev = dir.join("prev");
     let o = run(&[
@@ -229,10 +239,10 @@ fn replan_after(
     (new, changes)
 }
 
-fn kinds(changes: &[csv::StringRecord]) -> Vec<(String, String)> {
+fn kinds(changes: &[Row]) -> Vec<(String, String)> {
     changes
         .iter()
-        .map(|r| (r[0].to_string(), r[1].to_string()))
+        .map(|r| (r["candidate_id"].to_string(), r["change"].to_string()))
         .collect()
 }
 
@@ -259,13 +269,13 @@ fn a_withdrawal_frees_a_seat_a_late_registrant_takes_without_moving_anyone() {
         ]
     );
     assert!(
-        changes[1][10].contains("takes the seat freed by C00001"),
+        changes[1]["reason"].contains("takes the seat freed by C00001"),
         "{:?}",
         changes[1]
     );
     assert_eq!(
-        (&changes[1][7], &changes[1][9]),
-        (&changes[0][6], &changes[0][8]),
+        (&changes[1]["new_room_id"], &changes[1]["new_seat"]),
+        (&changes[0]["old_room_id"], &changes[0]["old_seat"]),
         "same room and seat"
     );
     let s = summary(&new);
@@ -296,18 +306,23 @@ fn a_removed_room_moves_exactly_its_candidates_within_the_institution() {
     // the plan seated 150 in R1 and R2 (fewest invigilators: 90 + 60)
     let in_r2 = prev_seats(dir.path())
         .iter()
-        .filter(|r| &r[15] == "R2")
+        .filter(|r| &r["room_id"] == "R2")
         .count();
     assert!(in_r2 > 0 && in_r2 < 150);
     assert_eq!(changes.len(), in_r2, "exactly R2's candidates move");
     for r in &changes {
         assert_eq!(
-            (&r[1], &r[4], &r[5], &r[6]),
+            (
+                &r["change"],
+                &r["old_institution_id"],
+                &r["new_institution_id"],
+                &r["old_room_id"]
+            ),
             ("moved_room", "I1", "I1", "R2"),
             "{r:?}"
         );
-        assert_ne!(&r[7], "R2");
-        assert_eq!(&r[10], "room R2 of I1 removed");
+        assert_ne!(&r["new_room_id"], "R2");
+        assert_eq!(&r["reason"], "room R2 of I1 removed");
     }
     assert_eq!(summary(&new)["kept"].as_u64(), Some(150 - in_r2 as u64));
 }
@@ -323,13 +338,19 @@ fn moving_one_kept_candidate_next_door_is_the_only_way_to_seat_a_registrant() {
     let (new, changes) = replan_after(dir.path(), &t, |now| {
         now.add(900, 1, "长沙市", "甲职业", 3, "I1");
     });
-    let moved: Vec<&csv::StringRecord> = changes
+    let moved: Vec<&Row> = changes
         .iter()
-        .filter(|r| &r[1] == "moved_institution")
+        .filter(|r| &r["change"] == "moved_institution")
         .collect();
     assert_eq!(moved.len(), 1, "{changes:?}");
-    assert_eq!((&moved[0][4], &moved[0][5]), ("I1", "I2"));
-    assert!(moved[0][10].contains("to free a seat at I1"));
+    assert_eq!(
+        (
+            &moved[0]["old_institution_id"],
+            &moved[0]["new_institution_id"]
+        ),
+        ("I1", "I2")
+    );
+    assert!(moved[0]["reason"].contains("to free a seat at I1"));
     let s = summary(&new);
     assert_eq!(
         (s["deferred"].as_u64(), s["kept"].as_u64()),
@@ -355,12 +376,17 @@ fn a_suspended_institution_moves_its_candidates_and_nobody_else() {
     assert_eq!(changes.len(), 100);
     for r in &changes {
         assert_eq!(
-            (&r[1], &r[4], &r[5]),
+            (
+                &r["change"],
+                &r["old_institution_id"],
+                &r["new_institution_id"]
+            ),
             ("moved_institution", "I2", "I1"),
             "{r:?}"
         );
-        assert!(r[0].as_bytes()[1] == b'0' && &r[0][..3] == "C00" && r[0] >= *"C00200");
-        assert!(r[10].contains("the filing of I2 for 甲职业 三级 is not in force"));
+        let id = &r["candidate_id"];
+        assert!(id.as_bytes()[1] == b'0' && &id[..3] == "C00" && id >= "C00200");
+        assert!(r["reason"].contains("the filing of I2 for 甲职业 三级 is not in force"));
     }
     assert_eq!(summary(&new)["kept"], 100);
 }
@@ -594,25 +620,25 @@ mod churn {
             if capacity_waits == 0 {
                 let rooms: std::collections::BTreeSet<(String, String, u32)> = csv_rows(&now.join("rooms.csv"))
                     .iter()
-                    .map(|r| (r[0].to_string(), r[1].to_string(), r[2].parse().unwrap()))
+                    .map(|r| (r["institution_id"].to_string(), r["room_id"].to_string(), r["seats"].parse().unwrap()))
                     .collect();
                 let current: std::collections::BTreeMap<String, (String, String, String)> = csv_rows(&now.join("candidates.csv"))
                     .iter()
-                    .map(|r| (r[0].to_string(), (r[2].to_string(), r[4].to_string(), r[7].to_string())))
+                    .map(|r| (r["candidate_id"].to_string(), (r["id_number"].to_string(), r["occupation"].to_string(), r["institution_id"].to_string())))
                     .collect();
                 let new_tickets: std::collections::BTreeMap<String, String> = csv_rows(&new.join("seats.csv"))
                     .iter()
-                    .map(|r| (r[1].to_string(), r[0].to_string()))
+                    .map(|r| (r["candidate_id"].to_string(), r["ticket_no"].to_string()))
                     .collect();
                 for r in csv_rows(&dir.path().join("prev/seats.csv")) {
-                    let (id, inst, room, seat) = (&r[1], &r[13], &r[15], r[16].parse::<u32>().unwrap());
+                    let (id, inst, room, seat) = (&r["candidate_id"], &r["institution_id"], &r["room_id"], r["seat"].parse::<u32>().unwrap());
                     let Some((number, occupation, registered)) = current.get(id) else { continue };
-                    let same = *number == r[3] && *occupation == r[6];
+                    let same = *number == r["id_number"] && *occupation == r["occupation"];
                     let room_ok = rooms.iter().any(|x| x.0 == inst && x.1 == room && x.2 >= seat);
                     let filed = !(c.suspend_i2 && inst == "I2" && occupation == "甲职业");
                     let bound_elsewhere = !registered.is_empty() && registered != inst;
                     if same && room_ok && filed && !bound_elsewhere {
-                        prop_assert_eq!(new_tickets.get(id), Some(&r[0].to_string()), "{} lost a valid seat", id);
+                        prop_assert_eq!(new_tickets.get(id), Some(&r["ticket_no"].to_string()), "{} lost a valid seat", id);
                     }
                 }
             }
@@ -634,10 +660,13 @@ fn a_late_registration_clashing_with_a_seated_one_waits_and_every_count_adds_up(
     });
     let late = changes
         .iter()
-        .find(|r| &r[0] == "L1")
+        .find(|r| &r["candidate_id"] == "L1")
         .expect("a row for L1");
-    assert_eq!(&late[1], "new_deferred");
-    assert!(late[10].contains("conflicting registration"), "{late:?}");
+    assert_eq!(&late["change"], "new_deferred");
+    assert!(
+        late["reason"].contains("conflicting registration"),
+        "{late:?}"
+    );
     let s = summary(&new);
     assert_eq!(s["candidates"], 10, "9 registrations and the late one");
     assert_eq!(s["deferred_by_reason"]["conflicting registration"], 1);

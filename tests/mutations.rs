@@ -68,7 +68,8 @@ fn rule_4_a_registered_candidate_sent_elsewhere() {
             col(rows, "seat"),
             col(rows, "venue_prefecture"),
         );
-        let r = rows.iter_mut().skip(1).find(|r| r[1] == "C00001").unwrap();
+        let id = col(rows, "candidate_id");
+        let r = rows.iter_mut().skip(1).find(|r| r[id] == "C00001").unwrap();
         r[inst] = "I2".into();
         r[room] = "R1".into();
         r[seat] = "239".into();
@@ -99,8 +100,9 @@ fn rule_7_a_person_at_two_papers_at_once() {
             col(rows, "end"),
             col(rows, "seat"),
         );
-        let p = rows.iter().position(|r| r[1] == "P001").unwrap();
-        let q = rows.iter().position(|r| r[1] == "Q001").unwrap();
+        let id = col(rows, "candidate_id");
+        let p = rows.iter().position(|r| r[id] == "P001").unwrap();
+        let q = rows.iter().position(|r| r[id] == "Q001").unwrap();
         let (d, s, e) = (
             rows[p][date].clone(),
             rows[p][start].clone(),
@@ -120,7 +122,8 @@ fn rule_8_a_paper_in_a_slot_too_short() {
     let (case, plan) = case(dir.path());
     edit(&plan, "seats.csv", |rows| {
         let (date, start, end) = (col(rows, "date"), col(rows, "start"), col(rows, "end"));
-        let r = rows.iter_mut().skip(1).find(|r| r[1] == "C00001").unwrap();
+        let id = col(rows, "candidate_id");
+        let r = rows.iter_mut().skip(1).find(|r| r[id] == "C00001").unwrap();
         r[date] = "2026-08-17".into();
         r[start] = "08:30".into();
         r[end] = "09:00".into();
@@ -157,7 +160,8 @@ fn rule_10_a_change_row_removed() {
     ]);
     assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
     edit(&new, "changes.csv", |rows| {
-        rows.retain(|r| r[0] != "C00001");
+        let id = col(rows, "candidate_id");
+        rows.retain(|r| r[id] != "C00001");
     });
     let v = run(&[
         "verify",

@@ -120,18 +120,23 @@ fn door_lists_match_seats_csv_and_show_no_whole_id_number() {
     let mut expected: BTreeMap<String, Sittings> = BTreeMap::new();
     for r in &seats {
         expected
-            .entry(r[13].to_string())
+            .entry(r["institution_id"].to_string())
             .or_default()
-            .entry((r[9].to_string(), r[10].to_string(), r[15].to_string()))
+            .entry((
+                r["date"].to_string(),
+                r["start"].to_string(),
+                r["room_id"].to_string(),
+            ))
             .or_default()
             .push(vec![
-                r[16].to_string(),
-                r[0].to_string(),
-                r[2].to_string(),
-                r[3].to_string(),
+                r["seat"].to_string(),
+                r["ticket_no"].to_string(),
+                r["name"].to_string(),
+                r["id_number"].to_string(),
             ]);
     }
-    let ids: std::collections::HashSet<String> = seats.iter().map(|r| r[3].to_string()).collect();
+    let ids: std::collections::HashSet<String> =
+        seats.iter().map(|r| r["id_number"].to_string()).collect();
     let files: Vec<String> = std::fs::read_dir(plan.join("institutions"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().to_string())

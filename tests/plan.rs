@@ -7,15 +7,15 @@ use common::*;
 fn deferred_reasons(plan: &std::path::Path) -> Vec<String> {
     csv_rows(&plan.join("deferred.csv"))
         .iter()
-        .map(|r| r[5].to_string())
+        .map(|r| r["reason"].to_string())
         .collect()
 }
 
 fn slot_of(plan: &std::path::Path, candidate: &str) -> Option<(String, String)> {
     csv_rows(&plan.join("seats.csv"))
         .iter()
-        .find(|r| &r[1] == candidate)
-        .map(|r| (r[9].to_string(), r[10].to_string()))
+        .find(|r| &r["candidate_id"] == candidate)
+        .map(|r| (r["date"].to_string(), r["start"].to_string()))
 }
 
 #[test]
@@ -98,7 +98,7 @@ fn registrants_beyond_the_registered_institutions_seats_are_deferred() {
     // the 20 deferred are the last by candidate_id
     let ids: Vec<String> = csv_rows(&plan.join("deferred.csv"))
         .iter()
-        .map(|r| r[0].to_string())
+        .map(|r| r["candidate_id"].to_string())
         .collect();
     assert_eq!(ids.first().unwrap(), "C00241");
 }
@@ -160,7 +160,7 @@ fn a_prefecture_without_a_filed_institution_travels_to_the_nearest() {
     assert_eq!(s["deferred"], 0);
     assert_eq!(s["cross_prefecture"], 30);
     let seats = csv_rows(&plan.join("seats.csv"));
-    assert!(seats.iter().all(|r| &r[13] == "I1"));
+    assert!(seats.iter().all(|r| &r["institution_id"] == "I1"));
     // 长沙–株洲 straight line × 1.3, rounded
     let km = (exam_planner::case::haversine_km(28.228, 112.939, 27.827, 113.152) * 1.3).round();
     assert_eq!(s["travel_km"].as_f64().unwrap(), km * 30.0);
@@ -192,7 +192,7 @@ fn the_invigilator_limit_binds_before_the_seats() {
     assert_eq!(s["deferred"], 15);
     let rooms = csv_rows(&plan.join("rooms.csv"));
     assert_eq!(rooms.len(), 1);
-    assert_eq!(&rooms[0][6], "15");
+    assert_eq!(&rooms[0]["invigilators"], "15");
 }
 
 #[test]
@@ -204,8 +204,8 @@ fn duplicates_seat_the_first_registration() {
     let plan = plan_ok(&t.write(&dir.path().join("case")), dir.path());
     assert!(slot_of(&plan, "C1").is_some());
     let d = csv_rows(&plan.join("deferred.csv"));
-    assert_eq!(&d[0][0], "C2");
-    assert!(d[0][5].starts_with("duplicate registration"));
+    assert_eq!(&d[0]["candidate_id"], "C2");
+    assert!(d[0]["reason"].starts_with("duplicate registration"));
 }
 
 #[test]
@@ -241,15 +241,15 @@ fn rooms_fill_largest_first_and_seats_are_unique() {
     let plan = plan_ok(&t.write(&dir.path().join("case")), dir.path());
     let rooms = csv_rows(&plan.join("rooms.csv"));
     assert_eq!(rooms.len(), 2, "two rooms suffice for 180");
-    assert_eq!(&rooms[0][3], "R2");
-    assert_eq!(&rooms[0][5], "150");
+    assert_eq!(&rooms[0]["room_id"], "R2");
+    assert_eq!(&rooms[0]["seated"], "150");
     let seats = csv_rows(&plan.join("seats.csv"));
     let tickets: std::collections::HashSet<&str> =
-        seats.iter().map(|r| r.get(0).unwrap()).collect();
+        seats.iter().map(|r| r.get("ticket_no")).collect();
     assert_eq!(tickets.len(), 180);
-    assert!(seats
-        .iter()
-        .all(|r| r[0].len() == 22 && r[0].starts_with("202634301") && r[0].ends_with("00")));
+    assert!(seats.iter().all(|r| r["ticket_no"].len() == 22
+        && r["ticket_no"].starts_with("202634301")
+        && r["ticket_no"].ends_with("00")));
 }
 
 #[test]
@@ -413,7 +413,11 @@ fn the_reference_case_plans_verifies_and_is_byte_identical_across_threads() {
     let mut papers = std::collections::HashSet::new();
     for r in &tt {
         assert!(
-            papers.insert((r[0].to_string(), r[2].to_string(), r[3].to_string())),
+            papers.insert((
+                r["occupation_code"].to_string(),
+                r["work_type"].to_string(),
+                r["level"].to_string()
+            )),
             "paper at two slots: {r:?}"
         );
     }

@@ -32,7 +32,13 @@ fn plan_tiny(t: &Tiny, dir: &Path, extra: &[&str]) -> (std::process::Output, Pat
 fn seats(plan: &Path) -> Vec<(String, String, String)> {
     csv_rows(&plan.join("seats.csv"))
         .iter()
-        .map(|r| (r[1].to_string(), r[13].to_string(), r[7].to_string()))
+        .map(|r| {
+            (
+                r["candidate_id"].to_string(),
+                r["institution_id"].to_string(),
+                r["work_type"].to_string(),
+            )
+        })
         .collect()
 }
 
@@ -45,7 +51,7 @@ fn institutions_of(plan: &Path) -> Vec<String> {
 fn reasons(plan: &Path) -> Vec<String> {
     csv_rows(&plan.join("deferred.csv"))
         .iter()
-        .map(|r| r[5].to_string())
+        .map(|r| r["reason"].to_string())
         .collect()
 }
 
@@ -81,7 +87,10 @@ fn work_types_are_papers_of_their_own_and_a_filing_without_one_covers_all() {
     );
     let timetable = csv_rows(&plan.join("timetable.csv"));
     assert_eq!(
-        timetable.iter().filter(|r| &r[0] == "4-04").count(),
+        timetable
+            .iter()
+            .filter(|r| &r["occupation_code"] == "4-04")
+            .count(),
         2,
         "two papers"
     );
@@ -424,7 +433,7 @@ fn every_segment_of_a_ticket_number() {
     let plan = plan_ok(&case, dir.path());
     let rows = csv_rows(&plan.join("seats.csv"));
     for r in &rows {
-        let ticket = &r[0];
+        let ticket = &r["ticket_no"];
         assert_eq!(ticket.len(), 22, "{ticket}");
         let (quarter, pref, inst, slot, room, seat, version) = (
             &ticket[..5],
@@ -437,24 +446,31 @@ fn every_segment_of_a_ticket_number() {
         );
         assert_eq!(quarter, "20263");
         // the institution's rank among the ids I1, I2
-        let (want_pref, want_inst) = if &r[13] == "I1" {
+        let (want_pref, want_inst) = if &r["institution_id"] == "I1" {
             ("4301", "0001")
         } else {
             ("4302", "0002")
         };
         assert_eq!((pref, inst), (want_pref, want_inst), "{ticket}");
-        let want_slot = if &r[9] == "2026-08-15" { "01" } else { "02" };
+        let want_slot = if &r["date"] == "2026-08-15" {
+            "01"
+        } else {
+            "02"
+        };
         assert_eq!(slot, want_slot);
         // R1 ranks first among its institution's room ids, R2 second
-        assert_eq!(room, format!("{:02}", r[15][1..].parse::<u32>().unwrap()));
-        assert_eq!(seat, format!("{:03}", r[16].parse::<u32>().unwrap()));
+        assert_eq!(
+            room,
+            format!("{:02}", r["room_id"][1..].parse::<u32>().unwrap())
+        );
+        assert_eq!(seat, format!("{:03}", r["seat"].parse::<u32>().unwrap()));
         assert_eq!(version, "00", "a fresh plan is version 0");
     }
-    let x1 = rows.iter().find(|r| &r[1] == "X1").unwrap();
-    let x2 = rows.iter().find(|r| &r[1] == "X2").unwrap();
+    let x1 = rows.iter().find(|r| &r["candidate_id"] == "X1").unwrap();
+    let x2 = rows.iter().find(|r| &r["candidate_id"] == "X2").unwrap();
     assert_ne!(
-        &x1[0][13..15],
-        &x2[0][13..15],
+        &x1["ticket_no"][13..15],
+        &x2["ticket_no"][13..15],
         "two papers of one person, two slots"
     );
 }
@@ -522,8 +538,8 @@ fn a_forecast_is_planned_on_counts_with_its_known_deferrals_and_travel() {
     let from = |home: &str| -> u32 {
         allocation
             .iter()
-            .filter(|r| &r[7] == home)
-            .map(|r| r[8].parse::<u32>().unwrap())
+            .filter(|r| &r["home_prefecture"] == home)
+            .map(|r| r["candidates"].parse::<u32>().unwrap())
             .sum()
     };
     assert_eq!((from("长沙市"), from("株洲市")), (240, 10));

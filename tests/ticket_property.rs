@@ -76,7 +76,12 @@ fn base(q: &Quarter) -> Tiny {
 fn owners(plan: &Path) -> BTreeMap<String, (String, String)> {
     csv_rows(&plan.join("seats.csv"))
         .iter()
-        .map(|r| (r[0].to_string(), (r[1].to_string(), r[3].to_string())))
+        .map(|r| {
+            (
+                r["ticket_no"].to_string(),
+                (r["candidate_id"].to_string(), r["id_number"].to_string()),
+            )
+        })
         .collect()
 }
 

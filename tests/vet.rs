@@ -262,12 +262,12 @@ fn an_institution_that_fails_vetting_seats_nobody() {
     let plan = plan_ok(&t.write(&dir.path().join("case")), dir.path());
     let seats = csv_rows(&plan.join("seats.csv"));
     assert_eq!(seats.len(), 2);
-    assert!(seats.iter().all(|r| &r[13] == "I1"));
+    assert!(seats.iter().all(|r| &r["institution_id"] == "I1"));
     let deferred = csv_rows(&plan.join("deferred.csv"));
     assert_eq!(deferred.len(), 3);
     assert!(deferred
         .iter()
-        .all(|r| r[5].contains("no eligible institution is filed")));
+        .all(|r| r["reason"].contains("no eligible institution is filed")));
 }
 
 #[test]
@@ -284,19 +284,25 @@ fn coverage_flags_gaps_and_prefectures_with_several_institutions() {
     let rows = csv_rows(&out.join("coverage.csv"));
     let find = |pref: &str, occ: &str| {
         rows.iter()
-            .find(|r| &r[0] == pref && &r[2] == occ)
+            .find(|r| &r["prefecture"] == pref && &r["occupation"] == occ)
             .unwrap_or_else(|| panic!("{pref} {occ}"))
             .clone()
     };
     let several = find("长沙市", "甲职业");
     assert_eq!(
-        (&several[4], several[5].starts_with("several")),
+        (
+            &several["institutions"],
+            several["flag"].starts_with("several")
+        ),
         ("2", true)
     );
     let one = find("长沙市", "乙职业");
-    assert_eq!((&one[4], &one[5]), ("1", ""));
+    assert_eq!((&one["institutions"], &one["flag"]), ("1", ""));
     let gap = find("株洲市", "甲职业");
-    assert_eq!((&gap[4], gap[5].starts_with("gap")), ("0", true));
+    assert_eq!(
+        (&gap["institutions"], gap["flag"].starts_with("gap")),
+        ("0", true)
+    );
     assert_eq!(rows.len(), 3 * 3, "every prefecture × occupation row");
 }
 
@@ -370,7 +376,9 @@ fn materials_name_every_missing_item_and_keep_an_incomplete_applicant_off_the_li
     // … but keep the incomplete applicant off the published list
     let published = csv_rows(&out.join("publication.csv"));
     assert!(
-        published.iter().all(|r| &r[0] == "一号（虚构）"),
+        published
+            .iter()
+            .all(|r| &r["institution"] == "一号（虚构）"),
         "{published:?}"
     );
     assert_eq!(published.len(), 3, "I1's three filings");
@@ -404,13 +412,17 @@ fn without_materials_vet_says_so_once_and_publishes_pending_filings() {
     );
     assert_eq!(vetting(dir.path())["I2"]["materials"], "not_checked");
     let published = csv_rows(&out.join("publication.csv"));
-    let pending: Vec<&csv::StringRecord> = published
+    let pending: Vec<&Row> = published
         .iter()
-        .filter(|r| &r[0] == "二号（虚构）")
+        .filter(|r| &r["institution"] == "二号（虚构）")
         .collect();
     assert_eq!(pending.len(), 1);
     assert_eq!(
-        (&pending[0][2], &pending[0][4], &pending[0][6]),
+        (
+            &pending[0]["prefecture"],
+            &pending[0]["occupation"],
+            &pending[0]["levels"]
+        ),
         ("株洲市", "乙职业", "4|3")
     );
 }

@@ -3,6 +3,7 @@
 
 mod common;
 use common::*;
+use std::collections::BTreeMap;
 use std::path::Path;
 
 fn tiny_case(dir: &Path) -> std::path::PathBuf {
@@ -16,15 +17,20 @@ fn tiny_case(dir: &Path) -> std::path::PathBuf {
     t.write(&dir.join("case"))
 }
 
-/// scenarios.csv rows without the timing column, keyed by scenario name.
-fn results(out: &Path) -> Vec<Vec<String>> {
-    csv_rows(&out.join("scenarios.csv"))
-        .iter()
-        .map(|r| {
-            r.iter()
-                .enumerate()
-                .filter(|(i, _)| *i != 11)
-                .map(|(_, v)| v.to_string())
+/// One scenarios.csv row by column name, without the timing column (runs compare equal).
+type Scenario = BTreeMap<String, String>;
+
+/// scenarios.csv's rows, in order, each by column name without `solve_seconds`.
+fn results(out: &Path) -> Vec<Scenario> {
+    let mut r = csv::Reader::from_path(out.join("scenarios.csv")).unwrap();
+    let header: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
+    r.records()
+        .map(|x| {
+            header
+                .iter()
+                .cloned()
+                .zip(x.unwrap().iter().map(str::to_string))
+                .filter(|(h, _)| h != "solve_seconds")
                 .collect()
         })
         .collect()
@@ -37,7 +43,7 @@ fn scenario_file(dir: &Path, toml: &str) -> std::path::PathBuf {
     file
 }
 
-fn whatif(case: &Path, out: &Path, extra: &[&str]) -> Vec<Vec<String>> {
+fn whatif(case: &Path, out: &Path, extra: &[&str]) -> Vec<Scenario> {
     let mut args = vec![
         "whatif",
         case.to_str().unwrap(),
@@ -90,35 +96,35 @@ add_session = [{ date = "2026-08-16", start = "08:30", end = "12:30" }]
     );
     let by = |name: &str| {
         rows.iter()
-            .find(|r| r[0] == name)
+            .find(|r| r["scenario"] == name)
             .unwrap_or_else(|| panic!("{name} missing: {rows:?}"))
             .clone()
     };
     let base = by("baseline");
-    assert_eq!(rows[0][0], "baseline", "baseline first");
+    assert_eq!(rows[0]["scenario"], "baseline", "baseline first");
     // capacity per slot: I1 240 seats (40 staff), I2 200 seats (20 staff ⇒ 200): 450 demand, 440 seats
-    assert_eq!(base[4], "10");
+    assert_eq!(base["deferred"], "10");
     assert_eq!(
-        by("I1 adds a 240-seat room")[4],
+        by("I1 adds a 240-seat room")["deferred"],
         "0",
         "an added room seats the shortfall"
     );
     assert_eq!(
-        by("both revoked")[3],
+        by("both revoked")["seated"],
         "0",
         "revoked institutions seat nobody"
     );
-    assert_eq!(by("both revoked")[4], "450");
-    assert_eq!(by("unknown institution")[1], "invalid");
-    assert!(by("unknown institution")[11].contains("NOPE"));
+    assert_eq!(by("both revoked")["deferred"], "450");
+    assert_eq!(by("unknown institution")["status"], "invalid");
+    assert!(by("unknown institution")["reason"].contains("NOPE"));
     assert_eq!(
-        by("长沙 demand doubles")[2],
+        by("长沙 demand doubles")["candidates"],
         "750",
         "scaled demand scales the groups"
     );
-    assert_eq!(by("a new institution in 长沙")[4], "0");
+    assert_eq!(by("a new institution in 长沙")["deferred"], "0");
     // one sitting per paper: a second slot cannot split the paper, so nothing changes
-    assert_eq!(by("a second slot")[4], "10");
+    assert_eq!(by("a second slot")["deferred"], "10");
 }
 
 #[test]
@@ -136,10 +142,10 @@ fn an_added_room_never_increases_deferred_and_sweeps_do_not_depend_on_threads() 
         &["--sweep", "add-room:240", "--threads", "2"],
     );
     assert_eq!(one, two);
-    let base: i64 = one[0][4].parse().unwrap();
+    let base: i64 = one[0]["deferred"].parse().unwrap();
     assert!(one.len() > 10);
     for r in &one[1..] {
-        assert!(r[4].parse::<i64>().unwrap() <= base, "{r:?}");
+        assert!(r["deferred"].parse::<i64>().unwrap() <= base, "{r:?}");
     }
     assert_eq!(
         std::fs::read(dir.path().join("t1/capacity_value.csv")).unwrap(),
@@ -199,16 +205,24 @@ fn monte_carlo_without_variation_reproduces_the_baseline() {
         &dir.path().join("mc"),
         &["--monte-carlo", "3", "--cv", "0", "--seed", "1"],
     );
-    let baseline: f64 = rows[0][4].parse().unwrap();
+    let baseline: f64 = rows[0]["deferred"].parse().unwrap();
     assert_eq!(baseline, 10.0);
     let mc = csv_rows(&dir.path().join("mc/monte_carlo.csv"));
-    let total = |col: usize| {
+    let total = |col: &str| {
         mc.iter()
             .map(|r| r[col].parse::<f64>().unwrap())
             .sum::<f64>()
     };
-    assert_eq!(total(3), baseline, "mean deferred over prefectures");
-    assert_eq!(total(6), baseline, "all of it is a capacity shortfall");
+    assert_eq!(
+        total("mean_deferred"),
+        baseline,
+        "mean deferred over prefectures"
+    );
+    assert_eq!(
+        total("mean_planning_deferred"),
+        baseline,
+        "all of it is a capacity shortfall"
+    );
 }
 
 #[test]
@@ -240,26 +254,29 @@ policy = { max_travel = 30 }
         &dir.path().join("out"),
         &["--scenarios", file.to_str().unwrap()],
     );
-    let by = |name: &str| rows.iter().find(|r| r[0] == name).unwrap().clone();
+    let by = |name: &str| rows.iter().find(|r| r["scenario"] == name).unwrap().clone();
     // baseline: 长沙 300 for 240 seats at I1, 株洲 150 for 200 at I2: 50 of 长沙 travel, 10 wait
     let km = |factor: f64| {
         (exam_planner::case::haversine_km(28.228, 112.939, 27.827, 113.152) * factor).round()
     };
-    assert_eq!(rows[0][4], "10");
-    assert_eq!(rows[0][6], format!("{}", 50.0 * km(1.3)));
+    assert_eq!(rows[0]["deferred"], "10");
+    assert_eq!(rows[0]["travel_km"], format!("{}", 50.0 * km(1.3)));
     // nobody may cross: 长沙 defers 60, 株洲 seats all 150
     assert_eq!(
-        (by("short trips")[4].as_str(), by("short trips")[6].as_str()),
+        (
+            by("short trips")["deferred"].as_str(),
+            by("short trips")["travel_km"].as_str()
+        ),
         ("60", "0")
     );
-    assert_eq!(by("slow roads")[6], format!("{}", 50.0 * km(4.0)));
+    assert_eq!(by("slow roads")["travel_km"], format!("{}", 50.0 * km(4.0)));
     let invalid = by("nobody invigilates");
-    assert_eq!(invalid[1], "invalid");
+    assert_eq!(invalid["status"], "invalid");
     assert!(
-        invalid[11].contains("candidates_per_invigilator"),
+        invalid["reason"].contains("candidates_per_invigilator"),
         "{invalid:?}"
     );
-    assert_eq!(by("unknown key")[1], "invalid");
+    assert_eq!(by("unknown key")["status"], "invalid");
 }
 
 #[test]
@@ -276,7 +293,11 @@ fn without_warm_start_the_scenarios_reach_the_same_plans() {
         &dir.path().join("cold"),
         &["--sweep", "add-room:120", "--no-warm-start"],
     );
-    let deferred = |rows: &[Vec<String>]| rows.iter().map(|r| r[4].clone()).collect::<Vec<_>>();
+    let deferred = |rows: &[Scenario]| {
+        rows.iter()
+            .map(|r| r["deferred"].clone())
+            .collect::<Vec<_>>()
+    };
     assert_eq!(deferred(&warm), deferred(&cold));
     let flag = |name: &str| {
         let s: serde_json::Value = serde_json::from_str(
@@ -309,17 +330,21 @@ add_room = [{ institution_id = "I2", room_id = "R9", seats = 1 }]
     let s: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
     let weight = s["deferred_weight"].as_f64().unwrap();
-    let objective =
-        |r: &Vec<String>| r[6].parse::<f64>().unwrap() + weight * r[4].parse::<f64>().unwrap();
+    let objective = |r: &Scenario| {
+        r["travel_km"].parse::<f64>().unwrap() + weight * r["deferred"].parse::<f64>().unwrap()
+    };
     let base = objective(&rows[0]);
     let values = csv_rows(&out.join("capacity_value.csv"));
     for inst in ["I1", "I2"] {
-        let value: f64 = values.iter().find(|r| &r[0] == inst).unwrap()[5]
+        let value: f64 = values
+            .iter()
+            .find(|r| &r["institution_id"] == inst)
+            .unwrap()["seat_value"]
             .parse()
             .unwrap();
         let row = rows
             .iter()
-            .find(|r| r[0] == format!("{inst} one more seat"))
+            .find(|r| r["scenario"] == format!("{inst} one more seat"))
             .unwrap();
         let saved = base - objective(row);
         assert!(value > 0.0, "{inst}: seats are binding");
@@ -359,20 +384,13 @@ add_room = [{ institution_id = "I001", room_id = "X1", seats = 60 }]
             "0.000001",
         ],
     );
-    let header = csv_rows_with_header(&dir.path().join("out/scenarios.csv"));
-    let col = |name: &str| header.iter().position(|h| h == name).unwrap() - 1;
-    assert_eq!(rows[0][1], "time_limit");
+    assert_eq!(rows[0]["status"], "time_limit");
     let scenario = &rows[1];
-    assert_eq!(scenario[1], "time_limit");
-    assert_eq!(scenario[col("significance")], "within_gap", "{scenario:?}");
-    let bound: f64 = scenario[col("deferred_bound")].parse().unwrap();
-    let value: f64 = scenario[4].parse().unwrap();
+    assert_eq!(scenario["status"], "time_limit");
+    assert_eq!(scenario["significance"], "within_gap", "{scenario:?}");
+    let bound: f64 = scenario["deferred_bound"].parse().unwrap();
+    let value: f64 = scenario["deferred"].parse().unwrap();
     assert!(bound < value, "a gap to speak of: {bound} < {value}");
-}
-
-fn csv_rows_with_header(path: &Path) -> Vec<String> {
-    let mut r = csv::Reader::from_path(path).unwrap();
-    r.headers().unwrap().iter().map(str::to_string).collect()
 }
 
 /// Runs `whatif` with `extra` arguments and environment, asserting success.

@@ -131,9 +131,43 @@ pub fn summary(plan: &Path) -> serde_json::Value {
     serde_json::from_str(&std::fs::read_to_string(plan.join("summary.json")).unwrap()).unwrap()
 }
 
-pub fn csv_rows(path: &Path) -> Vec<csv::StringRecord> {
-    let mut r = csv::Reader::from_path(path).unwrap();
-    r.records().map(|x| x.unwrap()).collect()
+/// One row of a CSV file the program wrote, its cells reached by column name (`row["seat"]`),
+/// never by position: a test reads what its name says even if columns move.
+#[derive(Debug, Clone)]
+pub struct Row {
+    headers: std::rc::Rc<csv::StringRecord>,
+    record: csv::StringRecord,
+}
+
+impl Row {
+    /// The cell of `column`; panics naming the column when the file has none.
+    pub fn get(&self, column: &str) -> &str {
+        let k = self
+            .headers
+            .iter()
+            .position(|h| h == column)
+            .unwrap_or_else(|| panic!("no column {column:?} in {:?}", self.headers));
+        &self.record[k]
+    }
+}
+
+impl std::ops::Index<&str> for Row {
+    type Output = str;
+    fn index(&self, column: &str) -> &str {
+        self.get(column)
+    }
+}
+
+/// The rows of a CSV file (its header first), each cell reached by column name.
+pub fn csv_rows(path: &Path) -> Vec<Row> {
+    let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let headers = std::rc::Rc::new(r.headers().unwrap().clone());
+    r.records()
+        .map(|x| Row {
+            headers: headers.clone(),
+            record: x.unwrap(),
+        })
+        .collect()
 }
 
 /// Writes a generated case into `dir/case` (asserting success) and returns its folder.
