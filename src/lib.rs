@@ -13,6 +13,7 @@
 #![allow(clippy::neg_cmp_op_on_partial_ord, clippy::type_complexity)]
 
 pub mod case;
+pub mod csv_out;
 pub mod diag;
 pub mod digest;
 pub mod filing;

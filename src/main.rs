@@ -52,7 +52,8 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    exam_planner::progress::catch_interrupts();
+    // from now on Ctrl-C and SIGTERM remove every staging folder, say so and exit 130
+    exam_planner::output::staging::catch_interrupts(exam_planner::progress::on_interrupt);
     match cli.command {
         Command::Validate(a) => validate::run(a),
         Command::Vet(a) => vet::run(a),

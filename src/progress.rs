@@ -53,19 +53,17 @@ pub fn trace(line: impl FnOnce() -> String) {
     }
 }
 
-/// From now on Ctrl-C and SIGTERM remove every staging folder, say so and exit 130
-/// ([`crate::output::staging::catch_interrupts`]); [`interrupted`] tells a loop that one arrived.
-pub fn catch_interrupts() {
-    crate::output::staging::catch_interrupts(|| {
-        INTERRUPTED.store(true, Ordering::SeqCst);
-        if let Some(bar) = SPINNER.get() {
-            bar.finish_and_clear();
-        }
-        note(format_args!("interrupted: nothing written"));
-    });
+/// Records that Ctrl-C or SIGTERM arrived (the binary's handler calls it before the staging
+/// folders are removed): clears the spinner and says so; [`interrupted`] tells a loop.
+pub fn on_interrupt() {
+    INTERRUPTED.store(true, Ordering::SeqCst);
+    if let Some(bar) = SPINNER.get() {
+        bar.finish_and_clear();
+    }
+    note(format_args!("interrupted: nothing written"));
 }
 
-/// Has the user pressed Ctrl-C since [`catch_interrupts`]?
+/// Has the user pressed Ctrl-C (see [`on_interrupt`])?
 pub fn interrupted() -> bool {
     INTERRUPTED.load(Ordering::SeqCst)
 }

@@ -336,7 +336,7 @@ pub fn report(case: &Case) -> Report {
         pad("人员", 9),
         pad("result", 8)
     );
-    let mut w = crate::output::csv_out::Writer::from_writer(Vec::new());
+    let mut w = crate::csv_out::Writer::from_writer(Vec::new());
     let mut header = vec![
         "institution_id",
         "name",
@@ -427,7 +427,7 @@ pub fn report(case: &Case) -> Report {
     }
 
     let cov = coverage(case, &eligible);
-    let mut c = crate::output::csv_out::Writer::from_writer(Vec::new());
+    let mut c = crate::csv_out::Writer::from_writer(Vec::new());
     c.write_record([
         "prefecture",
         "occupation_code",

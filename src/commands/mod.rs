@@ -114,8 +114,8 @@ pub fn load_case_noting_warnings(case_dir: &Path, consequence: &str) -> Result<C
 
 /// A plan folder that was not written: a planner bug the verification caught (exit 3), or
 /// the disk (exit 1). Nothing is on disk either way.
-pub fn write_failed(e: exam_planner::plan::write::WriteError) -> ExitCode {
-    use exam_planner::plan::write::WriteError;
+pub fn write_failed(e: exam_planner::pipeline::write::WriteError) -> ExitCode {
+    use exam_planner::pipeline::write::WriteError;
     match e {
         WriteError::Unverified(violations) => {
             for v in violations.iter().take(50) {

@@ -3,7 +3,7 @@
 
 use super::{exit, guard, load_case_noting_warnings, print_diagnostics, write_failed, SolveArgs};
 use clap::Args;
-use exam_planner::plan::write;
+use exam_planner::pipeline::write;
 use exam_planner::{note, pipeline, progress, say};
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -3,7 +3,7 @@
 
 use super::{exit, guard, load_case, write_failed, SolveArgs};
 use clap::Args;
-use exam_planner::plan::write::{self, Parts};
+use exam_planner::pipeline::write::{self, Parts};
 use exam_planner::{note, progress, replan, say, verify};
 use std::path::PathBuf;
 use std::process::ExitCode;

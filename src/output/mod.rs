@@ -1,8 +1,7 @@
-//! Everything a command writes for people and scripts: CSV cells safe for Excel
-//! ([`csv_out`]), workbooks and door lists ([`sheets`]), the HTML report ([`report`]), and the
-//! all-or-nothing output folder ([`staging`]). Nothing here decides a plan; it renders one.
+//! Everything a command writes for people: workbooks and door lists ([`sheets`]), the HTML
+//! report ([`report`]), and the all-or-nothing output folder ([`staging`]). Nothing here
+//! decides a plan; it renders one (CSV cells are made formula-safe by [`crate::csv_out`]).
 
-pub mod csv_out;
 pub mod report;
 pub mod sheets;
 pub mod staging;

@@ -81,7 +81,7 @@ fn table_sheet(book: &mut Workbook, name: &str, csv: &[u8]) -> Result<(), XlsxEr
         for (c, value) in record.iter().enumerate() {
             // the CSV's formula-safe quote is not part of the text: a workbook cell holds
             // the text as a string, which Excel never runs
-            let value = crate::output::csv_out::restore(value);
+            let value = crate::csv_out::restore(value);
             let col = c as u16;
             if widths.len() <= c {
                 widths.push(0);
@@ -240,7 +240,7 @@ pub fn door_lists(case: &Case, seats_csv: &[u8]) -> std::io::Result<Vec<(String,
     );
     for record in reader.records() {
         let r = record.map_err(std::io::Error::other)?;
-        let r: csv::StringRecord = r.iter().map(crate::output::csv_out::restore).collect();
+        let r: csv::StringRecord = r.iter().map(crate::csv_out::restore).collect();
         let Some(&i) = position.get(&r[inst]) else {
             continue;
         };

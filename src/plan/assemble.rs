@@ -1,7 +1,7 @@
 //! From who sits where to the plan's rows: one assembly for every plan.
 //!
 //! `plan` deals seats from the routing ([`super::deal`]); `replan` keeps published seats and
-//! deals the rest ([`crate::replan`]). Both describe their result as [`Site`]s — an institution
+//! deals the rest (`replan`). Both describe their result as [`Site`]s — an institution
 //! at one slot: the rooms it opens and who sits in them — and [`assemble`] alone turns sites into
 //! seats.csv, allocation.csv, timetable.csv, rooms.csv and deferred.csv, and decides every ticket
 //! number ([`Seated::ticket`]). Sites are rendered on rayon workers and joined in the order given,

@@ -2,10 +2,10 @@
 //!
 //! `verify`, `verify --previous` and `replan` (its previous plan) read plan folders. Each asks
 //! for a file's rows as one of the record types below and gets every row with its line, every
-//! cell as it was before the writer made it formula-safe ([`crate::output::csv_out::restore`]).
+//! cell as it was before the writer made it formula-safe ([`crate::csv_out::restore`]).
 //! A row that does not parse is a [`FolderError`] with its file and line, never a dropped row.
 
-use crate::output::csv_out::{restored, restored_owned};
+use crate::csv_out::{restored, restored_owned};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use std::collections::BTreeMap;

@@ -9,7 +9,6 @@ pub mod deal;
 pub mod folder;
 pub mod summary;
 pub mod ticket;
-pub mod write;
 
 use serde::{Deserialize, Serialize};
 use summary::PlanStats;
@@ -88,11 +87,11 @@ pub struct SeatRow<'a> {
 impl SeatRow<'_> {
     /// Writes the row: serde's rendering of the same row, without its per-field overhead
     /// (BENCHMARKS.md, "Why the code is as it is": seats.csv), every cell formula-safe
-    /// ([`crate::output::csv_out::neutral`]).
+    /// ([`crate::csv_out::neutral`]).
     pub fn write<W: std::io::Write>(&self, w: &mut csv::Writer<W>) -> csv::Result<()> {
         let mut level = itoa::Buffer::new();
         let mut seat = itoa::Buffer::new();
-        let n = crate::output::csv_out::neutral;
+        let n = crate::csv_out::neutral;
         w.write_record([
             n(self.ticket_no.as_bytes()),
             n(self.candidate_id.as_bytes()),
@@ -181,11 +180,11 @@ pub fn header_of<T: Serialize + Default>() -> Vec<u8> {
 }
 
 /// A table's bytes: the header of `T`, then each row (a `T` or a reference to one), every
-/// text cell formula-safe ([`crate::output::csv_out`]).
+/// text cell formula-safe ([`crate::csv_out`]).
 pub fn csv_bytes<T: Serialize + Default, R: Serialize>(
     rows: impl IntoIterator<Item = R>,
 ) -> Vec<u8> {
-    let mut w = crate::output::csv_out::Writer::from_writer(header_of::<T>());
+    let mut w = crate::csv_out::Writer::from_writer(header_of::<T>());
     for r in rows {
         w.serialize(r).expect("writing to memory");
     }

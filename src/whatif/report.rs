@@ -128,7 +128,7 @@ impl Results<'_> {
 }
 
 fn scenarios_csv<'a>(base: &'a Outcome, scen: impl Iterator<Item = &'a Outcome>) -> Vec<u8> {
-    let mut w = crate::output::csv_out::Writer::from_writer(Vec::new());
+    let mut w = crate::csv_out::Writer::from_writer(Vec::new());
     w.write_record([
         "scenario",
         "status",
@@ -192,7 +192,7 @@ fn capacity_csv(case: &Case, seat_values: &[SeatValue], weight: f64) -> Vec<u8> 
             .then(a.institution.cmp(&b.institution))
             .then(a.slot.cmp(&b.slot))
     });
-    let mut w = crate::output::csv_out::Writer::from_writer(Vec::new());
+    let mut w = crate::csv_out::Writer::from_writer(Vec::new());
     w.write_record([
         "institution_id",
         "institution",
@@ -223,7 +223,7 @@ fn capacity_csv(case: &Case, seat_values: &[SeatValue], weight: f64) -> Vec<u8> 
 }
 
 fn monte_carlo_csv(case: &Case, draws: Vec<&Outcome>) -> Vec<u8> {
-    let mut w = crate::output::csv_out::Writer::from_writer(Vec::new());
+    let mut w = crate::csv_out::Writer::from_writer(Vec::new());
     w.write_record([
         "prefecture",
         "draws",

@@ -13,6 +13,8 @@ use crate::{progress, validate, vet};
 use std::path::Path;
 use std::time::Instant;
 
+pub mod write;
+
 /// A case that read and validated without errors, and how many warnings it drew.
 pub struct Loaded {
     pub case: Case,

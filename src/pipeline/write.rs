@@ -2,12 +2,12 @@
 //! staged files (and on the previous plan, for a replan), and only a plan that obeys every rule
 //! takes the name `--out`.
 
-use super::{Plan, PLAN_FILES};
+use super::Planned;
 use crate::case::Case;
 use crate::output::staging::{self, Staging};
 use crate::output::{report, sheets};
-use crate::pipeline::Planned;
 use crate::plan::summary::PlanStats;
+use crate::plan::{Plan, PLAN_FILES};
 use crate::progress;
 use crate::solve::Solution;
 use crate::verify::{self, Violation};
