@@ -190,45 +190,8 @@ impl Stages<'_> {
         routed_before: &mut Routed,
     ) -> Result<(StageResult, Vec<f64>), SolveError> {
         let clock = std::time::Instant::now();
-        let mut floor = travel_floor(self.pb, deferred.value);
-        // the stage-1 timetable re-routed for least travel is usually a far better start than the
-        // stage-1 solution itself (which had no reason to care about travel)
-        let mut first = if start.deferred <= deferred.value + 1e-6 {
-            start.values.clone()
-        } else {
-            stage1_values.to_vec()
-        };
-        let stage1_timetable = read_timetable(self.cols, stage1_values);
-        if deferred.by == SolvedBy::Mip && stage1_timetable != start.timetable {
-            let mut routed = evaluate(self.pb, self.case, self.cols, &stage1_timetable)?;
-            routed_before.push((
-                routed.timetable.clone(),
-                std::mem::take(&mut routed.sizes),
-                std::mem::take(&mut routed.routing),
-            ));
-            let (_, travel_now) = measure(self.pb, self.cols, &first);
-            crate::progress::trace(|| {
-                format!(
-                    "stage-1 timetable re-routed: deferred {} travel {} (start had {travel_now})",
-                    routed.deferred, routed.travel
-                )
-            });
-            if routed.deferred <= deferred.value + 1e-6 && routed.travel < travel_now {
-                first = routed.values;
-            }
-        }
-        let (_, mut first_travel) = measure(self.pb, self.cols, &first);
-        if first_travel > floor + 0.5 && first_travel - floor > self.settings.gap * first_travel {
-            let clock = std::time::Instant::now();
-            let merged = aggregate::travel_floor(self.pb, self.case, self.cliques, deferred.value)?;
-            crate::progress::trace(|| {
-                format!(
-                    "travel floor {floor}, slots merged {merged} in {:.2} s",
-                    clock.elapsed().as_secs_f64()
-                )
-            });
-            floor = floor.max(merged);
-        }
+        let (mut first, mut first_travel, floor) =
+            self.travel_start(start, deferred, stage1_values, routed_before)?;
         // A start short of its bound goes through the neighbourhood search first, as in stage 1
         // (the MIP then gets what is left; on the hard quarters the search improved travel where
         // the MIP did not). With no MIP to follow, the search gets half the limit: travel comes
@@ -329,5 +292,57 @@ impl Stages<'_> {
             });
             (r, round_near_integers(solved.values))
         })
+    }
+
+    /// Stage 2's start and floor: the start's values, or stage 1's timetable re-routed for
+    /// least travel when that is better; the travel floor, raised by the merged-slots floor
+    /// when the start is short of the cheap one. Returns (values, their travel, the floor).
+    fn travel_start(
+        &self,
+        start: &Start,
+        deferred: &StageResult,
+        stage1_values: &[f64],
+        routed_before: &mut Routed,
+    ) -> Result<(Vec<f64>, f64, f64), SolveError> {
+        let mut floor = travel_floor(self.pb, deferred.value);
+        // the stage-1 timetable re-routed for least travel is usually a far better start than the
+        // stage-1 solution itself (which had no reason to care about travel)
+        let mut first = if start.deferred <= deferred.value + 1e-6 {
+            start.values.clone()
+        } else {
+            stage1_values.to_vec()
+        };
+        let stage1_timetable = read_timetable(self.cols, stage1_values);
+        if deferred.by == SolvedBy::Mip && stage1_timetable != start.timetable {
+            let mut routed = evaluate(self.pb, self.case, self.cols, &stage1_timetable)?;
+            routed_before.push((
+                routed.timetable.clone(),
+                std::mem::take(&mut routed.sizes),
+                std::mem::take(&mut routed.routing),
+            ));
+            let (_, travel_now) = measure(self.pb, self.cols, &first);
+            crate::progress::trace(|| {
+                format!(
+                    "stage-1 timetable re-routed: deferred {} travel {} (start had {travel_now})",
+                    routed.deferred, routed.travel
+                )
+            });
+            if routed.deferred <= deferred.value + 1e-6 && routed.travel < travel_now {
+                first = routed.values;
+            }
+        }
+        let (_, first_travel) = measure(self.pb, self.cols, &first);
+        if first_travel > floor + 0.5 && first_travel - floor > self.settings.gap * first_travel {
+            let clock = std::time::Instant::now();
+            let merged = aggregate::travel_floor(self.pb, self.case, self.cliques, deferred.value)?;
+            crate::progress::trace(|| {
+                format!(
+                    "travel floor {floor}, slots merged {merged} in {:.2} s",
+                    clock.elapsed().as_secs_f64()
+                )
+            });
+            floor = floor.max(merged);
+        }
+        Ok((first, first_travel, floor))
     }
 }
