@@ -34,13 +34,7 @@ pub fn page_of(
             (o.name.clone(), d as f64, format!("{d:+}"))
         })
         .collect();
-    let mut values = seat_values.to_vec();
-    values.sort_by(|a, b| {
-        b.value
-            .total_cmp(&a.value)
-            .then(a.institution.cmp(&b.institution))
-            .then(a.slot.cmp(&b.slot))
-    });
+    let mut values = super::report::ranked(seat_values);
     values.retain(|v| v.value > 0.0);
     values.truncate(20);
     let risk: Vec<(String, f64, String)> = case

@@ -183,8 +183,9 @@ fn scenarios_csv<'a>(base: &'a Outcome, scen: impl Iterator<Item = &'a Outcome>)
     w.into_inner().expect("memory")
 }
 
-/// capacity_value.csv: each seat's shadow price, and the same in plain units.
-fn capacity_csv(case: &Case, seat_values: &[SeatValue], weight: f64) -> Vec<u8> {
+/// Seat values, highest first (ties by institution, then slot): capacity_value.csv's order and
+/// the report's.
+pub(super) fn ranked(seat_values: &[SeatValue]) -> Vec<SeatValue> {
     let mut values = seat_values.to_vec();
     values.sort_by(|a, b| {
         b.value
@@ -192,6 +193,12 @@ fn capacity_csv(case: &Case, seat_values: &[SeatValue], weight: f64) -> Vec<u8> 
             .then(a.institution.cmp(&b.institution))
             .then(a.slot.cmp(&b.slot))
     });
+    values
+}
+
+/// capacity_value.csv: each seat's shadow price, and the same in plain units.
+fn capacity_csv(case: &Case, seat_values: &[SeatValue], weight: f64) -> Vec<u8> {
+    let values = ranked(seat_values);
     let mut w = crate::csv_out::Writer::from_writer(Vec::new());
     w.write_record([
         "institution_id",
