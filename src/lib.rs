@@ -29,3 +29,4 @@ pub mod validate;
 pub mod verify;
 pub mod vet;
 pub mod whatif;
+pub mod words;

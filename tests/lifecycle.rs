@@ -66,7 +66,8 @@ fn listed_papers_sit_at_their_published_slot_and_unlisted_ones_wait() {
     assert_eq!(deferred.len(), 2);
     assert!(deferred
         .iter()
-        .all(|r| r["reason"].contains("丙职业 三级 is not in the published timetable")));
+        .all(|r| &r["reason_code"] == "not_published"
+            && r["reason"].contains("丙职业 三级（高级工）")));
     let s = summary(&out);
     assert_eq!(s["timetable"], "published");
     assert_eq!(s["status"], "optimal");
@@ -97,7 +98,7 @@ fn a_published_clash_defers_the_later_registration() {
     let deferred = csv_rows(&out.join("deferred.csv"));
     assert_eq!(deferred.len(), 1);
     assert_eq!(&deferred[0]["candidate_id"], "X2");
-    assert!(deferred[0]["reason"].contains("conflicting registration"));
+    assert_eq!(&deferred[0]["reason_code"], "conflict");
 }
 
 #[test]
@@ -663,10 +664,7 @@ fn a_late_registration_clashing_with_a_seated_one_waits_and_every_count_adds_up(
         .find(|r| &r["candidate_id"] == "L1")
         .expect("a row for L1");
     assert_eq!(&late["change"], "new_deferred");
-    assert!(
-        late["reason"].contains("conflicting registration"),
-        "{late:?}"
-    );
+    assert!(late["reason"].contains("考试时间冲突"), "{late:?}");
     let s = summary(&new);
     assert_eq!(s["candidates"], 10, "9 registrations and the late one");
     assert_eq!(s["deferred_by_reason"]["conflicting registration"], 1);

@@ -50,14 +50,44 @@ fn sheet_rows(book: &mut Xlsx<std::io::BufReader<std::fs::File>>, name: &str) ->
 
 /// Two tables hold the same cells: the same text, or the same number however it is written
 /// (the CSV writes a gap as `0.000000`, the sheet stores the number 0).
-fn assert_same_cells(sheet: &[Vec<String>], csv: &[Vec<String>], what: &str) {
+/// What an official reads in a sheet built from a CSV table: the same rows, headers in Chinese
+/// (every header cell holds Chinese, none is the CSV's English name), levels as 三级（高级工）,
+/// statuses in Chinese, every other cell as the file has it (numbers compared as numbers).
+fn assert_sheet_shows_csv(sheet: &[Vec<String>], csv: &[Vec<String>], what: &str) {
     assert_eq!(sheet.len(), csv.len(), "{what}: rows");
-    for (r, (a, b)) in sheet.iter().zip(csv).enumerate() {
+    let chinese = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    for (x, name) in sheet[0].iter().zip(&csv[0]) {
+        assert!(chinese(x) && x != name, "{what}: header {x:?} for {name:?}");
+    }
+    let levels = [
+        "",
+        "一级（高级技师）",
+        "二级（技师）",
+        "三级（高级工）",
+        "四级（中级工）",
+        "五级（初级工）",
+    ];
+    let statuses = [
+        ("optimal", "最优"),
+        ("feasible", "可行"),
+        ("time_limit", "已达时限"),
+        ("invalid", "方案无效"),
+        ("failed", "未能求解"),
+    ];
+    for (r, (a, b)) in sheet.iter().zip(csv).enumerate().skip(1) {
         assert_eq!(a.len(), b.len(), "{what}: row {r}");
-        for (x, y) in a.iter().zip(b) {
-            let same =
-                x == y || matches!((x.parse::<f64>(), y.parse::<f64>()), (Ok(p), Ok(q)) if p == q);
-            assert!(same, "{what}: row {r}: {x:?} vs {y:?}");
+        for ((x, y), column) in a.iter().zip(b).zip(&csv[0]) {
+            let expected = match column.as_str() {
+                "level" => levels[y.parse::<usize>().unwrap()].to_string(),
+                "status" => statuses
+                    .iter()
+                    .find(|s| s.0 == y)
+                    .map_or(y.clone(), |s| s.1.to_string()),
+                _ => y.clone(),
+            };
+            let same = *x == expected
+                || matches!((x.parse::<f64>(), expected.parse::<f64>()), (Ok(p), Ok(q)) if p == q);
+            assert!(same, "{what}: row {r}, {column}: {x:?} vs {expected:?}");
         }
     }
 }
@@ -89,7 +119,7 @@ fn plan_xlsx_holds_the_csv_files_row_for_row() {
         let rows = sheet_rows(&mut book, sheet);
         let csv = csv_with_header(&plan.join(file));
         assert!(csv.len() > 1, "{file} has rows");
-        assert_same_cells(&rows, &csv, sheet);
+        assert_sheet_shows_csv(&rows, &csv, sheet);
     }
     // numbers are numbers, codes are text
     let range = book.worksheet_range("时间表").unwrap();
@@ -108,7 +138,7 @@ fn plan_xlsx_holds_the_csv_files_row_for_row() {
         .unwrap();
     assert_eq!(&deferred[1..3], ["499", "499"], "value and proven bound");
     assert_eq!(deferred[4], "是");
-    assert!(overview.iter().any(|r| r[0] == "状态" && r[1] == "optimal"));
+    assert!(overview.iter().any(|r| r[0] == "状态" && r[1] == "最优"));
 }
 
 #[test]
@@ -160,8 +190,22 @@ fn door_lists_match_seats_csv_and_show_no_whole_id_number() {
             );
             assert!(sheet[1][0].contains(date.as_str()) && sheet[1][0].contains(start.as_str()));
             assert_eq!(sheet[3][..4], ["座位号", "准考证号", "姓名", "身份证号"]);
-            let body = &sheet[4..];
-            assert_eq!(body.len(), rows.len(), "{institution} {name}");
+            let body = &sheet[4..4 + rows.len()];
+            assert_eq!(
+                sheet[4 + rows.len()][0],
+                format!("应考 {} 人", rows.len()),
+                "{institution} {name}: the count at the foot"
+            );
+            // title, time and subject lines, and the count, span the printed width
+            let merged = book.merge_cells_by_sheet_name(name).unwrap();
+            for row in [0, 1, 2, 4 + rows.len() as u32] {
+                assert!(
+                    merged
+                        .iter()
+                        .any(|d| d.start == (row, 0) && d.end == (row, 4)),
+                    "{institution} {name}: row {row} merged across A:E: {merged:?}"
+                );
+            }
             for (got, want) in body.iter().zip(rows) {
                 assert_eq!(got[..3], want[..3], "{institution} {name}");
                 let id = &want[3];
@@ -177,6 +221,32 @@ fn door_lists_match_seats_csv_and_show_no_whole_id_number() {
         }
     }
     assert_eq!(checked, seats.len(), "every seat on a door list");
+    // printed as posted: A4 portrait, fit to the page width, the header row on every page
+    let first = expected.keys().next().unwrap();
+    let file = std::fs::File::open(plan.join(format!("institutions/{first}.xlsx"))).unwrap();
+    let mut zip = zip::ZipArchive::new(file).unwrap();
+    let mut sheet = String::new();
+    std::io::Read::read_to_string(
+        &mut zip.by_name("xl/worksheets/sheet1.xml").unwrap(),
+        &mut sheet,
+    )
+    .unwrap();
+    assert!(sheet.contains("paperSize=\"9\""), "A4: {sheet}");
+    assert!(
+        sheet.contains("fitToPage=\"1\"") && sheet.contains("fitToHeight=\"0\""),
+        "one page wide: {sheet}"
+    );
+    let mut names = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("xl/workbook.xml").unwrap(), &mut names)
+        .unwrap();
+    assert!(
+        names.contains("_xlnm.Print_Titles"),
+        "header repeated: {names}"
+    );
+    assert!(
+        names.contains("$4:$4"),
+        "row 4 (the header) repeated: {names}"
+    );
 }
 
 /// Chromium's command with the flags this machine needs (no network, no sandbox as root).
@@ -245,7 +315,16 @@ fn the_report_shows_the_headline_figures_in_a_real_browser() {
         );
     }
     assert_eq!(summary["deferred"], 499);
-    assert!(dom.contains("id=\"status\">optimal<"), "status in the DOM");
+    assert!(
+        dom.contains("id=\"status\">最优<"),
+        "status in Chinese in the DOM"
+    );
+    for english in [">optimal<", ">feasible<", ">time_limit<"] {
+        assert!(
+            !dom.contains(english),
+            "an English status word shows: {english}"
+        );
+    }
     assert_eq!(
         dom.matches("class=\"prefecture\"").count(),
         14,
@@ -367,7 +446,7 @@ fn whatif_writes_a_workbook_of_its_tables_and_a_report() {
         let rows = sheet_rows(&mut book, name);
         let csv = csv_with_header(&out.join(format!("{name}.csv")));
         assert!(csv.len() > 2, "{name} has rows");
-        assert_same_cells(&rows, &csv, name);
+        assert_sheet_shows_csv(&rows, &csv, name);
     }
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(html.contains("id=\"scenarios\"") && html.contains("id=\"risk\""));

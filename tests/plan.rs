@@ -65,11 +65,9 @@ fn three_papers_pairwise_shared_with_two_slots_defer_one_registration() {
     );
     assert_eq!(s["seated"], 5);
     assert_eq!(s["objectives"]["deferred"]["proven_optimal"], true);
-    assert!(
-        deferred_reasons(&plan)[0].starts_with("conflicting registration"),
-        "{:?}",
-        deferred_reasons(&plan)
-    );
+    let d = csv_rows(&plan.join("deferred.csv"));
+    assert_eq!(&d[0]["reason_code"], "conflict", "{d:?}");
+    assert!(d[0]["reason"].starts_with("考试时间冲突"), "{d:?}");
 }
 
 #[test]
@@ -92,9 +90,12 @@ fn registrants_beyond_the_registered_institutions_seats_are_deferred() {
     assert!(
         reasons
             .iter()
-            .all(|r| r == "registered institution I1 is full at the paper's slot"),
+            .all(|r| r == "报名机构 I1 在该科目考试时段已无座位"),
         "{reasons:?}"
     );
+    assert!(csv_rows(&plan.join("deferred.csv"))
+        .iter()
+        .all(|r| &r["reason_code"] == "registered_full"));
     // the 20 deferred are the last by candidate_id
     let ids: Vec<String> = csv_rows(&plan.join("deferred.csv"))
         .iter()
@@ -176,7 +177,10 @@ fn beyond_reach_is_deferred_with_its_reason() {
     assert_eq!(summary(&plan)["deferred"], 4);
     assert!(deferred_reasons(&plan)
         .iter()
-        .all(|r| r.contains("within 250 km")));
+        .all(|r| r.contains("距居住地 250 公里内")));
+    assert!(csv_rows(&plan.join("deferred.csv"))
+        .iter()
+        .all(|r| &r["reason_code"] == "out_of_reach"));
 }
 
 #[test]
@@ -205,7 +209,8 @@ fn duplicates_seat_the_first_registration() {
     assert!(slot_of(&plan, "C1").is_some());
     let d = csv_rows(&plan.join("deferred.csv"));
     assert_eq!(&d[0]["candidate_id"], "C2");
-    assert!(d[0]["reason"].starts_with("duplicate registration"));
+    assert_eq!(&d[0]["reason_code"], "duplicate");
+    assert!(d[0]["reason"].starts_with("重复报名"), "{d:?}");
 }
 
 #[test]
@@ -222,7 +227,10 @@ fn a_paper_longer_than_every_slot_is_deferred() {
     assert_eq!(s["deferred"], 3);
     assert!(deferred_reasons(&plan)
         .iter()
-        .all(|r| r.starts_with("no slot is long enough")));
+        .all(|r| r.starts_with("本季度没有足够长的考试时段安排 乙职业 三级（高级工）")));
+    assert!(csv_rows(&plan.join("deferred.csv"))
+        .iter()
+        .all(|r| &r["reason_code"] == "no_slot_long_enough"));
     assert_eq!(
         csv_rows(&plan.join("timetable.csv")).len(),
         1,
@@ -259,7 +267,9 @@ fn demand_only_plans_without_seats() {
     let plan = plan_ok(&case, dir.path());
     assert!(!plan.join("seats.csv").exists());
     let header = std::fs::read_to_string(plan.join("deferred.csv")).unwrap();
-    assert!(header.starts_with("home_prefecture,occupation_code,work_type,level,candidates,reason"));
+    assert!(header.starts_with(
+        "home_prefecture,occupation_code,work_type,level,candidates,reason,reason_code"
+    ));
     let s = summary(&plan);
     assert_eq!(
         s["seated"].as_u64().unwrap() + s["deferred"].as_u64().unwrap(),

@@ -48,10 +48,11 @@ fn institutions_of(plan: &Path) -> Vec<String> {
     v
 }
 
+/// Each deferred row as "reason_code: reason".
 fn reasons(plan: &Path) -> Vec<String> {
     csv_rows(&plan.join("deferred.csv"))
         .iter()
-        .map(|r| r["reason"].to_string())
+        .map(|r| format!("{}: {}", &r["reason_code"], &r["reason"]))
         .collect()
 }
 
@@ -127,7 +128,11 @@ fn distances_csv_overrides_the_computed_road_km() {
     assert_eq!(seats(&plan).len(), 1);
     let r = reasons(&plan);
     assert_eq!(r.len(), 3);
-    assert!(r.iter().all(|x| x.contains("within 250 km")), "{r:?}");
+    assert!(
+        r.iter()
+            .all(|x| x.starts_with("out_of_reach: 距居住地 250 公里内")),
+        "{r:?}"
+    );
 }
 
 #[test]
@@ -144,7 +149,9 @@ fn max_travel_km_from_case_toml() {
     let reasons = reasons(&plan);
     assert_eq!(reasons.len(), 2, "{reasons:?}");
     assert!(
-        reasons.iter().all(|r| r.contains("within 30 km")),
+        reasons
+            .iter()
+            .all(|r| r.starts_with("out_of_reach: 距居住地 30 公里内")),
         "{reasons:?}"
     );
     assert_eq!(summary(&plan)["policy"]["max_travel_km"], 30.0);
@@ -165,7 +172,7 @@ fn two_sittings_per_paper_seat_a_paper_the_registered_institution_cannot_hold_at
     );
     assert!(reasons(&one)
         .iter()
-        .all(|r| r.contains("registered institution I1 is full")));
+        .all(|r| r.starts_with("registered_full: 报名机构 I1")));
 
     t.case_toml += "[policy]\nsittings_per_paper = 2\n";
     let dir2 = tempfile::tempdir().unwrap();
@@ -266,13 +273,13 @@ fn no_filing_and_capacity_exhausted_are_reasons_of_their_own() {
     let r = reasons(&plan);
     assert_eq!(
         r.iter()
-            .filter(|x| x.contains("capacity exhausted within reach"))
+            .filter(|x| x.starts_with("capacity_exhausted: 可到达的考点"))
             .count(),
         10
     );
     assert_eq!(
         r.iter()
-            .filter(|x| x.contains("no eligible institution is filed for 乙职业 三级"))
+            .filter(|x| x.starts_with("not_filed: ") && x.contains("乙职业 三级（高级工）"))
             .count(),
         2
     );
@@ -531,8 +538,8 @@ fn a_forecast_is_planned_on_counts_with_its_known_deferrals_and_travel() {
     let deferred = std::fs::read_to_string(plan.join("deferred.csv")).unwrap();
     assert_eq!(
         deferred,
-        "home_prefecture,occupation_code,work_type,level,candidates,reason\n\
-         长沙市,1-01,,3,60,capacity exhausted within reach at the paper's slot\n"
+        "home_prefecture,occupation_code,work_type,level,candidates,reason,reason_code\n\
+         长沙市,1-01,,3,60,可到达的考点在该科目考试时段座位已满,capacity_exhausted\n"
     );
     let allocation = csv_rows(&plan.join("allocation.csv"));
     let from = |home: &str| -> u32 {

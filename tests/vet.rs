@@ -265,9 +265,7 @@ fn an_institution_that_fails_vetting_seats_nobody() {
     assert!(seats.iter().all(|r| &r["institution_id"] == "I1"));
     let deferred = csv_rows(&plan.join("deferred.csv"));
     assert_eq!(deferred.len(), 3);
-    assert!(deferred
-        .iter()
-        .all(|r| r["reason"].contains("no eligible institution is filed")));
+    assert!(deferred.iter().all(|r| &r["reason_code"] == "not_filed"));
 }
 
 #[test]

@@ -2,9 +2,10 @@
 //! and `whatif.xlsx`.
 //!
 //! Every table sheet is built from the very CSV bytes the plan folder holds, so a sheet's rows
-//! are the file's rows; numbers are stored as numbers, IDs and codes as text, the header row is
-//! frozen and columns are as wide as their text shows on screen (a Chinese character is two
-//! columns wide). The creation date is the quarter's first day, never "now", so the same plan
+//! are the file's rows; its headers are Chinese ([`crate::words::header`]), levels read as
+//! officials write them (三级（高级工）), numbers are stored as numbers, IDs and codes as text, the
+//! header row is frozen and columns are as wide as their text shows on screen (a Chinese
+//! character is two columns wide). The creation date is the quarter's first day, never "now", so the same plan
 //! gives the same bytes.
 
 use crate::case::Case;
@@ -65,7 +66,8 @@ fn size_columns(sheet: &mut Worksheet, widths: &[usize]) -> Result<(), XlsxError
     Ok(())
 }
 
-/// Adds a sheet holding the CSV table `csv` (header first), numbers as numbers.
+/// Adds a sheet holding the CSV table `csv` (header first) under Chinese headers, numbers as
+/// numbers, levels in words.
 fn table_sheet(book: &mut Workbook, name: &str, csv: &[u8]) -> Result<(), XlsxError> {
     let sheet = book.add_worksheet();
     sheet.set_name(name)?;
@@ -74,6 +76,8 @@ fn table_sheet(book: &mut Workbook, name: &str, csv: &[u8]) -> Result<(), XlsxEr
         .has_headers(false)
         .from_reader(csv);
     let mut numeric = Vec::new();
+    let mut level = Vec::new();
+    let mut status = Vec::new();
     let mut widths: Vec<usize> = Vec::new();
     for (r, record) in reader.records().enumerate() {
         let record = record.map_err(|e| XlsxError::ParameterError(e.to_string()))?;
@@ -86,12 +90,26 @@ fn table_sheet(book: &mut Workbook, name: &str, csv: &[u8]) -> Result<(), XlsxEr
             if widths.len() <= c {
                 widths.push(0);
             }
-            widths[c] = widths[c].max(value.width());
             if r == 0 {
                 numeric.push(NUMERIC.contains(&value));
-                sheet.write_string_with_format(row, col, value, &head)?;
+                level.push(value == "level");
+                status.push(value == "status");
+                let header = crate::words::header(value);
+                widths[c] = widths[c].max(header.width());
+                sheet.write_string_with_format(row, col, header, &head)?;
                 continue;
             }
+            if level[c] || status[c] {
+                let words: &str = match value.parse() {
+                    Ok(n) if level[c] => crate::words::level(n),
+                    _ if status[c] => crate::words::status_text(value),
+                    _ => value,
+                };
+                widths[c] = widths[c].max(words.width());
+                sheet.write_string(row, col, words)?;
+                continue;
+            }
+            widths[c] = widths[c].max(value.width());
             match value.parse::<f64>() {
                 Ok(n) if numeric[c] && n.is_finite() => {
                     sheet.write_number(row, col, n)?;
@@ -170,22 +188,29 @@ fn overview(book: &mut Workbook, s: &PlanStats) -> Result<(), XlsxError> {
         if let Some((b, gap, proven)) = bound {
             sheet.write_number(r, 2, *b)?;
             sheet.write_number_with_format(r, 3, *gap, &percent)?;
-            sheet.write_string(r, 4, if *proven { "是" } else { "否" })?;
+            sheet.write_string(r, 4, crate::words::yes_no(*proven))?;
         }
     }
     sheet.write_string(9, 0, "状态")?;
-    sheet.write_string(9, 1, s.status.as_str())?;
+    sheet.write_string(9, 1, crate::words::status(s.status))?;
     sheet.write_string(10, 0, "说明")?;
     sheet.write_string(
         10,
         1,
-        "optimal：两项目标均已证明最优；feasible：在 --gap 允许的差距内；time_limit：求解达到时间上限",
+        "最优：两项目标均已证明最优；可行：在 --gap 允许的差距内；已达时限：求解达到时间上限，结果未证明最优",
     )?;
     sheet.set_freeze_panes(3, 0)?;
     size_columns(sheet, &[22, 14, 12, 10, 10])
 }
 
 pub use crate::privacy::mask_id;
+
+/// A door list's columns.
+const DOOR_COLUMNS: [&str; 5] = ["座位号", "准考证号", "姓名", "身份证号", "职业（工种）等级"];
+
+/// About how many display columns (a Chinese character is two) the merged lines of a door list
+/// hold per printed line on A4 portrait.
+const DOOR_LINE_WIDTH: usize = 90;
 
 /// One seat of a door list.
 struct DoorRow {
@@ -244,9 +269,10 @@ pub fn door_lists(case: &Case, seats_csv: &[u8]) -> std::io::Result<Vec<(String,
         let Some(&i) = position.get(&r[inst]) else {
             continue;
         };
+        let level = r[level].parse().map_or("", crate::words::level);
         let paper = match &r[work_type] {
-            "" => format!("{} {}级", &r[occupation], &r[level]),
-            w => format!("{}（{w}） {}级", &r[occupation], &r[level]),
+            "" => format!("{} {level}", &r[occupation]),
+            w => format!("{}（{w}）{level}", &r[occupation]),
         };
         let key = (
             r[date].to_string(),
@@ -305,7 +331,12 @@ fn door_workbook(
     created: NaiveDate,
 ) -> Result<Vec<u8>, XlsxError> {
     let mut book = workbook(created);
-    let title = Format::new().set_bold().set_font_size(16);
+    let title = Format::new()
+        .set_bold()
+        .set_font_size(16)
+        .set_text_wrap()
+        .set_align(FormatAlign::Center);
+    let wrapped = Format::new().set_text_wrap().set_align(FormatAlign::Left);
     let head = header_format().set_align(FormatAlign::Center);
     let cell = Format::new().set_border(FormatBorder::Thin);
     let mut used = std::collections::BTreeSet::new();
@@ -320,15 +351,30 @@ fn door_workbook(
         papers.dedup();
         papers.sort_unstable();
         papers.dedup();
-        sheet.write_string_with_format(
+        // the title and subject lines span the printed width and wrap, as posted on the door
+        let last = DOOR_COLUMNS.len() as u16 - 1;
+        sheet.merge_range(
             0,
             0,
-            format!("{institution}（{id}） 考场 {}", s.room),
+            0,
+            last,
+            &format!("{institution}（{id}） 考场 {}", s.room),
             &title,
         )?;
-        sheet.write_string(1, 0, format!("考试时间：{} {}–{}", s.date, s.start, s.end))?;
-        sheet.write_string(2, 0, format!("科目：{}", papers.join("、")))?;
-        let header = ["座位号", "准考证号", "姓名", "身份证号", "职业（工种）等级"];
+        sheet.merge_range(
+            1,
+            0,
+            1,
+            last,
+            &format!("考试时间：{} {}–{}", s.date, s.start, s.end),
+            &wrapped,
+        )?;
+        let subjects = format!("科目：{}", papers.join("、"));
+        sheet.merge_range(2, 0, 2, last, &subjects, &wrapped)?;
+        // a merged cell does not grow by itself: as many lines as the text needs on the page
+        let lines = subjects.width().div_ceil(DOOR_LINE_WIDTH).max(1);
+        sheet.set_row_height(2, 15.0 * lines as f64)?;
+        let header = DOOR_COLUMNS;
         for (c, h) in header.iter().enumerate() {
             sheet.write_string_with_format(3, c as u16, *h, &head)?;
         }
@@ -347,6 +393,15 @@ fn door_workbook(
                 widths[c + 1] = widths[c + 1].max(text.width());
             }
         }
+        let foot = 4 + s.rows.len() as u32;
+        sheet.merge_range(
+            foot,
+            0,
+            foot,
+            last,
+            &format!("应考 {} 人", s.rows.len()),
+            &wrapped,
+        )?;
         size_columns(sheet, &widths)?;
         sheet.set_paper_size(9); // A4
         sheet.set_print_fit_to_pages(1, 0);

@@ -264,7 +264,8 @@ fn deferred_rows<'a>(case: &Case, all: impl Iterator<Item = &'a Deferral>) -> Ve
                 work_type: occ.work_type.clone(),
                 level: d.paper.level,
                 candidates: d.count,
-                reason: d.reason.text(case, d.paper),
+                reason: crate::words::reason(&d.reason, case, d.paper),
+                reason_code: crate::words::reason_code(&d.reason),
             }
         })
         .collect();

@@ -123,7 +123,10 @@ pub struct DeferredRow {
     pub work_type: String,
     pub level: u8,
     pub candidates: u32,
+    /// Why, in Chinese, for the people who read it.
     pub reason: String,
+    /// Why, as a stable ASCII code for scripts ([`crate::words::reason_code`]).
+    pub reason_code: &'static str,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -146,6 +149,7 @@ struct DeferredRegistration<'a> {
     work_type: &'a str,
     level: u8,
     reason: &'a str,
+    reason_code: &'a str,
 }
 
 /// A row of deferred.csv for a forecast count (a case with demand.csv only).
@@ -157,6 +161,7 @@ struct DeferredCount<'a> {
     level: u8,
     candidates: u32,
     reason: &'a str,
+    reason_code: &'a str,
 }
 
 /// Everything a plan folder holds but its summary.
@@ -204,6 +209,7 @@ impl Plan {
                     work_type: &d.work_type,
                     level: d.level,
                     reason: &d.reason,
+                    reason_code: d.reason_code,
                 }
             }))
         } else {
@@ -214,6 +220,7 @@ impl Plan {
                 level: d.level,
                 candidates: d.candidates,
                 reason: &d.reason,
+                reason_code: d.reason_code,
             }))
         };
         vec![

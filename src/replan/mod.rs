@@ -306,7 +306,10 @@ fn finish(
             .fixed
             .iter()
             .chain(&deferred)
-            .filter_map(|d| d.candidate.map(|c| (c, d.reason.text(case, d.paper))))
+            .filter_map(|d| {
+                d.candidate
+                    .map(|c| (c, crate::words::reason(&d.reason, case, d.paper)))
+            })
             .collect(),
     };
     let (changes, counts) = changes::list(case, previous, matched, standing, &now);

@@ -47,36 +47,6 @@ impl Reason {
             Reason::NotPublished => "not in the published timetable",
         }
     }
-
-    pub fn text(&self, case: &Case, paper: Paper) -> String {
-        let label = case.paper_label(paper);
-        match self {
-            Reason::Duplicate { kept } => {
-                format!("duplicate registration (same person and paper as {kept}, which is kept)")
-            }
-            Reason::NotFiled => {
-                format!("no eligible institution is filed for {label} (成熟一个，实施一个)")
-            }
-            Reason::NoneWithinReach => format!(
-                "no filed institution for {label} within {} km of home",
-                case.policy.max_travel_km
-            ),
-            Reason::NoSlotLongEnough => format!(
-                "no slot is long enough for {label} ({} minutes)",
-                case.occupations[paper.occupation].exam_minutes()
-            ),
-            Reason::Conflict { other } => {
-                format!("conflicting registration: the same person sits {other} at the same slot")
-            }
-            Reason::RegisteredFull { institution } => {
-                format!("registered institution {institution} is full at the paper's slot")
-            }
-            Reason::CapacityExhausted => {
-                "capacity exhausted within reach at the paper's slot".to_string()
-            }
-            Reason::NotPublished => format!("{label} is not in the published timetable"),
-        }
-    }
 }
 
 /// The slots each paper sits at (indices into `case.sessions`), per paper of the problem.

@@ -26,6 +26,17 @@ impl std::fmt::Display for ScenarioStatus {
     }
 }
 
+impl ScenarioStatus {
+    /// The status in Chinese, for the report and the workbook.
+    pub fn words(&self) -> &'static str {
+        match self {
+            ScenarioStatus::Planned(s) => crate::words::status(*s),
+            ScenarioStatus::Invalid => crate::words::SCENARIO_INVALID,
+            ScenarioStatus::Failed => crate::words::SCENARIO_FAILED,
+        }
+    }
+}
+
 impl From<ScenarioStatus> for String {
     fn from(s: ScenarioStatus) -> String {
         s.to_string()

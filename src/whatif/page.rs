@@ -56,7 +56,7 @@ pub fn page_of(
         section #headline {
             h1 { "情景分析：" (case.name) }
             div.sub { (scenarios.len()) " 个情景，" (draws.len()) " 次蒙特卡洛抽样 · 基准方案状态 "
-                span class=(format!("status {}", base.status)) id="status" { (base.status) } }
+                span class=(format!("status {}", base.status)) id="status" { (base.status.words()) } }
             div.figures {
                 @if let Some(s) = base_stats {
                     (figure("deferred", "基准：缓考", count(s.deferred),
@@ -77,7 +77,7 @@ pub fn page_of(
                         @let s = o.stats.as_ref().expect("ranked scenarios were planned");
                         tr {
                             td.name { (o.name) }
-                            td { (o.status) }
+                            td { (o.status.words()) }
                             td { (s.deferred) }
                             td { (format!("{:+}", deferred(o) - deferred(base))) }
                             td { (format!("{:.0}", o.travel_km)) }
@@ -91,7 +91,7 @@ pub fn page_of(
                     h3 { "未能运行的情景" }
                     table {
                         @for o in &not_run {
-                            tr { td.name { (o.name) } td { (o.status) } td.name { (o.reason) } }
+                            tr { td.name { (o.name) } td { (o.status.words()) } td.name { (o.reason) } }
                         }
                     }
                 }

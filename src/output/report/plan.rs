@@ -28,7 +28,7 @@ fn headline(s: &PlanStats) -> Markup {
         section #headline {
             h1 { (s.case) }
             div.sub {
-                (s.quarter) " · 状态 " span class=(format!("status {}", s.status)) id="status" { (s.status) }
+                (s.quarter) " · 状态 " span class=(format!("status {}", s.status)) id="status" { (crate::words::status(s.status)) }
                 " · " (s.papers) " 个科目场次，使用 " (s.slots_used) "/" (s.slots_offered) " 个考试时段"
             }
             div.figures {
@@ -240,7 +240,13 @@ fn deferred(case: &Case, sol: &Solution, stats: &PlanStats) -> Markup {
     let by_reason: Vec<(String, f64, String)> = stats
         .deferred_by_reason
         .iter()
-        .map(|(k, &n)| (reason_label(k).to_string(), n as f64, count(n)))
+        .map(|(k, &n)| {
+            (
+                crate::words::reason_label(k).to_string(),
+                n as f64,
+                count(n),
+            )
+        })
         .collect();
     let mut per = vec![0u64; case.prefectures.len()];
     for d in sol.problem.fixed.iter().chain(&sol.deferred) {
@@ -264,19 +270,5 @@ fn deferred(case: &Case, sol: &Solution, stats: &PlanStats) -> Markup {
                 (bars(&by_prefecture, "bad"))
             }
         }
-    }
-}
-
-/// The summary.json reason keys in the words of the notice.
-fn reason_label(key: &str) -> &str {
-    match key {
-        "duplicate registration" => "重复报名",
-        "no filed institution" => "无备案机构（成熟一个，实施一个）",
-        "none within reach" => "可达范围内无备案机构",
-        "no slot long enough" => "无足够长的考试时段",
-        "conflicting registration" => "同一考生两科同时段",
-        "registered institution full" => "报名机构座位已满",
-        "capacity exhausted" => "可达范围内座位已满",
-        other => other,
     }
 }
