@@ -318,3 +318,56 @@ fn bad_arguments_exit_2() {
     ]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn every_command_explains_every_argument_and_shows_an_example() {
+    let commands = [
+        "validate",
+        "vet",
+        "plan",
+        "verify",
+        "replan",
+        "whatif",
+        "whatif-merge",
+        "compare",
+        "panels",
+        "spot-check",
+        "to-xlsx",
+        "generate",
+    ];
+    for command in commands {
+        let o = run(&[command, "--help"]);
+        assert!(o.status.success(), "{command}");
+        let help = stdout(&o);
+        assert!(
+            help.contains("Example:\n  exam-planner ")
+                || help.contains("Examples:\n  exam-planner "),
+            "{command} shows no worked example:\n{help}"
+        );
+        // every argument and option line has its words: on the line (short help) or on the
+        // next, indented further (clap's long layout)
+        let lines: Vec<&str> = help.lines().collect();
+        let mut section = "";
+        for (k, line) in lines.iter().enumerate() {
+            if line.ends_with(':') && !line.starts_with(' ') {
+                section = line;
+                continue;
+            }
+            let item = line.trim_start();
+            if !(section == "Arguments:" || section == "Options:")
+                || !(item.starts_with('<') || item.starts_with('-'))
+            {
+                continue;
+            }
+            let on_line = item.split("  ").filter(|p| !p.trim().is_empty()).count() > 1;
+            let below = lines.get(k + 1).is_some_and(|next| {
+                next.len() - next.trim_start().len() > line.len() - item.len()
+                    && !next.trim().is_empty()
+            });
+            assert!(
+                on_line || below,
+                "{command}: {item:?} is not explained:\n{help}"
+            );
+        }
+    }
+}

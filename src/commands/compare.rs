@@ -9,7 +9,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Args)]
+#[command(after_help = "Example:\n  exam-planner compare data/hunan --time-limit 60")]
 pub struct CompareArgs {
+    /// The case folder: prefectures, occupations, institutions, rooms, filings, sessions and
+    /// candidates (or demand) as NAME.csv or NAME.xlsx (docs/case-files.md).
     case: PathBuf,
     #[command(flatten)]
     solve: SolveArgs,

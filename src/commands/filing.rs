@@ -9,8 +9,15 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Args)]
+#[command(
+    after_help = "Example:\n  exam-planner panels data/hunan --out panels-2026Q3 --panel-size 3"
+)]
 pub struct PanelsArgs {
+    /// The case folder: prefectures, occupations, institutions, rooms, filings, sessions and
+    /// candidates (or demand) as NAME.csv or NAME.xlsx (docs/case-files.md).
     case: PathBuf,
+    /// The folder to write: a new one, or one this tool wrote earlier that holds nothing else
+    /// (never the case; it is replaced whole, all or nothing).
     #[arg(long)]
     out: PathBuf,
     /// Experts per panel (at least 2).
@@ -21,7 +28,12 @@ pub struct PanelsArgs {
 }
 
 #[derive(Args)]
+#[command(
+    after_help = "Example:\n  exam-planner spot-check data/hunan --seed \"2026-09-01 福彩3D 123\" --rate 0.1 --out spot-2026Q3"
+)]
 pub struct SpotCheckArgs {
+    /// The case folder: prefectures, occupations, institutions, rooms, filings, sessions and
+    /// candidates (or demand) as NAME.csv or NAME.xlsx (docs/case-files.md).
     case: PathBuf,
     /// Any text, announced before the draw (e.g. the date and a lottery number).
     #[arg(long)]
@@ -29,6 +41,8 @@ pub struct SpotCheckArgs {
     /// The share of eligible filed institutions to draw, e.g. 0.1.
     #[arg(long, value_name = "F")]
     rate: String,
+    /// The folder to write: a new one, or one this tool wrote earlier that holds nothing else
+    /// (never the case; it is replaced whole, all or nothing).
     #[arg(long)]
     out: PathBuf,
     /// Accepted for symmetry with the other commands; the draw is sequential, so the

@@ -8,11 +8,18 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Args)]
+#[command(
+    after_help = "Example:\n  exam-planner generate --out /tmp/g30k --seed 7 --candidates 30000"
+)]
 pub struct GenerateArgs {
+    /// The folder to write: a new one, or one this tool wrote earlier that holds nothing else
+    /// (never the case; it is replaced whole, all or nothing).
     #[arg(long)]
     out: PathBuf,
+    /// The random seed: the same seed and options give the same bytes.
     #[arg(long)]
     seed: u64,
+    /// Registrations to generate.
     #[arg(long)]
     candidates: usize,
     /// Institutions per prefecture × this (default: grows with the candidates).

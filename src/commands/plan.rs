@@ -10,8 +10,15 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 #[derive(Args)]
+#[command(
+    after_help = "Example:\n  exam-planner plan data/hunan --out plan-2026Q3\n  exam-planner plan data/hunan --timetable plan-2026Q3/timetable.csv --out seated-2026Q3"
+)]
 pub struct PlanArgs {
+    /// The case folder: prefectures, occupations, institutions, rooms, filings, sessions and
+    /// candidates (or demand) as NAME.csv or NAME.xlsx (docs/case-files.md).
     case: PathBuf,
+    /// The folder to write: a new one, or one this tool wrote earlier that holds nothing else
+    /// (never the case; it is replaced whole, all or nothing).
     #[arg(long)]
     out: PathBuf,
     /// A published timetable (a timetable.csv written earlier): every listed paper sits at

@@ -10,11 +10,18 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 #[derive(Args)]
+#[command(
+    after_help = "Example:\n  exam-planner replan data/hunan --previous plan-2026Q3 --out plan-2026Q3-v1"
+)]
 pub struct ReplanArgs {
+    /// The case folder: prefectures, occupations, institutions, rooms, filings, sessions and
+    /// candidates (or demand) as NAME.csv or NAME.xlsx (docs/case-files.md).
     case: PathBuf,
     /// The plan folder that was published.
     #[arg(long, value_name = "DIR")]
     previous: PathBuf,
+    /// The folder to write the new version to: a new one, or one this tool wrote earlier that
+    /// holds nothing else (never the case, never --previous).
     #[arg(long)]
     out: PathBuf,
     #[command(flatten)]

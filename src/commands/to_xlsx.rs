@@ -9,8 +9,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Args)]
+#[command(after_help = "Example:\n  exam-planner to-xlsx data/hunan --out hunan-xlsx")]
 pub struct ToXlsxArgs {
+    /// The case folder: prefectures, occupations, institutions, rooms, filings, sessions and
+    /// candidates (or demand) as NAME.csv or NAME.xlsx (docs/case-files.md).
     case: PathBuf,
+    /// The folder to write: a new one, or one this tool wrote earlier that holds nothing else
+    /// (never the case; it is replaced whole, all or nothing).
     #[arg(long)]
     out: PathBuf,
 }

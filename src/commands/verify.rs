@@ -7,8 +7,14 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Args)]
+#[command(
+    after_help = "Example:\n  exam-planner verify data/hunan plan-2026Q3\n  exam-planner verify data/hunan plan-2026Q3-v1 --previous plan-2026Q3"
+)]
 pub struct VerifyArgs {
+    /// The case folder: prefectures, occupations, institutions, rooms, filings, sessions and
+    /// candidates (or demand) as NAME.csv or NAME.xlsx (docs/case-files.md).
     case: PathBuf,
+    /// The plan folder to check (written by plan or replan).
     dir: PathBuf,
     /// The plan DIR replanned: check its kept and moved tickets against this one too.
     #[arg(long, value_name = "PREVIOUS")]

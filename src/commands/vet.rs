@@ -8,7 +8,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Args)]
+#[command(after_help = "Example:\n  exam-planner vet data/hunan --out vetting-2026Q3")]
 pub struct VetArgs {
+    /// The case folder: prefectures, occupations, institutions, rooms, filings, sessions and
+    /// candidates (or demand) as NAME.csv or NAME.xlsx (docs/case-files.md).
     case: PathBuf,
     /// Write vetting.csv and coverage.csv into this folder.
     #[arg(long)]

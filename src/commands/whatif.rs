@@ -8,22 +8,30 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Args)]
+#[command(
+    after_help = "Examples:\n  exam-planner whatif data/hunan --sweep add-room:240 --out sweep-2026Q3\n  exam-planner whatif data/hunan --scenarios scenarios.toml --out whatif-2026Q3\n  exam-planner whatif data/hunan --monte-carlo 200 --cv 0.2 --seed 1 --out risk-2026Q3"
+)]
 pub struct WhatifArgs {
+    /// The case folder: prefectures, occupations, institutions, rooms, filings, sessions and
+    /// candidates (or demand) as NAME.csv or NAME.xlsx (docs/case-files.md).
     case: PathBuf,
     /// A TOML file of [[scenario]] tables.
     #[arg(long)]
     scenarios: Option<PathBuf>,
+    /// The folder to write: a new one, or one this tool wrote earlier that holds nothing else
+    /// (never the case; it is replaced whole, all or nothing).
     #[arg(long)]
     out: PathBuf,
     /// One scenario per eligible institution: `add-room:SEATS`.
     #[arg(long, value_name = "add-room:SEATS")]
     sweep: Option<String>,
-    /// Number of demand draws.
+    /// Demand draws around the case (Monte Carlo): each group's count drawn with --cv.
     #[arg(long, value_name = "N")]
     monte_carlo: Option<usize>,
     /// Coefficient of variation of each group's count.
     #[arg(long, value_name = "C", default_value_t = 0.2)]
     cv: f64,
+    /// The draws' random seed: the same seed gives the same draws.
     #[arg(long, value_name = "S", default_value_t = 1)]
     seed: u64,
     /// Do not start scenarios from the baseline's timetable.
@@ -42,10 +50,13 @@ pub struct WhatifArgs {
 }
 
 #[derive(Args)]
+#[command(after_help = "Example:\n  exam-planner whatif-merge runs/part-* --out whatif-2026Q3")]
 pub struct MergeArgs {
     /// The part folders, in any order.
     #[arg(required = true)]
     parts: Vec<PathBuf>,
+    /// The folder to write: a new one, or one this tool wrote earlier that holds nothing else
+    /// (never the case; it is replaced whole, all or nothing).
     #[arg(long)]
     out: PathBuf,
     /// The case, when it is no longer where the parts ran.
