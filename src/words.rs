@@ -131,6 +131,130 @@ pub fn reason(reason: &Reason, case: &Case, paper_: Paper) -> String {
     }
 }
 
+/// Why a registration's ticket changed in a replan (changes.csv's `reason` and `reason_code`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum ChangeReason {
+    /// The published seat's institution is no longer in the case.
+    InstitutionGone { institution: String },
+    /// The institution no longer passes vetting.
+    NotVetted { institution: String },
+    /// The institution's filing for the paper is not in force.
+    FilingNotInForce { institution: String, paper: String },
+    /// The candidate is bound to the institution of registration, which now seats the paper.
+    RegisteredElsewhere { institution: String, paper: String },
+    /// The institution is now beyond `max_travel_km`.
+    BeyondReach { institution: String },
+    /// The paper's slot changed.
+    SlotChanged,
+    /// The room was removed.
+    RoomRemoved { institution: String, room: String },
+    /// The room now has fewer seats than the seat's number.
+    RoomSmaller {
+        institution: String,
+        room: String,
+        seats: u32,
+    },
+    /// The institution's staff no longer cover the rooms its kept seats hold open.
+    StaffShort { institution: String },
+    /// Moved so that a registration that can sit nowhere else takes the seat.
+    FreesSeat { institution: String },
+    /// The registration is no longer in candidates.csv.
+    Withdrawn,
+    /// The candidate_id now names another person or paper.
+    IdReused,
+    /// Deferred now, for this deferral reason (code and sentence).
+    Deferred { code: &'static str, text: String },
+    /// Deferred before, seated now.
+    NowSeated { institution: String },
+    /// A registration the published plan did not have.
+    NewRegistration,
+}
+
+impl ChangeReason {
+    /// The stable ASCII code, for scripts.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ChangeReason::InstitutionGone { .. } => "institution_gone",
+            ChangeReason::NotVetted { .. } => "not_vetted",
+            ChangeReason::FilingNotInForce { .. } => "filing_not_in_force",
+            ChangeReason::RegisteredElsewhere { .. } => "registered_elsewhere",
+            ChangeReason::BeyondReach { .. } => "out_of_reach",
+            ChangeReason::SlotChanged => "slot_changed",
+            ChangeReason::RoomRemoved { .. } => "room_removed",
+            ChangeReason::RoomSmaller { .. } => "room_smaller",
+            ChangeReason::StaffShort { .. } => "staff_short",
+            ChangeReason::FreesSeat { .. } => "frees_seat",
+            ChangeReason::Withdrawn => "withdrawn",
+            ChangeReason::IdReused => "id_reused",
+            ChangeReason::Deferred { code, .. } => code,
+            ChangeReason::NowSeated { .. } => "now_seated",
+            ChangeReason::NewRegistration => "new_registration",
+        }
+    }
+
+    /// The reason in a sentence; `took` names whose freed seat the registration now holds.
+    pub fn text(&self, took: Option<&str>) -> String {
+        let text = match self {
+            ChangeReason::InstitutionGone { institution } => {
+                format!("机构 {institution} 已不在本季度名单中")
+            }
+            ChangeReason::NotVetted { institution } => {
+                format!("机构 {institution} 已不符合遴选条件")
+            }
+            ChangeReason::FilingNotInForce { institution, paper } => {
+                format!("机构 {institution} 对 {paper} 的备案已不在有效期内")
+            }
+            ChangeReason::RegisteredElsewhere { institution, paper } => {
+                format!("考生在机构 {institution} 报名，该机构现可认定 {paper}")
+            }
+            ChangeReason::BeyondReach { institution } => {
+                format!("机构 {institution} 已超出最远路程限制")
+            }
+            ChangeReason::SlotChanged => "该科目的考试时段已调整".to_string(),
+            ChangeReason::RoomRemoved { institution, room } => {
+                format!("机构 {institution} 的考场 {room} 已撤销")
+            }
+            ChangeReason::RoomSmaller {
+                institution,
+                room,
+                seats,
+            } => format!("机构 {institution} 的考场 {room} 现只有 {seats} 个座位"),
+            ChangeReason::StaffShort { institution } => {
+                format!("机构 {institution} 的工作人员已不足以监考原有考场")
+            }
+            ChangeReason::FreesSeat { institution } => {
+                format!("为让无处可考的考生在机构 {institution} 就座而调整")
+            }
+            ChangeReason::Withdrawn => "已退出报名（不在本次考生名单中）".to_string(),
+            ChangeReason::IdReused => {
+                "报名号现对应另一人或另一科目：视为退出后重新报名".to_string()
+            }
+            ChangeReason::Deferred { text, .. } => text.clone(),
+            ChangeReason::NowSeated { institution } => format!("已在机构 {institution} 安排座位"),
+            ChangeReason::NewRegistration => "新增报名（原考试安排中没有）".to_string(),
+        };
+        match took {
+            Some(id) => format!("{text}；使用 {id} 让出的座位"),
+            None => text,
+        }
+    }
+}
+
+/// A change kind (changes.csv's `change`) as officials read it.
+pub fn change_kind(kind: &str) -> &str {
+    match kind {
+        "withdrawn" => "退出",
+        "new_seated" => "新增并安排",
+        "new_deferred" => "新增但缓考",
+        "now_seated" => "由缓考转为安排",
+        "now_deferred" => "由安排转为缓考",
+        "moved_institution" => "调换机构",
+        "moved_room" => "调换考场",
+        "moved_seat" => "调换座位",
+        other => other,
+    }
+}
+
 /// The Chinese header of a column of the plan's tables, for workbooks; a column not listed
 /// keeps its name.
 pub fn header(column: &str) -> &str {

@@ -270,7 +270,7 @@ fn a_withdrawal_frees_a_seat_a_late_registrant_takes_without_moving_anyone() {
         ]
     );
     assert!(
-        changes[1]["reason"].contains("takes the seat freed by C00001"),
+        changes[1]["reason"].contains("使用 C00001 让出的座位"),
         "{:?}",
         changes[1]
     );
@@ -323,7 +323,8 @@ fn a_removed_room_moves_exactly_its_candidates_within_the_institution() {
             "{r:?}"
         );
         assert_ne!(&r["new_room_id"], "R2");
-        assert_eq!(&r["reason"], "room R2 of I1 removed");
+        assert_eq!(&r["reason"], "机构 I1 的考场 R2 已撤销");
+        assert_eq!(&r["reason_code"], "room_removed");
     }
     assert_eq!(summary(&new)["kept"].as_u64(), Some(150 - in_r2 as u64));
 }
@@ -351,7 +352,8 @@ fn moving_one_kept_candidate_next_door_is_the_only_way_to_seat_a_registrant() {
         ),
         ("I1", "I2")
     );
-    assert!(moved[0]["reason"].contains("to free a seat at I1"));
+    assert_eq!(&moved[0]["reason_code"], "frees_seat");
+    assert!(moved[0]["reason"].contains("在机构 I1 就座"), "{moved:?}");
     let s = summary(&new);
     assert_eq!(
         (s["deferred"].as_u64(), s["kept"].as_u64()),
@@ -387,7 +389,8 @@ fn a_suspended_institution_moves_its_candidates_and_nobody_else() {
         );
         let id = &r["candidate_id"];
         assert!(id.as_bytes()[1] == b'0' && &id[..3] == "C00" && id >= "C00200");
-        assert!(r["reason"].contains("the filing of I2 for 甲职业 三级 is not in force"));
+        assert_eq!(&r["reason_code"], "filing_not_in_force");
+        assert!(r["reason"].contains("机构 I2 对 甲职业 三级（高级工） 的备案已不在有效期内"));
     }
     assert_eq!(summary(&new)["kept"], 100);
 }
@@ -664,8 +667,36 @@ fn a_late_registration_clashing_with_a_seated_one_waits_and_every_count_adds_up(
         .find(|r| &r["candidate_id"] == "L1")
         .expect("a row for L1");
     assert_eq!(&late["change"], "new_deferred");
-    assert!(late["reason"].contains("考试时间冲突"), "{late:?}");
+    assert!(
+        &late["reason_code"] == "conflict" && late["reason"].contains("考试时间冲突"),
+        "{late:?}"
+    );
     let s = summary(&new);
     assert_eq!(s["candidates"], 10, "9 registrations and the late one");
     assert_eq!(s["deferred_by_reason"]["conflicting registration"], 1);
+}
+
+#[test]
+fn a_registration_withdrawn_while_deferred_is_listed_without_tickets() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut t = Tiny::default();
+    t.add(1, 5, "长沙市", "甲职业", 3, "I1");
+    // 湘西 is beyond max_travel_km of every institution: both are deferred
+    t.add(50, 2, "湘西土家族苗族自治州", "甲职业", 3, "");
+    let (_, changes) = replan_after(dir.path(), &t, |now| {
+        now.candidates = now
+            .candidates
+            .lines()
+            .filter(|l| !l.starts_with("C00050,"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+    });
+    assert_eq!(changes.len(), 1, "{changes:?}");
+    let r = &changes[0];
+    assert_eq!(
+        (&r["candidate_id"], &r["change"], &r["reason_code"]),
+        ("C00050", "withdrawn", "withdrawn")
+    );
+    assert_eq!((&r["old_ticket_no"], &r["new_ticket_no"]), ("", ""));
+    assert!(r["reason"].contains("退出报名"), "{r:?}");
 }

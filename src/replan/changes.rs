@@ -8,6 +8,7 @@ use super::previous::{Previous, PreviousSeat};
 use super::{ChangeRow, Placement, Standing};
 use crate::case::Case;
 use crate::plan::summary::ChangeCounts;
+use crate::words::ChangeReason;
 use rustc_hash::FxHashMap as HashMap;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -18,7 +19,7 @@ pub(super) struct Now<'a> {
     /// Each seated candidate's placement.
     pub seated: &'a HashMap<usize, &'a Placement>,
     /// Each deferred candidate's reason.
-    pub deferred: HashMap<usize, String>,
+    pub deferred: HashMap<usize, ChangeReason>,
 }
 
 /// The changes in candidate_id order, and their counts.
@@ -50,13 +51,17 @@ pub(super) fn list(
         let mut row = ChangeRow {
             candidate_id: s.candidate_id.clone(),
             change: "withdrawn".into(),
-            reason: if current.contains(s.candidate_id.as_str()) {
-                "the candidate_id now names another person or paper: a withdrawal and a new registration".into()
-            } else {
-                "withdrawn: no longer in candidates".into()
-            },
             ..ChangeRow::default()
         };
+        set_reason(
+            &mut row,
+            &if current.contains(s.candidate_id.as_str()) {
+                ChangeReason::IdReused
+            } else {
+                ChangeReason::Withdrawn
+            },
+            None,
+        );
         old_fields(s, &mut row);
         if let (Some(i), Some(room)) = (s.institution, s.room) {
             freed.insert((i, room, s.seat), s.candidate_id.clone());
@@ -65,6 +70,18 @@ pub(super) fn list(
     }
     let previously_deferred: BTreeSet<&str> =
         previous.deferred.iter().map(String::as_str).collect();
+    // withdrawn while deferred: no ticket to take back, but the office still hears of it
+    for id in &previously_deferred {
+        if !current.contains(id) {
+            let mut row = ChangeRow {
+                candidate_id: id.to_string(),
+                change: "withdrawn".into(),
+                ..ChangeRow::default()
+            };
+            set_reason(&mut row, &ChangeReason::Withdrawn, None);
+            changes.push(row);
+        }
+    }
     // seats their holder left (moved or now deferred), so a newcomer there can say whose
     // seat it took
     for (c, m) in matched.iter().enumerate() {
@@ -97,8 +114,7 @@ pub(super) fn list(
             freed
                 .get(&(p.institution, p.room, p.seat))
                 .filter(|id| **id != cand.candidate_id)
-                .map(|id| format!("; takes the seat freed by {id}"))
-                .unwrap_or_default()
+                .map(String::as_str)
         };
         match (matched[c], seat) {
             (Some(k), Some(p)) => {
@@ -117,29 +133,33 @@ pub(super) fn list(
                     "moved_seat"
                 }
                 .into();
-                row.reason = match &standing[&c] {
+                let why = match &standing[&c] {
                     Standing::Displaced(_, why) => why.clone(),
-                    _ => format!(
-                        "moved to free a seat at {} for a registration that can sit nowhere else",
-                        s.institution_id
-                    ),
-                } + &took(p);
+                    _ => ChangeReason::FreesSeat {
+                        institution: s.institution_id.clone(),
+                    },
+                };
+                set_reason(&mut row, &why, took(p));
             }
             (Some(k), None) => {
                 old_fields(&previous.seats[k], &mut row);
                 row.change = "now_deferred".into();
-                row.reason = now.deferred.get(&c).cloned().unwrap_or_default();
+                if let Some(why) = now.deferred.get(&c) {
+                    set_reason(&mut row, why, None);
+                }
             }
             (None, Some(p)) => {
-                if previously_deferred.contains(cand.candidate_id.as_str()) {
+                let why = if previously_deferred.contains(cand.candidate_id.as_str()) {
                     row.change = "now_seated".into();
-                    row.reason = format!("seated at {}", case.institutions[p.institution].id);
+                    ChangeReason::NowSeated {
+                        institution: case.institutions[p.institution].id.clone(),
+                    }
                 } else {
                     counts.new += 1;
                     row.change = "new_seated".into();
-                    row.reason = "a registration the previous plan did not have".into();
-                }
-                row.reason += &took(p);
+                    ChangeReason::NewRegistration
+                };
+                set_reason(&mut row, &why, took(p));
             }
             (None, None) => {
                 if previously_deferred.contains(cand.candidate_id.as_str()) {
@@ -147,7 +167,9 @@ pub(super) fn list(
                 }
                 counts.new += 1;
                 row.change = "new_deferred".into();
-                row.reason = now.deferred.get(&c).cloned().unwrap_or_default();
+                if let Some(why) = now.deferred.get(&c) {
+                    set_reason(&mut row, why, None);
+                }
             }
         }
         changes.push(row);
@@ -159,4 +181,10 @@ pub(super) fn list(
     });
 
     (changes, counts)
+}
+
+/// A row's reason: the sentence and its code.
+fn set_reason(row: &mut ChangeRow, why: &ChangeReason, took: Option<&str>) {
+    row.reason = why.text(took);
+    row.reason_code = why.code().to_string();
 }

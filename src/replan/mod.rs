@@ -21,6 +21,7 @@ use crate::plan::summary::PlanStats;
 use crate::plan::Plan;
 use crate::solve::moves::{self, Change, Class};
 use crate::solve::{self, Deferral, Reason, Settings, SolveError, SolvedBy, StageResult};
+use crate::words::ChangeReason;
 use changes::Now;
 use previous::{Previous, PreviousSeat};
 use rayon::prelude::*;
@@ -43,7 +44,10 @@ pub struct ChangeRow {
     pub new_room_id: String,
     pub old_seat: String,
     pub new_seat: String,
+    /// Why, in Chinese.
     pub reason: String,
+    /// Why, as a stable ASCII code ([`ChangeReason::code`]).
+    pub reason_code: String,
 }
 
 /// A replanned quarter.
@@ -60,7 +64,7 @@ enum Standing {
     /// Its previous seat is still valid: (institution, room, seat).
     Kept(usize, usize, u32),
     /// Its previous seat is not valid any more, and why; the institution if it may stay there.
-    Displaced(Option<usize>, String),
+    Displaced(Option<usize>, ChangeReason),
     /// No previous seat (new, or deferred before).
     Unseated,
 }
@@ -158,10 +162,9 @@ pub fn replan(
             for g in pb.groups.iter().filter(|g| slot_of(g, &pb) == t) {
                 for &c in &g.members {
                     if matches!(standing.get(&c), Some(Standing::Kept(j, _, _)) if *j == i) {
-                        let why = format!(
-                            "the staff of {} no longer cover the rooms its seats hold open",
-                            case.institutions[i].id
-                        );
+                        let why = ChangeReason::StaffShort {
+                            institution: case.institutions[i].id.clone(),
+                        };
                         standing.insert(c, Standing::Displaced(Some(i), why));
                     }
                 }
@@ -209,46 +212,50 @@ fn judge(
     let Some(i) = s.institution else {
         return Standing::Displaced(
             None,
-            format!("institution {} is no longer in the case", s.institution_id),
+            ChangeReason::InstitutionGone {
+                institution: s.institution_id.clone(),
+            },
         );
     };
+    let institution = s.institution_id.clone();
     let stay = g.targets.iter().any(|x| x.0 == i).then_some(i);
     if stay.is_none() {
-        let paper = case.paper_label(pb.papers[g.paper]);
+        let paper = crate::words::paper(case, pb.papers[g.paper]);
         let why = if !pb.eligible[i] {
-            format!("{} no longer passes vetting", s.institution_id)
+            ChangeReason::NotVetted { institution }
         } else if !case.is_filed_for(i, pb.papers[g.paper]) {
-            format!(
-                "the filing of {} for {paper} is not in force",
-                s.institution_id
-            )
+            ChangeReason::FilingNotInForce { institution, paper }
         } else if let Some(bound) = g.registered.filter(|&b| b != i) {
-            format!(
-                "registered at {}, which now seats {paper}",
-                case.institutions[bound].id
-            )
+            ChangeReason::RegisteredElsewhere {
+                institution: case.institutions[bound].id.clone(),
+                paper,
+            }
         } else {
-            format!("{} is beyond max_travel_km", s.institution_id)
+            ChangeReason::BeyondReach { institution }
         };
         return Standing::Displaced(None, why);
     }
     if s.slot != t {
-        return Standing::Displaced(stay, "the paper's slot changed".into());
+        return Standing::Displaced(stay, ChangeReason::SlotChanged);
     }
     let Some(room) = s.room else {
         return Standing::Displaced(
             stay,
-            format!("room {} of {} removed", s.room_id, s.institution_id),
+            ChangeReason::RoomRemoved {
+                institution,
+                room: s.room_id.clone(),
+            },
         );
     };
     let seats = case.rooms[room].seats;
     if s.seat == 0 || s.seat > seats {
         return Standing::Displaced(
             stay,
-            format!(
-                "room {} of {} now has {seats} seats",
-                s.room_id, s.institution_id
-            ),
+            ChangeReason::RoomSmaller {
+                institution,
+                room: s.room_id.clone(),
+                seats,
+            },
         );
     }
     Standing::Kept(i, room, s.seat)
@@ -307,8 +314,13 @@ fn finish(
             .iter()
             .chain(&deferred)
             .filter_map(|d| {
-                d.candidate
-                    .map(|c| (c, crate::words::reason(&d.reason, case, d.paper)))
+                d.candidate.map(|c| {
+                    let why = ChangeReason::Deferred {
+                        code: crate::words::reason_code(&d.reason),
+                        text: crate::words::reason(&d.reason, case, d.paper),
+                    };
+                    (c, why)
+                })
             })
             .collect(),
     };
