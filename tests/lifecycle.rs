@@ -700,3 +700,100 @@ fn a_registration_withdrawn_while_deferred_is_listed_without_tickets() {
     assert_eq!((&r["old_ticket_no"], &r["new_ticket_no"]), ("", ""));
     assert!(r["reason"].contains("退出报名"), "{r:?}");
 }
+
+#[test]
+fn changes_reach_the_offices_in_changes_xlsx_each_institutions_notice_and_the_report() {
+    use calamine::{Data, Reader, Xlsx};
+    let text = |d: &Data| match d {
+        Data::String(s) => s.clone(),
+        Data::Empty => String::new(),
+        other => other.to_string(),
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let mut t = Tiny::default();
+    t.institutions += &format!("I2,二号（虚构）,{CREDIT_OK},长沙市,企业,40,8,1500,200,\n");
+    t.rooms += "I2,R1,240,1080\n";
+    t.filings += "I2,甲职业,,4-1,filed,2026-01-01\n";
+    t.add(1, 20, "长沙市", "甲职业", 3, "I1");
+    t.add(200, 10, "长沙市", "甲职业", 3, "I2");
+    let (new, changes) = replan_after(dir.path(), &t, |now| {
+        now.filings = now
+            .filings
+            .replace("I2,甲职业,,4-1,filed", "I2,甲职业,,4-1,suspended");
+    });
+    assert_eq!(changes.len(), 10);
+    // the province's list: one row per change, as changes.csv, with names and masked IDs
+    let mut book: Xlsx<_> = calamine::open_workbook(new.join("changes.xlsx")).unwrap();
+    assert_eq!(book.sheet_names(), ["变更"]);
+    let rows: Vec<Vec<String>> = book
+        .worksheet_range("变更")
+        .unwrap()
+        .rows()
+        .map(|r| r.iter().map(text).collect())
+        .collect();
+    assert_eq!(
+        rows[0][..6],
+        [
+            "报名号",
+            "姓名",
+            "身份证号",
+            "变更",
+            "原准考证号",
+            "新准考证号"
+        ]
+    );
+    assert_eq!(rows.len(), 1 + changes.len());
+    let seats = csv_rows(&new.join("seats.csv"));
+    for (row, change) in rows[1..].iter().zip(&changes) {
+        assert_eq!(row[0], change["candidate_id"]);
+        let seat = seats
+            .iter()
+            .find(|s| s["candidate_id"] == row[0])
+            .expect("moved, so seated");
+        assert_eq!(row[1], seat["name"]);
+        let id = &seat["id_number"];
+        assert_eq!(row[2], format!("{}********{}", &id[..6], &id[14..]));
+        assert_eq!(row[3], "调换机构");
+        assert_eq!(
+            (&row[4], &row[5]),
+            (
+                &change["old_ticket_no"].to_string(),
+                &change["new_ticket_no"].to_string()
+            )
+        );
+        assert_eq!(
+            row[7],
+            format!("{} {}–{}", &seat["date"], &seat["start"], &seat["end"])
+        );
+        assert_eq!(
+            (row[8].as_str(), row[9].as_str()),
+            ("二号（虚构）", seat["institution"].as_ref())
+        );
+        assert_eq!(row[14], change["reason"]);
+    }
+    // each institution hears of the candidates who leave it or come to it: I2 seats nobody now
+    // and still gets its notice
+    for id in ["I1", "I2"] {
+        let mut book: Xlsx<_> =
+            calamine::open_workbook(new.join(format!("institutions/{id}.xlsx"))).unwrap();
+        assert!(book.sheet_names().contains(&"变更通知".to_string()), "{id}");
+        let notice = book.worksheet_range("变更通知").unwrap();
+        assert_eq!(
+            notice.rows().count(),
+            2 + changes.len(),
+            "{id}: title, header, rows"
+        );
+    }
+    let i2: Xlsx<_> = calamine::open_workbook(new.join("institutions/I2.xlsx")).unwrap();
+    assert_eq!(
+        i2.sheet_names(),
+        ["变更通知"],
+        "no door list where nobody sits"
+    );
+    // the report's 变更 section
+    let html = std::fs::read_to_string(new.join("report.html")).unwrap();
+    assert!(
+        html.contains("id=\"changes\"") && html.contains("调换机构"),
+        "{html}"
+    );
+}

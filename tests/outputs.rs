@@ -48,11 +48,10 @@ fn sheet_rows(book: &mut Xlsx<std::io::BufReader<std::fs::File>>, name: &str) ->
     range.rows().map(|r| r.iter().map(text).collect()).collect()
 }
 
-/// Two tables hold the same cells: the same text, or the same number however it is written
-/// (the CSV writes a gap as `0.000000`, the sheet stores the number 0).
 /// What an official reads in a sheet built from a CSV table: the same rows, headers in Chinese
 /// (every header cell holds Chinese, none is the CSV's English name), levels as 三级（高级工）,
-/// statuses in Chinese, every other cell as the file has it (numbers compared as numbers).
+/// statuses in Chinese, every other cell as the file has it (numbers compared as numbers: the
+/// CSV writes a gap as `0.000000`, the sheet stores the number 0).
 fn assert_sheet_shows_csv(sheet: &[Vec<String>], csv: &[Vec<String>], what: &str) {
     assert_eq!(sheet.len(), csv.len(), "{what}: rows");
     let chinese = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));

@@ -87,6 +87,7 @@ fn replan(args: &ReplanArgs) -> Result<ExitCode, ExitCode> {
         stats: &replanned.stats,
         extra: &extra,
         previous: Some(previous_dir),
+        notices: &replanned.notices,
     };
     let written = write::write_parts(&case, &parts, out);
     progress::finish();

@@ -10,6 +10,7 @@
 
 use crate::case::Case;
 use crate::plan::summary::PlanStats;
+use crate::plan::Notice;
 use chrono::NaiveDate;
 use rust_xlsxwriter::{
     DocProperties, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
@@ -233,7 +234,11 @@ struct Sitting {
 /// Door lists: for every institution that seats anyone, a workbook with one sheet per room
 /// sitting (门贴/座位表), print-ready on A4. Returned as (institution id, bytes) in
 /// institutions.csv order; built on rayon workers, one workbook each.
-pub fn door_lists(case: &Case, seats_csv: &[u8]) -> std::io::Result<Vec<(String, Vec<u8>)>> {
+pub fn door_lists(
+    case: &Case,
+    seats_csv: &[u8],
+    notices: &[Notice],
+) -> std::io::Result<Vec<(String, Vec<u8>)>> {
     use rayon::prelude::*;
     // institution → (slot, room) → seats, from seats.csv
     let mut by_institution: BTreeMap<usize, BTreeMap<(String, String, String), Sitting>> =
@@ -298,14 +303,35 @@ pub fn door_lists(case: &Case, seats_csv: &[u8]) -> std::io::Result<Vec<(String,
             paper,
         });
     }
+    // a replan's changes go to every institution a candidate leaves or comes to, also one that
+    // seats nobody now
+    let mut changed: BTreeMap<usize, Vec<&Notice>> = BTreeMap::new();
+    for n in notices {
+        let mut at: Vec<usize> = [&n.old_institution_id, &n.new_institution_id]
+            .iter()
+            .filter_map(|id| position.get(id.as_str()).copied())
+            .collect();
+        at.dedup();
+        for i in at {
+            changed.entry(i).or_default().push(n);
+            by_institution.entry(i).or_default();
+        }
+    }
     let created = case.quarter.first_day();
     let institutions: Vec<(usize, BTreeMap<_, Sitting>)> = by_institution.into_iter().collect();
     institutions
         .into_par_iter()
         .map(|(i, sittings)| {
             let inst = &case.institutions[i];
-            let bytes =
-                door_workbook(&inst.name, &inst.id, sittings.into_values(), created).map_err(io)?;
+            let notices = changed.get(&i).map_or(&[][..], Vec::as_slice);
+            let bytes = door_workbook(
+                &inst.name,
+                &inst.id,
+                sittings.into_values(),
+                notices,
+                created,
+            )
+            .map_err(io)?;
             Ok((inst.id.clone(), bytes))
         })
         .collect()
@@ -328,6 +354,7 @@ fn door_workbook(
     institution: &str,
     id: &str,
     sittings: impl Iterator<Item = Sitting>,
+    notices: &[&Notice],
     created: NaiveDate,
 ) -> Result<Vec<u8>, XlsxError> {
     let mut book = workbook(created);
@@ -409,7 +436,92 @@ fn door_workbook(
         sheet.set_header(format!("&L{institution}&R第 &P 页，共 &N 页"));
         sheet.set_freeze_panes(4, 0)?;
     }
+    if !notices.is_empty() {
+        let sheet = book.add_worksheet();
+        sheet.set_name("变更通知")?;
+        sheet.merge_range(
+            0,
+            0,
+            0,
+            NOTICE_COLUMNS.len() as u16 - 1,
+            &format!("{institution}（{id}） 变更通知：共 {} 人", notices.len()),
+            &title,
+        )?;
+        notice_table(sheet, 1, notices)?;
+        sheet.set_paper_size(9);
+        sheet.set_landscape();
+        sheet.set_print_fit_to_pages(1, 0);
+        sheet.set_repeat_rows(1, 1)?;
+        sheet.set_header(format!("&L{institution} 变更通知&R第 &P 页，共 &N 页"));
+    }
     book.save_to_buffer()
+}
+
+/// The columns of a change notice, as the offices read them.
+const NOTICE_COLUMNS: [&str; 15] = [
+    "报名号",
+    "姓名",
+    "身份证号",
+    "变更",
+    "原准考证号",
+    "新准考证号",
+    "原考试时间",
+    "新考试时间",
+    "原机构",
+    "新机构",
+    "原考场",
+    "新考场",
+    "原座位号",
+    "新座位号",
+    "原因",
+];
+
+/// Writes the notices as a table from row `top` (its header first), sized to their text.
+fn notice_table(sheet: &mut Worksheet, top: u32, notices: &[&Notice]) -> Result<(), XlsxError> {
+    let head = header_format();
+    for (c, h) in NOTICE_COLUMNS.iter().enumerate() {
+        sheet.write_string_with_format(top, c as u16, *h, &head)?;
+    }
+    let mut widths: Vec<usize> = NOTICE_COLUMNS.iter().map(|h| h.width()).collect();
+    for (k, n) in notices.iter().enumerate() {
+        let cells = [
+            &n.candidate_id,
+            &n.name,
+            &n.masked_id,
+            &n.change,
+            &n.old_ticket_no,
+            &n.new_ticket_no,
+            &n.old_time,
+            &n.new_time,
+            &n.old_institution,
+            &n.new_institution,
+            &n.old_room,
+            &n.new_room,
+            &n.old_seat,
+            &n.new_seat,
+            &n.reason,
+        ];
+        for (c, text) in cells.iter().enumerate() {
+            sheet.write_string(top + 1 + k as u32, c as u16, text.as_str())?;
+            widths[c] = widths[c].max(text.width());
+        }
+    }
+    sheet.set_freeze_panes(top + 1, 0)?;
+    size_columns(sheet, &widths)
+}
+
+/// changes.xlsx: every change of a replan on one sheet, 变更, for the provincial office.
+pub fn changes_workbook(created: NaiveDate, notices: &[Notice]) -> std::io::Result<Vec<u8>> {
+    let mut book = workbook(created);
+    let sheet = book.add_worksheet();
+    sheet.set_name("变更").map_err(io)?;
+    let all: Vec<&Notice> = notices.iter().collect();
+    notice_table(sheet, 0, &all).map_err(io)?;
+    sheet.set_paper_size(9);
+    sheet.set_landscape();
+    sheet.set_print_fit_to_pages(1, 0);
+    sheet.set_repeat_rows(0, 0).map_err(io)?;
+    book.save_to_buffer().map_err(io)
 }
 
 /// whatif.xlsx: one sheet per CSV file the what-if folder holds.

@@ -7,7 +7,7 @@ use crate::case::Case;
 use crate::output::staging::{self, Staging};
 use crate::output::{report, sheets};
 use crate::plan::summary::PlanStats;
-use crate::plan::{Plan, PLAN_FILES};
+use crate::plan::{Notice, Plan, PLAN_FILES};
 use crate::progress;
 use crate::solve::Solution;
 use crate::verify::{self, Violation};
@@ -49,6 +49,7 @@ pub fn write(case: &Case, planned: &Planned, out: &Path) -> Result<Written, Writ
         stats: &planned.stats,
         extra: &[],
         previous: None,
+        notices: &[],
     };
     write_parts(case, &parts, out)
 }
@@ -61,6 +62,9 @@ pub struct Parts<'a> {
     pub stats: &'a PlanStats,
     pub extra: &'a [(&'a str, Vec<u8>)],
     pub previous: Option<&'a Path>,
+    /// A replan's changes as the offices read them: changes.xlsx and a 变更通知 sheet in each
+    /// affected institution's workbook (none for a plan).
+    pub notices: &'a [Notice],
 }
 
 /// [`write`] for any plan: stage, verify (against the previous plan too, for a replan),
@@ -87,16 +91,20 @@ pub fn write_parts(case: &Case, parts: &Parts, out: &Path) -> Result<Written, Wr
     let clock = Instant::now();
     let book = sheets::plan_workbook(case, parts.stats, &files).map_err(io)?;
     staging.add_bytes("plan.xlsx", &book).map_err(io)?;
+    if parts.previous.is_some() {
+        let book = sheets::changes_workbook(case.quarter.first_day(), parts.notices).map_err(io)?;
+        staging.add_bytes("changes.xlsx", &book).map_err(io)?;
+    }
     if let Some(seats) = &parts.plan.seats {
         let mut bytes = Vec::new();
         seats.write(&mut bytes).map_err(io)?;
-        for (id, book) in sheets::door_lists(case, &bytes).map_err(io)? {
+        for (id, book) in sheets::door_lists(case, &bytes, parts.notices).map_err(io)? {
             staging
                 .add_bytes(&format!("institutions/{id}.xlsx"), &book)
                 .map_err(io)?;
         }
     }
-    let page = report::plan::page_of(case, parts.solution, parts.stats);
+    let page = report::plan::page_of(case, parts.solution, parts.stats, parts.notices);
     staging
         .add_bytes("report.html", page.as_bytes())
         .map_err(io)?;

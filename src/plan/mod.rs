@@ -164,6 +164,32 @@ struct DeferredCount<'a> {
     reason_code: &'a str,
 }
 
+/// One change of a replan as the offices read it: changes.xlsx and each affected institution's
+/// 变更通知 sheet. Every field is text ready to print; the ID number is masked.
+#[derive(Debug, Clone, Default)]
+pub struct Notice {
+    pub candidate_id: String,
+    pub name: String,
+    pub masked_id: String,
+    /// The change in words (调换考场 …).
+    pub change: String,
+    pub old_ticket_no: String,
+    pub new_ticket_no: String,
+    /// "2026-08-15 08:30–12:30", or empty.
+    pub old_time: String,
+    pub new_time: String,
+    pub old_institution_id: String,
+    pub new_institution_id: String,
+    /// The institution's name (its id when it has left the case).
+    pub old_institution: String,
+    pub new_institution: String,
+    pub old_room: String,
+    pub new_room: String,
+    pub old_seat: String,
+    pub new_seat: String,
+    pub reason: String,
+}
+
 /// Everything a plan folder holds but its summary.
 #[derive(Debug, Clone)]
 pub struct Plan {
@@ -240,7 +266,7 @@ impl Plan {
 }
 
 /// Every name a plan folder may hold: an existing folder holding only these is replaced.
-pub const PLAN_FILES: [&str; 10] = [
+pub const PLAN_FILES: [&str; 11] = [
     "timetable.csv",
     "allocation.csv",
     "seats.csv",
@@ -251,6 +277,7 @@ pub const PLAN_FILES: [&str; 10] = [
     "report.html",
     "institutions",
     "changes.csv",
+    "changes.xlsx",
 ];
 
 #[cfg(test)]

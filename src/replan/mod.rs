@@ -11,6 +11,7 @@
 //! every change with what forced it.
 
 mod changes;
+mod notices;
 pub mod previous;
 mod site;
 mod slot;
@@ -56,6 +57,8 @@ pub struct Replanned {
     pub plan: Plan,
     pub stats: PlanStats,
     pub changes: Vec<ChangeRow>,
+    /// The changes as the offices read them (changes.xlsx, 变更通知).
+    pub notices: Vec<crate::plan::Notice>,
 }
 
 /// Where a registration stands against the previous plan.
@@ -325,6 +328,7 @@ fn finish(
             .collect(),
     };
     let (changes, counts) = changes::list(case, previous, matched, standing, &now);
+    let notices = notices::of(case, previous, &changes, &seated);
 
     // the figures: a solution of the flows, proven (both LPs are exact), rooms as dealt
     let mut flows: BTreeMap<(usize, usize, usize), u32> = BTreeMap::new();
@@ -382,6 +386,7 @@ fn finish(
         plan,
         stats,
         changes,
+        notices,
     }
 }
 

@@ -5,14 +5,18 @@
 use super::{bars, count, figure, page};
 use crate::case::Case;
 use crate::plan::summary::PlanStats;
+use crate::plan::Notice;
 use crate::solve::Solution;
 use maud::{html, Markup};
 use std::collections::BTreeMap;
 
 /// The page of a planned quarter.
-pub fn page_of(case: &Case, sol: &Solution, stats: &PlanStats) -> String {
+pub fn page_of(case: &Case, sol: &Solution, stats: &PlanStats, notices: &[Notice]) -> String {
     let body = html! {
         (headline(stats))
+        @if stats.changes.is_some() {
+            (changes(notices))
+        }
         (map(case, sol))
         (deferred(case, sol, stats))
         (timetable(case, sol))
@@ -234,6 +238,46 @@ fn heat(share: f64) -> String {
     );
     let text = if s > 0.55 { "#ffffff" } else { "#1d2733" };
     format!("background:{color};color:{text}")
+}
+
+/// A replan's 变更 section: how many changed, by kind and by institution (who leaves, who comes).
+fn changes(notices: &[Notice]) -> Markup {
+    let mut by_kind: BTreeMap<&str, u64> = BTreeMap::new();
+    let mut by_institution: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
+    for n in notices {
+        *by_kind.entry(n.change.as_str()).or_default() += 1;
+        if !n.old_institution.is_empty() && n.old_institution_id != n.new_institution_id {
+            by_institution.entry(&n.old_institution).or_default().0 += 1;
+        }
+        if !n.new_institution.is_empty() && n.old_institution_id != n.new_institution_id {
+            by_institution.entry(&n.new_institution).or_default().1 += 1;
+        }
+    }
+    let kinds: Vec<(String, f64, String)> = by_kind
+        .iter()
+        .map(|(k, &n)| (k.to_string(), n as f64, count(n)))
+        .collect();
+    html! {
+        section #changes {
+            h2 { "变更（与已公布的考试安排相比）" }
+            @if notices.is_empty() {
+                p { "所有已公布的准考证号均保持不变。" }
+            } @else {
+                p { "共 " (count(notices.len() as u64)) " 人次变更，逐人明细见 changes.xlsx 及各机构工作簿的“变更通知”。" }
+                h3 { "按变更类型" }
+                (bars(&kinds, "bad"))
+                @if !by_institution.is_empty() {
+                    h3 { "按机构" }
+                    table {
+                        tr { th { "机构" } th { "调出" } th { "调入" } }
+                        @for (name, (out, into)) in &by_institution {
+                            tr { td.name { (name) } td { (count(*out)) } td { (count(*into)) } }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 fn deferred(case: &Case, sol: &Solution, stats: &PlanStats) -> Markup {
