@@ -41,7 +41,7 @@ enum Command {
     /// experts (experts.csv); writes panels.csv, unassigned.csv and summary.json.
     Panels(filing::PanelsArgs),
     /// 双随机、一公开: draw filed institutions and two inspectors each, reproducibly from a seed
-    /// text; writes spot_checks.csv and notice.md.
+    /// text; writes spot_checks.csv and the notice (notice.docx, notice.md).
     SpotCheck(filing::SpotCheckArgs),
     /// Write every CSV table of a case as NAME.xlsx (numbers, dates and IDs typed as Excel
     /// holds them) into a new case folder, for officials who keep the case in Excel.

@@ -345,6 +345,7 @@ fn spot_checks_are_byte_equal_across_runs_and_threads_and_differ_by_seed() {
         (
             std::fs::read(out.join("spot_checks.csv")).unwrap(),
             std::fs::read(out.join("notice.md")).unwrap(),
+            std::fs::read(out.join("notice.docx")).unwrap(),
         )
     };
     let a = draw("a", "2026年9月1日 公证抽签 0417", "1");
@@ -553,4 +554,43 @@ fn too_few_inspectors_are_reused_evenly_and_said() {
         "{}",
         stderr(&o)
     );
+}
+
+#[test]
+fn the_notice_is_a_word_document_holding_the_list_the_seed_and_the_hashes() {
+    let dir = tempfile::tempdir().unwrap();
+    let case = generated(dir.path(), 11, 300, &[]);
+    let out = dir.path().join("spot");
+    let seed = "2026年9月1日 公证抽签 0417";
+    let o = spot_check(&case, &out, seed, "0.3", &[]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    // opened as Word opens it: a zip package whose main part is word/document.xml
+    let file = std::fs::File::open(out.join("notice.docx")).unwrap();
+    let mut docx = zip::ZipArchive::new(file).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut docx.by_name("word/document.xml").unwrap(), &mut xml)
+        .unwrap();
+    assert!(
+        xml.contains("w:w=\"11906\"") && xml.contains("w:h=\"16838\""),
+        "A4"
+    );
+    assert!(xml.contains("“双随机、一公开”抽查名单"), "the title");
+    assert!(xml.contains(seed), "the seed");
+    let drawn = csv_rows(&out.join("spot_checks.csv"));
+    assert!(!drawn.is_empty());
+    for r in &drawn {
+        for field in ["institution_id", "institution", "prefecture"] {
+            assert!(
+                xml.contains(&r[field]),
+                "{field} {} in the notice",
+                &r[field]
+            );
+        }
+    }
+    let institutions = std::fs::read(case.join("institutions.csv")).unwrap();
+    let hash: String = <sha2::Sha256 as sha2::Digest>::digest(&institutions)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert!(xml.contains(&hash), "institutions.csv's SHA-256");
 }

@@ -14,7 +14,29 @@ use sha2::{Digest, Sha256};
 use std::path::Path;
 
 /// The files `spot-check` writes.
-pub const FILES: [&str; 2] = ["spot_checks.csv", "notice.md"];
+pub const FILES: [&str; 3] = ["spot_checks.csv", "notice.md", "notice.docx"];
+
+/// The columns of the notice's list.
+const NOTICE_COLUMNS: [&str; 6] = [
+    "序号",
+    "机构编号",
+    "机构名称",
+    "统一社会信用代码",
+    "市州",
+    "检查专家",
+];
+
+/// The notice, once, for its two renderings.
+struct Notice {
+    title: String,
+    intro: String,
+    rows: Vec<[String; 6]>,
+    remarks: Vec<String>,
+    /// (text, code shown as code or empty)
+    method: Vec<(String, String)>,
+    /// (file, SHA-256)
+    inputs: Vec<(String, String)>,
+}
 
 /// Inspectors per institution (双随机: two, as the contract asks).
 pub const INSPECTORS: usize = 2;
@@ -314,103 +336,196 @@ impl Draw {
         lines
     }
 
-    /// The public notice (一公开), in Chinese: the list, the seed, the method and the hashes.
-    pub fn notice_md(&self, case: &Case) -> String {
-        use std::fmt::Write as _;
+    /// The notice's content, once: notice.md and notice.docx are two renderings of it.
+    fn notice(&self, case: &Case) -> Notice {
         let experts = case.experts.as_deref().unwrap_or_default();
-        let mut md = String::new();
-        let _ = writeln!(
-            md,
-            "# {} 职业技能等级认定备案评价机构“双随机、一公开”抽查名单\n",
+        let title = format!(
+            "{} 职业技能等级认定备案评价机构“双随机、一公开”抽查名单",
             case.name
         );
-        let _ = writeln!(
-            md,
-            "按照“双随机、一公开”要求，从 {} 家已备案且符合条件的评价机构中，按 {} 的比例随机抽取 {} 家（有此类机构的每个市州至少 1 家），实际抽取 {} 家，并为每家随机选派 {} 名检查专家（具备高级技师或副高级及以上职称，与被检查机构无利害关系，非该机构人员，且不来自该机构所在市州）。\n",
+        let intro = format!(
+            "按照“双随机、一公开”要求，从 {} 家已备案且符合条件的评价机构中，按 {} 的比例随机抽取 {} 家（有此类机构的每个市州至少 1 家），实际抽取 {} 家，并为每家随机选派 {} 名检查专家（具备高级技师或副高级及以上职称，与被检查机构无利害关系，非该机构人员，且不来自该机构所在市州）。",
             self.pool.len(),
             self.rate,
             self.asked,
             self.checks.len(),
             INSPECTORS
         );
-        let _ = writeln!(md, "## 抽查名单\n");
-        let _ = writeln!(
-            md,
-            "| 序号 | 机构编号 | 机构名称 | 统一社会信用代码 | 市州 | 检查专家 |"
-        );
-        let _ = writeln!(md, "| --- | --- | --- | --- | --- | --- |");
-        for (n, c) in self.checks.iter().enumerate() {
-            let inst = &case.institutions[c.institution];
-            let inspectors: Vec<String> = c
-                .inspectors
-                .iter()
-                .map(|&k| format!("{}（{}）", experts[k].name, experts[k].expert_id))
-                .collect();
-            let _ = writeln!(
-                md,
-                "| {} | {} | {} | {} | {} | {} |",
-                n + 1,
-                inst.id,
+        let rows = self
+            .checks
+            .iter()
+            .enumerate()
+            .map(|(n, c)| {
+                let inst = &case.institutions[c.institution];
+                let inspectors: Vec<String> = c
+                    .inspectors
+                    .iter()
+                    .map(|&k| format!("{}（{}）", experts[k].name, experts[k].expert_id))
+                    .collect();
+                [
+                    (n + 1).to_string(),
+                    inst.id.clone(),
+                    inst.name.clone(),
+                    inst.credit_code.clone(),
+                    case.prefectures[inst.prefecture].name.clone(),
+                    inspectors.join("、"),
+                ]
+            })
+            .collect();
+        let mut remarks = Vec::new();
+        for &i in &self.short {
+            let inst = &case.institutions[i];
+            remarks.push(format!(
+                "{}（{}）：符合条件且须回避以外的检查专家不足 {INSPECTORS} 名，仅选派 {} 名。",
                 inst.name,
-                inst.credit_code,
-                case.prefectures[inst.prefecture].name,
-                inspectors.join("、")
-            );
+                inst.id,
+                self.checks
+                    .iter()
+                    .find(|c| c.institution == i)
+                    .map_or(0, |c| c.inspectors.len())
+            ));
         }
-        if !self.repeats.is_empty() || !self.short.is_empty() {
-            let _ = writeln!(md, "\n## 说明\n");
-            for &i in &self.short {
-                let inst = &case.institutions[i];
-                let _ = writeln!(
-                    md,
-                    "- {}（{}）：符合条件且须回避以外的检查专家不足 {INSPECTORS} 名，仅选派 {} 名。",
-                    inst.name,
-                    inst.id,
-                    self.checks
-                        .iter()
-                        .find(|c| c.institution == i)
-                        .map_or(0, |c| c.inspectors.len())
-                );
-            }
-            for &(k, i, n) in &self.repeats {
-                let _ = writeln!(
-                    md,
-                    "- {}（{}）第 {n} 次参加本次检查（{}）：可派往该机构的专家均已参加本次检查。",
-                    experts[k].name, experts[k].expert_id, case.institutions[i].id
-                );
-            }
+        for &(k, i, n) in &self.repeats {
+            remarks.push(format!(
+                "{}（{}）第 {n} 次参加本次检查（{}）：可派往该机构的专家均已参加本次检查。",
+                experts[k].name, experts[k].expert_id, case.institutions[i].id
+            ));
         }
         let key = sha256_hex(self.seed.as_bytes());
+        let method = vec![
+            ("随机种子（文本）：".to_string(), self.seed.clone()),
+            ("种子的 SHA-256（ChaCha20 密钥）：".to_string(), key),
+            (
+                format!(
+                    "抽取比例：{}；符合条件的已备案机构 {} 家，应抽 ⌈{} × {}⌉ = {} 家",
+                    self.rate,
+                    self.pool.len(),
+                    self.rate,
+                    self.pool.len(),
+                    self.asked
+                ),
+                String::new(),
+            ),
+            (
+                "算法：以上述密钥初始化 ChaCha20 随机流（nonce 为 0，计数器从 0 开始），依次取 64 位无符号整数 u。先将机构按编号排序后做 Fisher–Yates 洗牌（从最后一位 i 向前，与 j = ⌊u × (i+1) / 2^64⌋ 交换）；按市州代码顺序，每个市州取洗牌后最靠前的一家，再按洗牌顺序补足。随后用同一随机流将专家按编号排序后洗牌，每家机构（按名单顺序）从符合回避要求的专家中，取本次已检查次数最少者两名，次数相同时取洗牌顺序靠前者。详见 README「The spot-check draw」。".to_string(),
+                String::new(),
+            ),
+        ];
+        Notice {
+            title,
+            intro,
+            rows,
+            remarks,
+            method,
+            inputs: self.inputs.clone(),
+        }
+    }
+
+    /// notice.md: the notice as Markdown.
+    pub fn notice_md(&self, case: &Case) -> String {
+        use std::fmt::Write as _;
+        let n = self.notice(case);
+        let mut md = String::new();
+        let _ = writeln!(md, "# {}\n", n.title);
+        let _ = writeln!(md, "{}\n", n.intro);
+        let _ = writeln!(md, "## 抽查名单\n");
+        let _ = writeln!(md, "| {} |", NOTICE_COLUMNS.join(" | "));
+        let _ = writeln!(md, "| --- | --- | --- | --- | --- | --- |");
+        for r in &n.rows {
+            let _ = writeln!(md, "| {} |", r.join(" | "));
+        }
+        if !n.remarks.is_empty() {
+            let _ = writeln!(md, "\n## 说明\n");
+            for r in &n.remarks {
+                let _ = writeln!(md, "- {r}");
+            }
+        }
         let _ = writeln!(md, "\n## 随机方法（任何人可复核）\n");
-        let _ = writeln!(md, "- 随机种子（文本）：`{}`", self.seed);
-        let _ = writeln!(md, "- 种子的 SHA-256（ChaCha20 密钥）：`{key}`");
-        let _ = writeln!(
-            md,
-            "- 抽取比例：{}；符合条件的已备案机构 {} 家，应抽 ⌈{} × {}⌉ = {} 家",
-            self.rate,
-            self.pool.len(),
-            self.rate,
-            self.pool.len(),
-            self.asked
-        );
-        let _ = writeln!(
-            md,
-            "- 算法：以上述密钥初始化 ChaCha20 随机流（nonce 为 0，计数器从 0 开始），依次取 64 位无符号整数 u。先将机构按编号排序后做 Fisher–Yates 洗牌（从最后一位 i 向前，与 j = ⌊u × (i+1) / 2^64⌋ 交换）；按市州代码顺序，每个市州取洗牌后最靠前的一家，再按洗牌顺序补足。随后用同一随机流将专家按编号排序后洗牌，每家机构（按名单顺序）从符合回避要求的专家中，取本次已检查次数最少者两名，次数相同时取洗牌顺序靠前者。详见 README「The spot-check draw」。"
-        );
+        for (text, code) in &n.method {
+            if code.is_empty() {
+                let _ = writeln!(md, "- {text}");
+            } else {
+                let _ = writeln!(md, "- {text}`{code}`");
+            }
+        }
         let _ = writeln!(md, "\n## 输入文件 SHA-256\n");
         let _ = writeln!(md, "| 文件 | SHA-256 |");
         let _ = writeln!(md, "| --- | --- |");
-        for (name, hash) in &self.inputs {
+        for (name, hash) in &n.inputs {
             let _ = writeln!(md, "| {name} | `{hash}` |");
         }
         md
     }
 
-    /// Writes spot_checks.csv and notice.md into `out`, all or nothing.
+    /// notice.docx: the same notice as a Word document (A4, 宋体), as government offices
+    /// exchange it; deterministic (fixed dates inside the package).
+    pub fn notice_docx(&self, case: &Case) -> std::io::Result<Vec<u8>> {
+        use docx_rs::{AlignmentType, Docx, Paragraph, Run, RunFonts, Table, TableCell, TableRow};
+        let n = self.notice(case);
+        let text = |t: &str| Paragraph::new().add_run(Run::new().add_text(t));
+        let heading = |t: &str, size: usize| {
+            Paragraph::new().add_run(Run::new().add_text(t).size(size).bold())
+        };
+        let cell = |t: &str| TableCell::new().add_paragraph(text(t));
+        let table = |header: &[&str], rows: Vec<Vec<String>>| {
+            let mut all = vec![TableRow::new(
+                header
+                    .iter()
+                    .map(|h| {
+                        TableCell::new()
+                            .add_paragraph(Paragraph::new().add_run(Run::new().add_text(*h).bold()))
+                    })
+                    .collect(),
+            )];
+            all.extend(
+                rows.iter()
+                    .map(|r| TableRow::new(r.iter().map(|c| cell(c)).collect())),
+            );
+            Table::new(all)
+        };
+        let mut doc = Docx::new()
+            .page_size(11906, 16838) // A4, in twips
+            .default_fonts(RunFonts::new().east_asia("宋体"))
+            .default_size(21) // 五号, in half-points
+            .add_paragraph(heading(&n.title, 32).align(AlignmentType::Center))
+            .add_paragraph(text(&n.intro))
+            .add_paragraph(heading("抽查名单", 28))
+            .add_table(table(
+                &NOTICE_COLUMNS,
+                n.rows.iter().map(|r| r.to_vec()).collect(),
+            ));
+        if !n.remarks.is_empty() {
+            doc = doc.add_paragraph(heading("说明", 28));
+            for r in &n.remarks {
+                doc = doc.add_paragraph(text(r));
+            }
+        }
+        doc = doc.add_paragraph(heading("随机方法（任何人可复核）", 28));
+        for (t, code) in &n.method {
+            doc = doc.add_paragraph(text(&format!("{t}{code}")));
+        }
+        doc = doc
+            .add_paragraph(heading("输入文件 SHA-256", 28))
+            .add_table(table(
+                &["文件", "SHA-256"],
+                n.inputs
+                    .iter()
+                    .map(|(name, hash)| vec![name.clone(), hash.clone()])
+                    .collect(),
+            ));
+        let mut bytes = std::io::Cursor::new(Vec::new());
+        doc.build()
+            .pack(&mut bytes)
+            .map_err(std::io::Error::other)?;
+        Ok(bytes.into_inner())
+    }
+
+    /// Writes spot_checks.csv, notice.md and notice.docx into `out`, all or nothing.
     pub fn write(&self, case: &Case, out: &Path) -> std::io::Result<()> {
         let staging = crate::output::staging::Staging::new(out)?;
         staging.add_bytes("spot_checks.csv", &self.spot_checks_csv(case))?;
         staging.add_bytes("notice.md", self.notice_md(case).as_bytes())?;
+        staging.add_bytes("notice.docx", &self.notice_docx(case)?)?;
         staging.commit(&FILES)
     }
 }
