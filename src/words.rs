@@ -306,6 +306,8 @@ pub fn header(column: &str) -> &str {
         "deferred_bound" => "缓考下界",
         "travel_bound" => "路程下界",
         "significance" => "可信度",
+        "delta_rooms_opened" => "考场场次变化",
+        "delta_invigilators" => "监考人次变化",
         "prefecture" => "市州",
         "seat_value" => "座位价值",
         "deferred_per_seat" => "每座减少缓考",

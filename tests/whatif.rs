@@ -539,3 +539,51 @@ fn parts_of_different_runs_or_missing_parts_are_refused() {
     ]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn a_scenario_that_only_saves_rooms_says_so_in_the_headline_the_ranking_and_the_chart() {
+    // 150 candidates in two 100-seat rooms; a 200-seat room seats them all in one: nobody more
+    // seated, no km saved, one room sitting fewer (10 invigilators either way: 1 per 15)
+    let dir = tempfile::tempdir().unwrap();
+    let mut t = Tiny::default();
+    t.rooms = "institution_id,room_id,seats,camera_p\nI1,R1,100,1080\nI1,R2,100,1080\n".into();
+    t.add(1, 150, "长沙市", "甲职业", 3, "");
+    let case = t.write(&dir.path().join("case"));
+    let file = scenario_file(
+        dir.path(),
+        r#"
+[[scenario]]
+name = "I1 adds a 200-seat room"
+add_room = [{ institution_id = "I1", room_id = "R9", seats = 200, camera_p = 1080 }]
+"#,
+    );
+    let out = dir.path().join("out");
+    let rows = whatif(&case, &out, &["--scenarios", file.to_str().unwrap()]);
+    let (base, room) = (&rows[0], &rows[1]);
+    assert_eq!(
+        (&base["deferred"], &room["deferred"]),
+        (&"0".into(), &"0".into())
+    );
+    assert_eq!(room["delta_travel_km"], "0");
+    assert_eq!(room["delta_rooms_opened"], "-1", "{room:?}");
+    assert_eq!(
+        (&room["invigilators"], &room["delta_invigilators"]),
+        (&"10".into(), &"0".into())
+    );
+    let s: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let headline = s["what_the_scenarios_say"].as_str().unwrap();
+    assert!(
+        headline.contains("最有帮助的情景：“I1 adds a 200-seat room”（考场场次 -1）"),
+        "{headline}"
+    );
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(
+        html.contains("相对基准的变化：考场场次"),
+        "the chart measures rooms"
+    );
+    assert!(
+        html.contains("<td class=\"name\">考场场次 -1</td>"),
+        "the ranking says it"
+    );
+}

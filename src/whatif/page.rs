@@ -20,18 +20,30 @@ pub fn page_of(
     let deferred = |o: &Outcome| o.stats.as_ref().map_or(0, |s| s.deferred) as i64;
     let base_stats = base.stats.as_ref();
     let mut ranked: Vec<&&Outcome> = scenarios.iter().filter(|o| o.stats.is_some()).collect();
-    ranked.sort_by(|a, b| {
-        deferred(a)
-            .cmp(&deferred(b))
-            .then(a.travel_km.total_cmp(&b.travel_km))
-            .then(a.name.cmp(&b.name))
-    });
+    ranked.sort_by(|a, b| super::report::rank_key(a).cmp(&super::report::rank_key(b)));
     let not_run: Vec<&&Outcome> = scenarios.iter().filter(|o| o.stats.is_none()).collect();
+    // the chart shows the first objective in which the scenarios differ from the baseline, so a
+    // scenario that only saves rooms still draws a bar
+    let measures: [(&str, &dyn Fn(&Outcome) -> f64); 4] = [
+        ("缓考人数", &|o: &Outcome| deferred(o) as f64),
+        ("总里程（公里）", &|o: &Outcome| o.travel_km.round()),
+        ("考场场次", &|o: &Outcome| {
+            o.stats.as_ref().map_or(0.0, |s| s.rooms_opened as f64)
+        }),
+        ("监考人次", &|o: &Outcome| {
+            o.stats.as_ref().map_or(0.0, |s| s.invigilators as f64)
+        }),
+    ];
+    let (measured, value) = measures
+        .iter()
+        .find(|(_, f)| ranked.iter().any(|o| f(o) != f(base)))
+        .copied()
+        .unwrap_or(measures[0]);
     let effects: Vec<(String, f64, String)> = ranked
         .iter()
         .map(|o| {
-            let d = deferred(o) - deferred(base);
-            (o.name.clone(), d as f64, format!("{d:+}"))
+            let d = value(o) - value(base);
+            (o.name.clone(), d, format!("{d:+.0}"))
         })
         .collect();
     let mut values = super::report::ranked(seat_values);
@@ -69,19 +81,23 @@ pub fn page_of(
         }
         @if !scenarios.is_empty() {
             section #scenarios {
-                h2 { "情景按效果排序（缓考人数相对基准的变化）" }
+                h2 { "情景按效果排序（先比缓考，再比里程、考场场次、监考人次）" }
+                h3 { "相对基准的变化：" (measured) }
                 (bars(&effects, "signed"))
                 table {
-                    tr { th.name { "情景" } th { "状态" } th { "缓考" } th { "Δ缓考" } th { "里程" } th { "Δ里程" } th { "差距" } th { "可信度" } }
+                    tr { th.name { "情景" } th { "状态" } th.name { "效果" } th { "缓考" } th { "Δ缓考" } th { "里程" } th { "Δ里程" } th { "考场场次" } th { "监考人次" } th { "差距" } th { "可信度" } }
                     @for o in &ranked {
                         @let s = o.stats.as_ref().expect("ranked scenarios were planned");
                         tr {
                             td.name { (o.name) }
                             td { (o.status.words()) }
+                            td.name { (super::report::effect(base, o)) }
                             td { (s.deferred) }
                             td { (format!("{:+}", deferred(o) - deferred(base))) }
                             td { (format!("{:.0}", o.travel_km)) }
                             td { (format!("{:+.0}", o.travel_km - base.travel_km)) }
+                            td { (s.rooms_opened) }
+                            td { (s.invigilators) }
                             td { (format!("{:.2} %", s.gap * 100.0)) }
                             td { (base_stats.map_or("", |b| crate::plan::summary::significance(b, s))) }
                         }

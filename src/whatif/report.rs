@@ -146,9 +146,14 @@ fn scenarios_csv<'a>(base: &'a Outcome, scen: impl Iterator<Item = &'a Outcome>)
         "deferred_bound",
         "travel_bound",
         "significance",
+        "delta_rooms_opened",
+        "invigilators",
+        "delta_invigilators",
     ])
     .expect("memory");
     let base_deferred = base.stats.as_ref().map_or(0, |s| s.deferred);
+    let base_rooms = base.stats.as_ref().map_or(0, |s| s.rooms_opened);
+    let base_invigilators = base.stats.as_ref().map_or(0, |s| s.invigilators);
     for o in std::iter::once(base).chain(scen) {
         let mut row = vec![o.name.clone(), o.status.to_string()];
         match &o.stats {
@@ -175,8 +180,11 @@ fn scenarios_csv<'a>(base: &'a Outcome, scen: impl Iterator<Item = &'a Outcome>)
                     (true, _) | (_, None) => String::new(),
                     (false, Some(b)) => significance(b, st).to_string(),
                 });
+                row.push((st.rooms_opened as i64 - base_rooms as i64).to_string());
+                row.push(st.invigilators.to_string());
+                row.push((st.invigilators as i64 - base_invigilators as i64).to_string());
             }
-            None => row.extend(std::iter::repeat_n(String::new(), 3)),
+            None => row.extend(std::iter::repeat_n(String::new(), 6)),
         }
         w.write_record(&row).expect("memory");
     }
@@ -277,7 +285,47 @@ fn monte_carlo_csv(case: &Case, draws: Vec<&Outcome>) -> Vec<u8> {
     w.into_inner().expect("memory")
 }
 
-/// "What the scenarios say": the biggest changes and the most valuable seats.
+/// A scenario's place in the ranking: fewest deferred, then least travel, then fewest room
+/// sittings, then fewest invigilators (the contract's objectives in order, and the staff they
+/// cost), then its name. `None` for a scenario that was not planned.
+pub(super) fn rank_key(o: &Outcome) -> Option<(u64, i64, u64, u64, &str)> {
+    let s = o.stats.as_ref()?;
+    Some((
+        s.deferred,
+        o.travel_km.round() as i64,
+        s.rooms_opened,
+        s.invigilators,
+        o.name.as_str(),
+    ))
+}
+
+/// A scenario's effect against the baseline in words: every figure that changed, 无变化 when
+/// none did ("缓考 +0，里程 +0 公里" says nothing of the three rooms a scenario saves).
+pub(super) fn effect(base: &Outcome, o: &Outcome) -> String {
+    let (Some(b), Some(s)) = (base.stats.as_ref(), o.stats.as_ref()) else {
+        return String::new();
+    };
+    let delta = |now: u64, then: u64| now as i64 - then as i64;
+    let km = (o.travel_km - base.travel_km).round() as i64;
+    let parts: Vec<String> = [
+        ("缓考", delta(s.deferred, b.deferred), ""),
+        ("里程", km, " 公里"),
+        ("考场场次", delta(s.rooms_opened, b.rooms_opened), ""),
+        ("监考人次", delta(s.invigilators, b.invigilators), ""),
+    ]
+    .iter()
+    .filter(|(_, d, _)| *d != 0)
+    .map(|(what, d, unit)| format!("{what} {d:+}{unit}"))
+    .collect();
+    if parts.is_empty() {
+        "无变化".to_string()
+    } else {
+        parts.join("，")
+    }
+}
+
+/// "What the scenarios say" (情景结论), in Chinese: the baseline, the most helpful and most
+/// harmful scenarios with every figure they change, and the most valuable seats.
 fn narrative(
     case: &Case,
     base: &Outcome,
@@ -285,35 +333,27 @@ fn narrative(
     seat_values: &[SeatValue],
     weight: f64,
 ) -> String {
-    let deferred = |o: &Outcome| o.stats.as_ref().map_or(0, |s| s.deferred) as i64;
     let mut valid: Vec<&&Outcome> = scen.iter().filter(|o| o.stats.is_some()).collect();
-    let mut text = format!(
-        "Baseline: {} of {} seated, {} deferred, {:.0} km of travel.",
-        base.stats.as_ref().map_or(0, |s| s.seated),
-        base.stats.as_ref().map_or(0, |s| s.candidates),
-        deferred(base),
-        base.travel_km
-    );
-    valid.sort_by(|a, b| {
-        deferred(a)
-            .cmp(&deferred(b))
-            .then(a.travel_km.total_cmp(&b.travel_km))
-            .then(a.name.cmp(&b.name))
-    });
+    let mut text = match base.stats.as_ref() {
+        Some(s) => format!(
+            "基准方案：{} 名报名中安排 {} 名，缓考 {} 名，总里程 {:.0} 公里，考场 {} 场次，监考 {} 人次。",
+            s.candidates, s.seated, s.deferred, base.travel_km, s.rooms_opened, s.invigilators
+        ),
+        None => "基准方案未能求解。".to_string(),
+    };
+    valid.sort_by(|a, b| rank_key(a).cmp(&rank_key(b)));
     if let Some(best) = valid.first() {
         text += &format!(
-            " Most helpful scenario: \"{}\" ({:+} deferred, {:+.0} km).",
+            "最有帮助的情景：“{}”（{}）。",
             best.name,
-            deferred(best) - deferred(base),
-            best.travel_km - base.travel_km
+            effect(base, best)
         );
     }
     if let Some(worst) = valid.last().filter(|_| valid.len() > 1) {
         text += &format!(
-            " Most harmful: \"{}\" ({:+} deferred, {:+.0} km).",
+            "最不利的情景：“{}”（{}）。",
             worst.name,
-            deferred(worst) - deferred(base),
-            worst.travel_km - base.travel_km
+            effect(base, worst)
         );
     }
     let invalid = scen
@@ -321,21 +361,15 @@ fn narrative(
         .filter(|o| o.status == ScenarioStatus::Invalid)
         .count();
     if invalid > 0 {
-        text += &format!(" {invalid} scenario(s) invalid (see scenarios.csv).");
+        text += &format!("{invalid} 个情景无效（见 scenarios.csv）。");
     }
-    let mut values = seat_values.to_vec();
-    values.sort_by(|a, b| {
-        b.value
-            .total_cmp(&a.value)
-            .then(a.institution.cmp(&b.institution))
-    });
-    let top: Vec<String> = values
+    let top: Vec<String> = ranked(seat_values)
         .iter()
         .filter(|v| v.value > 0.0)
         .take(3)
         .map(|v| {
             format!(
-                "{} at {} {} ({})",
+                "{} {} {}（{}）",
                 case.institutions[v.institution].id,
                 case.sessions[v.slot].date,
                 case.sessions[v.slot].start.format("%H:%M"),
@@ -344,20 +378,20 @@ fn narrative(
         })
         .collect();
     if top.is_empty() {
-        text += " No institution's seats are binding: one more seat anywhere changes nothing.";
+        text += "没有机构的座位是紧约束：任何地方增加一个座位都不改变方案。";
     } else {
-        text += &format!(" Highest value of one more seat: {}.", top.join("; "));
+        text += &format!("增加一个座位价值最高的是：{}。", top.join("；"));
     }
     text
 }
 
-/// A seat's value in words: "seats 1 more, travel +30 km".
+/// A seat's value in words: "多安排 1 人，里程 +30 公里".
 fn in_units(v: &SeatValue, weight: f64) -> String {
     let seats = v.deferred_per_seat(weight);
     let km = v.km_per_seat(weight);
     match (seats > 0.0, km) {
-        (true, km) if km.abs() < 0.5 => "seats 1 more".to_string(),
-        (true, km) => format!("seats 1 more, travel {:+.0} km", -km),
-        (false, km) => format!("saves {km:.0} km of travel"),
+        (true, km) if km.abs() < 0.5 => "多安排 1 人".to_string(),
+        (true, km) => format!("多安排 1 人，里程 {:+.0} 公里", -km),
+        (false, km) => format!("节省里程 {km:.0} 公里"),
     }
 }
