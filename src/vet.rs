@@ -45,7 +45,7 @@ impl Vetting {
 
 fn entity(inst: &Institution) -> Result<(), String> {
     if inst.entity_type == EntityType::Government {
-        Err("government bodies may not be certification institutions".into())
+        Err(crate::words::unmet::government())
     } else {
         Ok(())
     }
@@ -53,7 +53,7 @@ fn entity(inst: &Institution) -> Result<(), String> {
 
 fn premises(inst: &Institution) -> Result<(), String> {
     if inst.total_area_m2 < 1000.0 {
-        Err(format!("own premises {} m² < 1000 m²", inst.total_area_m2))
+        Err(crate::words::unmet::premises(inst.total_area_m2))
     } else {
         Ok(())
     }
@@ -61,10 +61,7 @@ fn premises(inst: &Institution) -> Result<(), String> {
 
 fn office(inst: &Institution) -> Result<(), String> {
     if inst.office_area_m2 < 100.0 {
-        Err(format!(
-            "office and technical rooms {} m² < 100 m²",
-            inst.office_area_m2
-        ))
+        Err(crate::words::unmet::office(inst.office_area_m2))
     } else {
         Ok(())
     }
@@ -72,7 +69,7 @@ fn office(inst: &Institution) -> Result<(), String> {
 
 fn seats(total: u32) -> Result<(), String> {
     if total < 200 {
-        Err(format!("computer exam rooms seat {total} at once < 200"))
+        Err(crate::words::unmet::seats(total))
     } else {
         Ok(())
     }
@@ -88,16 +85,13 @@ fn cameras(case: &Case, institution: usize) -> Result<(), String> {
     if low.is_empty() {
         Ok(())
     } else {
-        Err(format!("surveillance below 720P in {}", low.join(", ")))
+        Err(crate::words::unmet::cameras(&low))
     }
 }
 
 fn staff(inst: &Institution) -> Result<(), String> {
     if inst.staff < 15 || inst.qualified_staff < 5 {
-        Err(format!(
-            "team of {} full-time staff with {} qualified; needs ≥ 15 with ≥ 5 qualified",
-            inst.staff, inst.qualified_staff
-        ))
+        Err(crate::words::unmet::team(inst.staff, inst.qualified_staff))
     } else {
         Ok(())
     }
@@ -123,7 +117,7 @@ fn records(inst: &Institution, first_day: NaiveDate) -> Result<(), String> {
     if bad.is_empty() {
         Ok(())
     } else {
-        Err(format!("adverse records: {}", bad.join(", ")))
+        Err(crate::words::unmet::records(&bad))
     }
 }
 
@@ -161,10 +155,7 @@ fn assessment(case: &Case, institution: usize) -> (Result<(), String>, Option<Gr
     if failed.is_empty() {
         (Ok(()), overall)
     } else {
-        (
-            Err(format!("assessment 不合格 in {}", failed.join(", "))),
-            overall,
-        )
+        (Err(crate::words::unmet::assessment(&failed)), overall)
     }
 }
 
@@ -232,7 +223,12 @@ fn pad(text: &str, width: usize) -> String {
 }
 
 /// The files `vet --out` writes.
-pub const FILES: [&str; 3] = ["vetting.csv", "coverage.csv", "publication.csv"];
+pub const FILES: [&str; 4] = [
+    "vetting.csv",
+    "coverage.csv",
+    "publication.csv",
+    "vetting.xlsx",
+];
 
 /// What `vet` prints and writes.
 pub struct Report {
@@ -243,12 +239,22 @@ pub struct Report {
 }
 
 impl Report {
-    /// Writes vetting.csv, coverage.csv and publication.csv into `out`, all or nothing.
-    pub fn write(&self, out: &std::path::Path) -> std::io::Result<()> {
+    /// Writes vetting.csv, coverage.csv, publication.csv and vetting.xlsx (the three as Chinese
+    /// sheets: 遴选结果, 覆盖情况, 公示名单) into `out`, all or nothing.
+    pub fn write(&self, out: &std::path::Path, created: NaiveDate) -> std::io::Result<()> {
         let staging = crate::output::staging::Staging::new(out)?;
         staging.add_bytes("vetting.csv", &self.vetting_csv)?;
         staging.add_bytes("coverage.csv", &self.coverage_csv)?;
         staging.add_bytes("publication.csv", &self.publication_csv)?;
+        let book = crate::output::sheets::tables_workbook(
+            created,
+            &[
+                ("vetting.csv", self.vetting_csv.clone()),
+                ("coverage.csv", self.coverage_csv.clone()),
+                ("publication.csv", self.publication_csv.clone()),
+            ],
+        )?;
+        staging.add_bytes("vetting.xlsx", &book)?;
         staging.commit(&FILES)
     }
 }
@@ -362,7 +368,7 @@ pub fn report(case: &Case) -> Report {
         let missing = missing_materials(case, v.institution);
         let mut reasons = v.reasons();
         if let Some(m) = missing.as_ref().filter(|m| !m.is_empty()) {
-            reasons.push(format!("materials missing: {}", m.join(", ")));
+            reasons.push(crate::words::unmet::materials(m));
         }
         let _ = writeln!(
             table,
@@ -397,7 +403,7 @@ pub fn report(case: &Case) -> Report {
         );
         row.push(v.suggested_staff_grade.label().to_string());
         row.push(v.eligible().to_string());
-        row.push(v.reasons().join("; "));
+        row.push(v.reasons().join("；"));
         row.push(
             match &missing {
                 None => "not_checked",

@@ -255,6 +255,149 @@ pub fn change_kind(kind: &str) -> &str {
     }
 }
 
+/// Why an institution fails a selection condition (vetting.csv's `reasons`, the console).
+pub mod unmet {
+    /// 政府机关 are not certification institutions.
+    pub fn government() -> String {
+        "政府机关不得作为评价机构".to_string()
+    }
+
+    pub fn premises(area: f64) -> String {
+        format!("自有场所 {area} 平方米，不足 1000 平方米")
+    }
+
+    pub fn office(area: f64) -> String {
+        format!("办公及技术用房 {area} 平方米，不足 100 平方米")
+    }
+
+    pub fn seats(total: u32) -> String {
+        format!("计算机考场可同时容纳 {total} 人，不足 200 人")
+    }
+
+    /// `rooms` as "R1 480P".
+    pub fn cameras(rooms: &[String]) -> String {
+        format!("考场监控低于 720P：{}", rooms.join("、"))
+    }
+
+    pub fn team(staff: u32, qualified: u32) -> String {
+        format!(
+            "专职人员 {staff} 名、其中具备资格 {qualified} 名；须不少于 15 名且具备资格不少于 5 名"
+        )
+    }
+
+    /// `records` as "abnormal_business_list@2023-07-02" (kind code and date).
+    pub fn records(records: &[String]) -> String {
+        let named: Vec<String> = records
+            .iter()
+            .map(|r| {
+                let kind = r.split('@').next().unwrap_or(r);
+                format!("{}（{r}）", record_kind(kind))
+            })
+            .collect();
+        format!("存在不良记录：{}", named.join("、"))
+    }
+
+    pub fn assessment(items: &[&str]) -> String {
+        format!("现场评估不合格项：{}", items.join("、"))
+    }
+
+    /// Materials not handed in (附件3), by item code.
+    pub fn materials(missing: &[&str]) -> String {
+        format!("申报材料缺少：{}", missing.join("、"))
+    }
+
+    /// An adverse record's kind (institutions.csv's code) in the notice's words.
+    pub fn record_kind(code: &str) -> &str {
+        match code {
+            "violation" => "违法违规行为",
+            "dishonest" => "失信记录",
+            "annual_review_failed" => "年检不合格",
+            "illegal_org_list" => "列入非法社会组织名单",
+            "abnormal_business_list" => "列入经营异常名录",
+            "evaluation_bad_record" => "评价工作不良记录",
+            other => other,
+        }
+    }
+}
+
+/// Why an applicant has no assessment panel (unassigned.csv's `reason`).
+pub mod no_panel {
+    /// An expert who may not sit: "E3 为技师", "E1 为该机构人员", "E2 申报了利害关系".
+    pub fn title(expert: &str, title: &str) -> String {
+        format!("{expert} 为{title}")
+    }
+
+    pub fn employed(expert: &str) -> String {
+        format!("{expert} 为该机构人员")
+    }
+
+    pub fn conflict(expert: &str) -> String {
+        format!("{expert} 申报了利害关系")
+    }
+
+    pub fn no_qualified(titles: &[&str]) -> String {
+        format!("experts.csv 中没有具备{}职称的专家", titles.join("、"))
+    }
+
+    pub fn too_few(free: usize, size: u32, out: &[String]) -> String {
+        format!(
+            "无利害关系的合格专家仅 {free} 名，需要 {size} 名（{}）",
+            out.join("；")
+        )
+    }
+
+    pub fn none_covers(occupations: &str, out: &[String]) -> String {
+        let mut text = format!("没有无利害关系的合格专家能评估 {occupations}");
+        if !out.is_empty() {
+            text.push_str(&format!("（{}）", out.join("；")));
+        }
+        text
+    }
+
+    pub fn all_full(occupations: &str, full: &[String]) -> String {
+        format!(
+            "能评估 {occupations} 的无利害关系合格专家均已达到 max_panels，且所在专家组服务更多申请机构（{}）",
+            full.join("、")
+        )
+    }
+
+    pub fn too_few_with_room(with_room: usize, size: u32) -> String {
+        format!("尚有评估余量的无利害关系合格专家仅 {with_room} 名，需要 {size} 名")
+    }
+
+    pub fn time_limit() -> String {
+        "求解在时间上限前未能为该机构安排专家组（可用更长的 --time-limit 重新运行）".to_string()
+    }
+}
+
+/// A code a table cell holds (ok, fail, true, complete …), in words for a sheet; any other
+/// text is returned as it is.
+pub fn value(text: &str) -> &str {
+    match text {
+        "ok" => "符合",
+        "fail" => "不符合",
+        "true" => "是",
+        "false" => "否",
+        "complete" => "齐全",
+        "incomplete" => "不全",
+        "not_checked" => "未核验",
+        other => other,
+    }
+}
+
+/// The Chinese name of the sheet that shows the CSV file `stem`.
+pub fn sheet(stem: &str) -> &str {
+    match stem {
+        "scenarios" => "情景",
+        "capacity_value" => "座位价值",
+        "monte_carlo" => "蒙特卡洛",
+        "vetting" => "遴选结果",
+        "coverage" => "覆盖情况",
+        "publication" => "公示名单",
+        other => other,
+    }
+}
+
 /// The Chinese header of a column of the plan's tables, for workbooks; a column not listed
 /// keeps its name.
 pub fn header(column: &str) -> &str {
@@ -318,6 +461,25 @@ pub fn header(column: &str) -> &str {
         "p95_deferred" => "缓考人数95分位",
         "p_any_planning_deferred" => "可由排考解决的缓考概率",
         "mean_planning_deferred" => "可由排考解决的平均缓考",
+        "total_seats" => "座位总数",
+        "staff" => "专职人员",
+        "qualified_staff" => "具备资格人员",
+        "entity" => "主体资格",
+        "premises" => "场所面积",
+        "office" => "办公用房",
+        "cameras" => "考场监控",
+        "team" => "人员条件",
+        "records" => "不良记录",
+        "assessment" => "现场评估",
+        "assessment_grade" => "评估等级",
+        "suggested_staff_grade" => "建议人员评分",
+        "eligible" => "符合条件",
+        "reasons" => "原因",
+        "materials" => "申报材料",
+        "missing_materials" => "缺少材料",
+        "flag" => "提示",
+        "credit_code" => "统一社会信用代码",
+        "levels" => "等级",
         other => other,
     }
 }

@@ -132,7 +132,7 @@ fn a_panel_the_rules_forbid_is_explained_rule_by_rule() {
     assert_eq!(unassigned[0]["institution_id"], "I1");
     assert_eq!(
         unassigned[0]["reason"],
-        "no qualified expert without a conflict covers 丙职业 (E1 is employed by it; E2 declared a conflict; E3 is 技师)"
+        "没有无利害关系的合格专家能评估 丙职业（E1 为该机构人员；E2 申报了利害关系；E3 为技师）"
     );
     let members = rows_by(&out.join("panels.csv"), "expert_id");
     let i2: Vec<&str> = members

@@ -66,6 +66,15 @@ fn assert_sheet_shows_csv(sheet: &[Vec<String>], csv: &[Vec<String>], what: &str
         "四级（中级工）",
         "五级（初级工）",
     ];
+    let words = [
+        ("ok", "符合"),
+        ("fail", "不符合"),
+        ("true", "是"),
+        ("false", "否"),
+        ("complete", "齐全"),
+        ("incomplete", "不全"),
+        ("not_checked", "未核验"),
+    ];
     let statuses = [
         ("optimal", "最优"),
         ("feasible", "可行"),
@@ -82,7 +91,10 @@ fn assert_sheet_shows_csv(sheet: &[Vec<String>], csv: &[Vec<String>], what: &str
                     .iter()
                     .find(|s| s.0 == y)
                     .map_or(y.clone(), |s| s.1.to_string()),
-                _ => y.clone(),
+                _ => words
+                    .iter()
+                    .find(|w| w.0 == y)
+                    .map_or(y.clone(), |w| w.1.to_string()),
             };
             let same = *x == expected
                 || matches!((x.parse::<f64>(), expected.parse::<f64>()), (Ok(p), Ok(q)) if p == q);
@@ -437,12 +449,13 @@ fn whatif_writes_a_workbook_of_its_tables_and_a_report() {
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let mut book: Xlsx<_> = calamine::open_workbook(out.join("whatif.xlsx")).unwrap();
-    assert_eq!(
-        book.sheet_names(),
-        ["scenarios", "capacity_value", "monte_carlo"]
-    );
-    for name in ["scenarios", "capacity_value", "monte_carlo"] {
-        let rows = sheet_rows(&mut book, name);
+    assert_eq!(book.sheet_names(), ["情景", "座位价值", "蒙特卡洛"]);
+    for (sheet, name) in [
+        ("情景", "scenarios"),
+        ("座位价值", "capacity_value"),
+        ("蒙特卡洛", "monte_carlo"),
+    ] {
+        let rows = sheet_rows(&mut book, sheet);
         let csv = csv_with_header(&out.join(format!("{name}.csv")));
         assert!(csv.len() > 2, "{name} has rows");
         assert_sheet_shows_csv(&rows, &csv, name);
@@ -450,4 +463,29 @@ fn whatif_writes_a_workbook_of_its_tables_and_a_report() {
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(html.contains("id=\"scenarios\"") && html.contains("id=\"risk\""));
     assert!(!html.contains("<script"));
+}
+
+#[test]
+fn vetting_xlsx_shows_the_three_tables_in_chinese() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("vet");
+    let o = run(&[
+        "vet",
+        reference().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut book: Xlsx<_> = calamine::open_workbook(out.join("vetting.xlsx")).unwrap();
+    assert_eq!(book.sheet_names(), ["遴选结果", "覆盖情况", "公示名单"]);
+    for (sheet, name) in [
+        ("遴选结果", "vetting"),
+        ("覆盖情况", "coverage"),
+        ("公示名单", "publication"),
+    ] {
+        let rows = sheet_rows(&mut book, sheet);
+        let csv = csv_with_header(&out.join(format!("{name}.csv")));
+        assert!(csv.len() > 2, "{name} has rows");
+        assert_sheet_shows_csv(&rows, &csv, name);
+    }
 }

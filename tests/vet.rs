@@ -236,7 +236,7 @@ fn each_condition_fails_exactly_the_institution_that_misses_it() {
         assert_eq!(row["eligible"], failing.is_none().to_string(), "{id}");
         assert_eq!(row["reasons"].is_empty(), failing.is_none(), "{id}");
     }
-    assert!(rows["GOV"]["reasons"].contains("government"));
+    assert!(rows["GOV"]["reasons"].contains("政府机关不得作为评价机构"));
     assert!(rows["ABN"]["reasons"].contains("abnormal_business_list@2023-07-02"));
     assert_eq!(rows["FEWSEATS"]["total_seats"], "199");
     // the weakest item is the overall grade; any 不合格 fails; a partial form gives none
@@ -358,7 +358,7 @@ fn materials_name_every_missing_item_and_keep_an_incomplete_applicant_off_the_li
     assert!(o.status.success(), "{}", stderr(&o));
     let table = stdout(&o);
     assert!(
-        table.contains("materials missing: asset_list, credit_report"),
+        table.contains("申报材料缺少：asset_list、credit_report"),
         "{table}"
     );
     assert!(

@@ -38,7 +38,7 @@ pub fn run(args: VetArgs) -> ExitCode {
         say!("{line}");
     }
     if let Some(out) = out {
-        if let Err(e) = report.write(out) {
+        if let Err(e) = report.write(out, case.quarter.first_day()) {
             note!("cannot write {}: {e}", out.display());
             return ExitCode::from(1);
         }

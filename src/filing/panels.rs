@@ -8,6 +8,7 @@
 use crate::case::{Case, Expert, Title};
 use crate::solve::panels::{self as model, Applicant, Candidate, PanelPlan, PanelProblem};
 use crate::solve::{Limits, Settings, SolveError, StageResult};
+use crate::words::no_panel;
 use serde::Serialize;
 
 /// The files `panels` writes.
@@ -115,34 +116,29 @@ fn reason(case: &Case, experts: &[Expert], i: usize, size: u32, load: &[u32]) ->
     let covers_any = |e: &Expert| applied.iter().any(|c| e.covers(c));
     let why_out = |e: &Expert| -> Option<String> {
         if !e.title.qualified() {
-            Some(format!("{} is {}", e.expert_id, e.title.label()))
+            Some(no_panel::title(&e.expert_id, e.title.label()))
         } else if e.employed_by(institution) {
-            Some(format!("{} is employed by it", e.expert_id))
+            Some(no_panel::employed(&e.expert_id))
         } else if e.conflicts.contains(&i) {
-            Some(format!("{} declared a conflict", e.expert_id))
+            Some(no_panel::conflict(&e.expert_id))
         } else {
             None
         }
     };
     let qualified: Vec<&Expert> = experts.iter().filter(|e| e.title.qualified()).collect();
     if qualified.is_empty() {
-        return format!(
-            "no expert in experts.csv holds {}, {} or {}",
+        return no_panel::no_qualified(&[
             Title::SeniorTechnician.label(),
             Title::Senior.label(),
-            Title::AssociateSenior.label()
-        );
+            Title::AssociateSenior.label(),
+        ]);
     }
     let free: Vec<usize> = (0..experts.len())
         .filter(|&k| why_out(&experts[k]).is_none())
         .collect();
     if free.len() < size as usize {
         let out: Vec<String> = qualified.iter().filter_map(|e| why_out(e)).collect();
-        return format!(
-            "only {} qualified expert(s) without a conflict of interest, {size} needed ({})",
-            free.len(),
-            out.join("; ")
-        );
+        return no_panel::too_few(free.len(), size, &out);
     }
     let covering: Vec<usize> = free
         .iter()
@@ -155,14 +151,7 @@ fn reason(case: &Case, experts: &[Expert], i: usize, size: u32, load: &[u32]) ->
             .filter(|e| covers_any(e))
             .filter_map(why_out)
             .collect();
-        let mut text = format!(
-            "no qualified expert without a conflict covers {}",
-            names.join("、")
-        );
-        if !out.is_empty() {
-            text.push_str(&format!(" ({})", out.join("; ")));
-        }
-        return text;
+        return no_panel::none_covers(&names.join("、"), &out);
     }
     let spare = |k: &usize| load[*k] < experts[*k].max_panels;
     if !covering.iter().any(spare) {
@@ -175,19 +164,13 @@ fn reason(case: &Case, experts: &[Expert], i: usize, size: u32, load: &[u32]) ->
                 )
             })
             .collect();
-        return format!(
-            "every qualified expert without a conflict who covers {} has reached max_panels on panels that serve more applicants ({})",
-            names.join("、"),
-            full.join(", ")
-        );
+        return no_panel::all_full(&names.join("、"), &full);
     }
     let with_room = free.iter().filter(|k| spare(k)).count();
     if with_room < size as usize {
-        return format!(
-            "only {with_room} qualified expert(s) without a conflict have panels left under max_panels, {size} needed"
-        );
+        return no_panel::too_few_with_room(with_room, size);
     }
-    "the solver stopped at its time limit before it could place a panel here (run with a longer --time-limit)".to_string()
+    no_panel::time_limit()
 }
 
 /// One row of panels.csv: one member of one panel.

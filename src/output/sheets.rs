@@ -110,6 +110,7 @@ fn table_sheet(book: &mut Workbook, name: &str, csv: &[u8]) -> Result<(), XlsxEr
                 sheet.write_string(row, col, words)?;
                 continue;
             }
+            let value = crate::words::value(value);
             widths[c] = widths[c].max(value.width());
             match value.parse::<f64>() {
                 Ok(n) if numeric[c] && n.is_finite() => {
@@ -524,12 +525,13 @@ pub fn changes_workbook(created: NaiveDate, notices: &[Notice]) -> std::io::Resu
     book.save_to_buffer().map_err(io)
 }
 
-/// whatif.xlsx: one sheet per CSV file the what-if folder holds.
-pub fn whatif_workbook(created: NaiveDate, files: &[(&str, Vec<u8>)]) -> std::io::Result<Vec<u8>> {
+/// A workbook of CSV tables, one sheet each under its Chinese name: whatif.xlsx (every CSV
+/// file of the what-if folder), vetting.xlsx (vetting, coverage, publication).
+pub fn tables_workbook(created: NaiveDate, files: &[(&str, Vec<u8>)]) -> std::io::Result<Vec<u8>> {
     let mut book = workbook(created);
     for (name, bytes) in files {
         if let Some(stem) = name.strip_suffix(".csv") {
-            table_sheet(&mut book, stem, bytes).map_err(io)?;
+            table_sheet(&mut book, crate::words::sheet(stem), bytes).map_err(io)?;
         }
     }
     book.save_to_buffer().map_err(io)

@@ -83,7 +83,7 @@ impl Results<'_> {
         for (name, bytes) in &tables {
             staging.add_bytes(name, bytes)?;
         }
-        let book = crate::output::sheets::whatif_workbook(self.case.quarter.first_day(), &tables)?;
+        let book = crate::output::sheets::tables_workbook(self.case.quarter.first_day(), &tables)?;
         staging.add_bytes("whatif.xlsx", &book)?;
         let page = super::page::page_of(
             self.case,
