@@ -370,6 +370,21 @@ pub mod no_panel {
     }
 }
 
+/// The name of a sweep's scenario: institution `id` gains a room of `seats` seats.
+pub fn sweep_scenario(id: &str, seats: u32) -> String {
+    format!("{id} 增加 {seats} 座考场")
+}
+
+/// How far a what-if change can be trusted (scenarios.csv's `significance`), in words.
+pub fn significance(code: &str) -> &str {
+    match code {
+        "exact" => "确定（两方案均已证明最优）",
+        "effect" => "有效（超出求解间隙）",
+        "within_gap" => "不确定（在求解间隙内）",
+        other => other,
+    }
+}
+
 /// A code a table cell holds (ok, fail, true, complete …), in words for a sheet; any other
 /// text is returned as it is.
 pub fn value(text: &str) -> &str {
@@ -381,6 +396,7 @@ pub fn value(text: &str) -> &str {
         "complete" => "齐全",
         "incomplete" => "不全",
         "not_checked" => "未核验",
+        "exact" | "effect" | "within_gap" => significance(text),
         other => other,
     }
 }

@@ -74,6 +74,9 @@ fn assert_sheet_shows_csv(sheet: &[Vec<String>], csv: &[Vec<String>], what: &str
         ("complete", "齐全"),
         ("incomplete", "不全"),
         ("not_checked", "未核验"),
+        ("exact", "确定（两方案均已证明最优）"),
+        ("effect", "有效（超出求解间隙）"),
+        ("within_gap", "不确定（在求解间隙内）"),
     ];
     let statuses = [
         ("optimal", "最优"),

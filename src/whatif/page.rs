@@ -99,7 +99,7 @@ pub fn page_of(
                             td { (s.rooms_opened) }
                             td { (s.invigilators) }
                             td { (format!("{:.2} %", s.gap * 100.0)) }
-                            td { (base_stats.map_or("", |b| crate::plan::summary::significance(b, s))) }
+                            td { (base_stats.map_or("", |b| crate::words::significance(crate::plan::summary::significance(b, s)))) }
                         }
                     }
                 }

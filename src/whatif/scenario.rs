@@ -197,7 +197,7 @@ pub fn sweep(base: &Case, sweep: &str) -> Result<Vec<Prepared>, Error> {
             })
             .expect("some SWEEPk is free");
         let s = Scenario {
-            name: format!("{id} adds a {seats}-seat room"),
+            name: crate::words::sweep_scenario(id, seats),
             add_room: vec![AddRoom {
                 institution_id: id.clone(),
                 room_id,
