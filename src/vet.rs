@@ -359,6 +359,7 @@ pub fn report(case: &Case) -> Report {
         "reasons",
         "materials",
         "missing_materials",
+        "reason_codes",
     ]);
     w.write_record(&header).expect("memory");
     for v in &vettings {
@@ -412,7 +413,18 @@ pub fn report(case: &Case) -> Report {
             }
             .to_string(),
         );
+        // the failed conditions (the column names above) and missing materials, for scripts
+        let mut codes: Vec<&str> = CONDITIONS
+            .iter()
+            .zip(&v.failures)
+            .filter(|(_, f)| f.is_some())
+            .map(|(c, _)| *c)
+            .collect();
+        if missing.as_ref().is_some_and(|m| !m.is_empty()) {
+            codes.push("materials");
+        }
         row.push(missing.map(|m| m.join("|")).unwrap_or_default());
+        row.push(codes.join("|"));
         w.write_record(&row).expect("memory");
     }
     let ok = eligible.iter().filter(|e| **e).count();

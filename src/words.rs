@@ -443,6 +443,7 @@ pub fn header(column: &str) -> &str {
         "candidates" => "人数",
         "reason" => "原因",
         "reason_code" => "原因代码",
+        "reason_codes" => "原因代码",
         "change" => "变更",
         "old_ticket_no" => "原准考证号",
         "new_ticket_no" => "新准考证号",

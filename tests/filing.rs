@@ -130,6 +130,7 @@ fn a_panel_the_rules_forbid_is_explained_rule_by_rule() {
     let unassigned = rows_by(&out.join("unassigned.csv"), "reason");
     assert_eq!(unassigned.len(), 1, "{unassigned:?}");
     assert_eq!(unassigned[0]["institution_id"], "I1");
+    assert_eq!(unassigned[0]["reason_code"], "no_expert_covers");
     assert_eq!(
         unassigned[0]["reason"],
         "没有无利害关系的合格专家能评估 丙职业（E1 为该机构人员；E2 申报了利害关系；E3 为技师）"

@@ -237,6 +237,7 @@ fn each_condition_fails_exactly_the_institution_that_misses_it() {
         assert_eq!(row["reasons"].is_empty(), failing.is_none(), "{id}");
     }
     assert!(rows["GOV"]["reasons"].contains("政府机关不得作为评价机构"));
+    assert_eq!(rows["GOV"]["reason_codes"], "entity");
     assert!(rows["ABN"]["reasons"].contains("abnormal_business_list@2023-07-02"));
     assert_eq!(rows["FEWSEATS"]["total_seats"], "199");
     // the weakest item is the overall grade; any 不合格 fails; a partial form gives none

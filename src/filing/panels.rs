@@ -38,8 +38,8 @@ pub struct Panels {
     pub plan: PanelPlan,
     /// Applied occupations in total (the covered stage's ceiling).
     pub applied_occupations: usize,
-    /// `(institution, reason)` for every applicant without a panel.
-    pub unassigned: Vec<(usize, String)>,
+    /// `(institution, reason, reason_code)` for every applicant without a panel.
+    pub unassigned: Vec<(usize, String, &'static str)>,
 }
 
 /// Gives every applicant a panel of `size` experts, as the contract's order of objectives asks.
@@ -75,7 +75,10 @@ pub fn assign(case: &Case, size: u32, settings: &Settings) -> Result<Panels, Err
         .iter()
         .zip(&plan.panels)
         .filter(|(_, panel)| panel.is_empty())
-        .map(|(&i, _)| (i, reason(case, experts, i, size, &load)))
+        .map(|(&i, _)| {
+            let (code, text) = reason(case, experts, i, size, &load);
+            (i, text, code)
+        })
         .collect();
     Ok(Panels {
         size,
@@ -109,7 +112,13 @@ fn applicant(case: &Case, experts: &[Expert], i: usize) -> Applicant {
 }
 
 /// Why institution `i` has no panel: the rules checked one by one, the first that fails named.
-fn reason(case: &Case, experts: &[Expert], i: usize, size: u32, load: &[u32]) -> String {
+fn reason(
+    case: &Case,
+    experts: &[Expert],
+    i: usize,
+    size: u32,
+    load: &[u32],
+) -> (&'static str, String) {
     let institution = &case.institutions[i];
     let applied = case.applied_occupations(i);
     let names: Vec<&str> = applied.iter().map(|c| case.occupation_name(c)).collect();
@@ -127,18 +136,21 @@ fn reason(case: &Case, experts: &[Expert], i: usize, size: u32, load: &[u32]) ->
     };
     let qualified: Vec<&Expert> = experts.iter().filter(|e| e.title.qualified()).collect();
     if qualified.is_empty() {
-        return no_panel::no_qualified(&[
-            Title::SeniorTechnician.label(),
-            Title::Senior.label(),
-            Title::AssociateSenior.label(),
-        ]);
+        return (
+            "no_qualified_expert",
+            no_panel::no_qualified(&[
+                Title::SeniorTechnician.label(),
+                Title::Senior.label(),
+                Title::AssociateSenior.label(),
+            ]),
+        );
     }
     let free: Vec<usize> = (0..experts.len())
         .filter(|&k| why_out(&experts[k]).is_none())
         .collect();
     if free.len() < size as usize {
         let out: Vec<String> = qualified.iter().filter_map(|e| why_out(e)).collect();
-        return no_panel::too_few(free.len(), size, &out);
+        return ("too_few_experts", no_panel::too_few(free.len(), size, &out));
     }
     let covering: Vec<usize> = free
         .iter()
@@ -151,7 +163,10 @@ fn reason(case: &Case, experts: &[Expert], i: usize, size: u32, load: &[u32]) ->
             .filter(|e| covers_any(e))
             .filter_map(why_out)
             .collect();
-        return no_panel::none_covers(&names.join("、"), &out);
+        return (
+            "no_expert_covers",
+            no_panel::none_covers(&names.join("、"), &out),
+        );
     }
     let spare = |k: &usize| load[*k] < experts[*k].max_panels;
     if !covering.iter().any(spare) {
@@ -164,13 +179,16 @@ fn reason(case: &Case, experts: &[Expert], i: usize, size: u32, load: &[u32]) ->
                 )
             })
             .collect();
-        return no_panel::all_full(&names.join("、"), &full);
+        return ("experts_full", no_panel::all_full(&names.join("、"), &full));
     }
     let with_room = free.iter().filter(|k| spare(k)).count();
     if with_room < size as usize {
-        return no_panel::too_few_with_room(with_room, size);
+        return (
+            "too_few_with_room",
+            no_panel::too_few_with_room(with_room, size),
+        );
     }
-    no_panel::time_limit()
+    ("time_limit", no_panel::time_limit())
 }
 
 /// One row of panels.csv: one member of one panel.
@@ -191,6 +209,7 @@ struct UnassignedRow<'a> {
     institution_id: &'a str,
     institution: &'a str,
     reason: &'a str,
+    reason_code: &'a str,
 }
 
 /// One stage in summary.json, in the sense of its objective (`bound` above a maximum's value,
@@ -254,14 +273,17 @@ impl Panels {
     }
 
     pub fn unassigned_csv(&self, case: &Case) -> Vec<u8> {
-        crate::plan::csv_bytes::<UnassignedRow, _>(self.unassigned.iter().map(|(i, reason)| {
-            let inst = &case.institutions[*i];
-            UnassignedRow {
-                institution_id: &inst.id,
-                institution: &inst.name,
-                reason,
-            }
-        }))
+        crate::plan::csv_bytes::<UnassignedRow, _>(self.unassigned.iter().map(
+            |(i, reason, code)| {
+                let inst = &case.institutions[*i];
+                UnassignedRow {
+                    institution_id: &inst.id,
+                    institution: &inst.name,
+                    reason,
+                    reason_code: code,
+                }
+            },
+        ))
     }
 
     /// summary.json, without timings so the same input gives the same bytes.
