@@ -3,8 +3,9 @@
 //! A 1,000,000-registration plan runs for well over a minute, most of it inside HiGHS, and the
 //! contract asks long runs to show progress when stderr is a terminal. Only the command line
 //! calls [`start`]: until then [`stage`] and [`Counter`] say nothing, so library callers (tests,
-//! benchmarks, what-if scenarios on rayon workers) stay silent. [`catch_interrupts`] lets a
-//! long run notice Ctrl-C ([`interrupted`]) and stop without writing anything. [`trace`] is
+//! benchmarks, what-if scenarios on rayon workers) stay silent. [`on_interrupt`] (wired to
+//! Ctrl-C by the binary) lets a long run notice it ([`interrupted`]) and stop without writing
+//! anything. [`trace`] is
 //! the solver's debug log, on request only.
 
 use indicatif::{ProgressBar, ProgressStyle};

@@ -7,8 +7,9 @@
 //! bound to; room still there and large enough). [`crate::solve::moves`] then decides, per
 //! slot, who sits where: fewest deferred, then fewest institution changes, then fewest ticket
 //! changes, then least travel; a kept registration moves only when that seats one who would
-//! otherwise wait. [`site`] keeps kept seats exactly and fills free ones; `changes.csv` lists
-//! every change with what forced it.
+//! otherwise wait. [`site`] keeps kept seats exactly and fills free ones, and
+//! [`crate::plan::assemble`] turns the seats into the plan's rows as it does for a fresh plan;
+//! `changes.csv` lists every change with what forced it, `notices` the same for people.
 
 mod changes;
 mod notices;
