@@ -114,14 +114,7 @@ proptest! {
             }
             let case = t.write(&dir.path().join(format!("case{}", k + 1)));
             let out = dir.path().join(format!("plan{}", k + 1));
-            let o = run(&[
-                "replan",
-                case.to_str().unwrap(),
-                "--previous",
-                previous.to_str().unwrap(),
-                "--out",
-                out.to_str().unwrap(),
-            ]);
+            let o = replan_into(&case, &previous, &out);
             prop_assert!(o.status.success(), "step {}: {}{}", k + 1, stdout(&o), stderr(&o));
             for (ticket, owner) in owners(&out) {
                 if let Some(was) = published.get(&ticket) {

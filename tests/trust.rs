@@ -14,17 +14,6 @@ fn plan_into(case: &Path, out: &Path) -> std::process::Output {
     ])
 }
 
-fn replan_into(case: &Path, previous: &Path, out: &Path) -> std::process::Output {
-    run(&[
-        "replan",
-        case.to_str().unwrap(),
-        "--previous",
-        previous.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ])
-}
-
 fn verify_against(case: &Path, dir: &Path, previous: &Path) -> std::process::Output {
     run(&[
         "verify",

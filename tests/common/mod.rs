@@ -127,6 +127,18 @@ pub fn plan_ok(case: &Path, dir: &Path) -> PathBuf {
     out
 }
 
+/// Runs `replan CASE --previous PREVIOUS --out OUT`.
+pub fn replan_into(case: &Path, previous: &Path, out: &Path) -> Output {
+    run(&[
+        "replan",
+        case.to_str().unwrap(),
+        "--previous",
+        previous.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ])
+}
+
 pub fn summary(plan: &Path) -> serde_json::Value {
     serde_json::from_str(&std::fs::read_to_string(plan.join("summary.json")).unwrap()).unwrap()
 }
