@@ -371,3 +371,57 @@ fn every_command_explains_every_argument_and_shows_an_example() {
         }
     }
 }
+
+#[test]
+fn staff_and_supervisors_are_read_like_every_case_table() {
+    let good = id("43010219800101001");
+    let other = id("43010219800101002");
+    let mut t = base();
+    t.extra.push((
+        "staff.csv".into(),
+        format!(
+            "staff_id,name,id_number,institution_id,role,max_slots,unavailable,conflicts\n\
+             S1,监考甲,{good},I1,监考,4,2026-08-16 08:30,{other}\n\
+             S2,主考乙,{other},I1,主考,2,,\n"
+        ),
+    ));
+    t.extra.push((
+        "supervisors.csv".into(),
+        "supervisor_id,name,prefecture,employer,max_slots\nV1,督导丙,株洲市,湖南某大学,3\n".into(),
+    ));
+    let (ok, out) = validate(&t);
+    assert!(ok, "{out}");
+
+    let mut bad = base();
+    bad.extra.push((
+        "staff.csv".into(),
+        format!(
+            "staff_id,name,id_number,institution_id,role,max_slots,unavailable,conflicts\n\
+             S1,甲,{good},I9,监考,4,,\n\
+             S2,乙,{other},I1,考务,4,,\n\
+             S3,丙,{good},I1,巡考,4,2026-09-01 08:30,\n\
+             S4,丁,{good},I1,监考,4,,430102198001010010\n"
+        ),
+    ));
+    bad.extra.push((
+        "supervisors.csv".into(),
+        "supervisor_id,name,prefecture,employer,max_slots\nV1,戊,火星市,,3\n".into(),
+    ));
+    let (ok, out) = validate(&bad);
+    assert!(!ok, "{out}");
+    for (line, column, says) in [
+        ("staff.csv:2", "institution_id", "I9"),
+        ("staff.csv:3", "role", "监考, 主考, 巡考"),
+        ("staff.csv:4", "unavailable", "is not a session"),
+        ("staff.csv:5", "conflicts", ""),
+        ("supervisors.csv:2", "prefecture", "火星市"),
+    ] {
+        assert!(
+            out.lines()
+                .any(|l| l.starts_with(&format!("{line}: {column}: error")) && l.contains(says)),
+            "{line} {column}: {out}"
+        );
+    }
+    // ID numbers in messages are masked
+    assert!(!out.contains("430102198001010010"), "{out}");
+}

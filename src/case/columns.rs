@@ -65,8 +65,26 @@ pub const DEMAND: [&str; 5] = [
     "candidates",
 ];
 
+pub const STAFF: [&str; 8] = [
+    "staff_id",
+    "name",
+    "id_number",
+    "institution_id",
+    "role",
+    "max_slots",
+    "unavailable",
+    "conflicts",
+];
+pub const SUPERVISORS: [&str; 5] = [
+    "supervisor_id",
+    "name",
+    "prefecture",
+    "employer",
+    "max_slots",
+];
+
 /// Every table a case folder may hold, each as `NAME.csv` or `NAME.xlsx`.
-pub const TABLES: [&str; 13] = [
+pub const TABLES: [&str; 15] = [
     "prefectures",
     "distances",
     "occupations",
@@ -80,6 +98,8 @@ pub const TABLES: [&str; 13] = [
     "holidays",
     "candidates",
     "demand",
+    "staff",
+    "supervisors",
 ];
 
 /// The columns of the table `name` (one of [`TABLES`]).
@@ -98,6 +118,8 @@ pub fn of(name: &str) -> Option<&'static [&'static str]> {
         "holidays" => &HOLIDAYS,
         "candidates" => &CANDIDATES,
         "demand" => &DEMAND,
+        "staff" => &STAFF,
+        "supervisors" => &SUPERVISORS,
         _ => return None,
     })
 }

@@ -252,6 +252,62 @@ pub struct Expert {
     pub max_panels: u32,
 }
 
+/// What a staff member does on exam day (staff.csv's `role`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Role {
+    /// 监考: invigilates a room.
+    Invigilator,
+    /// 主考: in charge of a site at a slot.
+    Chief,
+    /// 巡考: roams the site's rooms.
+    Roaming,
+}
+
+impl Role {
+    pub const LABELS: [&'static str; 3] = ["监考", "主考", "巡考"];
+
+    pub fn parse(text: &str) -> Option<Role> {
+        Some(match text {
+            "监考" => Role::Invigilator,
+            "主考" => Role::Chief,
+            "巡考" => Role::Roaming,
+            _ => return None,
+        })
+    }
+
+    pub fn label(&self) -> &'static str {
+        Role::LABELS[*self as usize]
+    }
+}
+
+/// An institution's exam-day staff member (staff.csv).
+#[derive(Debug, Clone)]
+pub struct StaffMember {
+    pub staff_id: String,
+    pub name: String,
+    pub id_number: String,
+    pub institution: usize,
+    pub role: Role,
+    /// The most slots the member works this quarter.
+    pub max_slots: u32,
+    /// Sessions (indices into `Case::sessions`) the member cannot work.
+    pub unavailable: Vec<usize>,
+    /// ID numbers of candidates the member declared a relation to (回避), upper-case.
+    pub conflicts: Vec<String>,
+}
+
+/// A quality supervisor (质量督导员) the centres dispatch (supervisors.csv).
+#[derive(Debug, Clone)]
+pub struct Supervisor {
+    pub supervisor_id: String,
+    pub name: String,
+    pub prefecture: usize,
+    /// Where the supervisor works: an institution's id, credit code or name means the
+    /// supervisor is never sent there.
+    pub employer: String,
+    pub max_slots: u32,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FilingStatus {
     Filed,

@@ -222,6 +222,10 @@ pub struct Case {
     pub materials: Option<Vec<Material>>,
     /// `None` without experts.csv (needed by `panels` and `spot-check` only).
     pub experts: Option<Vec<Expert>>,
+    /// `None` without staff.csv (exam day: rosters).
+    pub staff: Option<Vec<StaffMember>>,
+    /// `None` without supervisors.csv (exam day: dispatch).
+    pub supervisors: Option<Vec<Supervisor>>,
     pub filings: Vec<Filing>,
     pub sessions: Vec<Session>,
     pub holidays: Vec<Holiday>,

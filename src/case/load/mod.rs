@@ -5,12 +5,14 @@
 //! the case; because `plan` refuses a case with errors, nothing is ever dropped silently.
 
 mod calendar;
+mod exam_day;
 mod filing_season;
 mod institutions;
 mod reference;
 mod registrations;
 
 use calendar::*;
+use exam_day::*;
 use filing_season::*;
 use institutions::*;
 use reference::*;
@@ -164,6 +166,8 @@ fn load_into(dir: &Path, diags: &mut Diagnostics) -> Option<(Case, Names)> {
     let experts = read_experts(&folder, diags, &names);
     let filings = read_filings(&folder, diags, &names, &occupations);
     let holidays = read_holidays(&folder, diags);
+    let staff = read_staff(&folder, diags, &names, &sessions);
+    let supervisors = read_supervisors(&folder, diags, &names);
     let registrations = if folder.has("candidates") {
         if folder.has("demand") {
             diags.warning(
@@ -241,6 +245,8 @@ fn load_into(dir: &Path, diags: &mut Diagnostics) -> Option<(Case, Names)> {
         assessments,
         materials,
         experts,
+        staff,
+        supervisors,
         filings,
         sessions,
         holidays,
