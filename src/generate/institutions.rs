@@ -10,6 +10,8 @@ pub(super) struct Inst {
     pub pref: usize,
     pub name: String,
     pub credit: String,
+    /// Full-time staff, as institutions.csv says: exam day's staff.csv lists them.
+    pub staff: u32,
 }
 
 /// What [`draw`] writes: the institutions and their tables.
@@ -114,6 +116,7 @@ pub(super) fn draw(rng: &mut ChaCha8Rng, prefs: &[Pref], scale: f64, year: i32) 
                 pref: pi,
                 name,
                 credit,
+                staff,
             });
         }
     }

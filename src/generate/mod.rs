@@ -15,6 +15,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::path::Path;
 
+mod exam_day;
 mod filings;
 mod institutions;
 mod registrations;
@@ -197,6 +198,10 @@ pub fn generate(spec: &Spec, out: &Path) -> std::io::Result<usize> {
         filings.csv,
     );
     let (cand_csv, demand, written) = (regs.csv, regs.demand, regs.written);
+    // exam day's staff and supervisors, from a stream of their own (the draws above stay as
+    // they were)
+    let slots = session_times(year, q, weekends);
+    let day = exam_day::draw(spec.seed, &prefs, &world.list, &slots, &regs.persons);
 
     let quarter = format!("{year}Q{q}");
     let staging = Staging::new(out)?;
@@ -220,6 +225,8 @@ pub fn generate(spec: &Spec, out: &Path) -> std::io::Result<usize> {
     staging.add_bytes("materials.csv", &season.materials)?;
     staging.add_bytes("experts.csv", &season.experts)?;
     staging.add_bytes("sessions.csv", &bytes(sessions_csv))?;
+    staging.add_bytes("staff.csv", &bytes(day.staff))?;
+    staging.add_bytes("supervisors.csv", &bytes(day.supervisors))?;
     if spec.demand_only {
         let mut d = table(&columns::DEMAND);
         for (pi, per) in demand.iter().enumerate() {
@@ -247,31 +254,47 @@ pub fn generate(spec: &Spec, out: &Path) -> std::io::Result<usize> {
     staging.commit(&CASE_FILES)?;
     Ok(written)
 }
-/// Two sessions a day on `weekends` weekends spread over the quarter, clear of holidays.
-fn sessions(year: i32, q: u32, weekends: usize) -> csv::Writer<Vec<u8>> {
+/// Two sessions a day on `weekends` weekends spread over the quarter, clear of holidays:
+/// (date, start, end) each.
+fn session_list(year: i32, q: u32, weekends: usize) -> Vec<(String, &'static str, &'static str)> {
     let days = weekend_days(year, q);
     let saturdays: Vec<NaiveDate> = days
         .iter()
         .copied()
         .filter(|d| d.weekday() == Weekday::Sat && days.contains(&(*d + Duration::days(1))))
         .collect();
-    let mut sessions_csv = table(&columns::SESSIONS);
     let pick = weekends.min(saturdays.len()).max(1);
+    let mut out = Vec::new();
     for k in 0..pick {
         let sat = saturdays[k * saturdays.len() / pick];
         for day in [sat, sat + Duration::days(1)] {
-            let day = day.to_string();
-            row(&mut sessions_csv, [&day, "08:30", "12:30"]);
-            row(&mut sessions_csv, [&day, "14:00", "17:30"]);
+            out.push((day.to_string(), "08:30", "12:30"));
+            out.push((day.to_string(), "14:00", "17:30"));
         }
     }
+    out
+}
 
+/// sessions.csv.
+fn sessions(year: i32, q: u32, weekends: usize) -> csv::Writer<Vec<u8>> {
+    let mut sessions_csv = table(&columns::SESSIONS);
+    for (day, start, end) in session_list(year, q, weekends) {
+        row(&mut sessions_csv, [&day, start, end]);
+    }
     sessions_csv
+}
+
+/// Each session as staff.csv names it: "YYYY-MM-DD HH:MM".
+fn session_times(year: i32, q: u32, weekends: usize) -> Vec<String> {
+    session_list(year, q, weekends)
+        .into_iter()
+        .map(|(day, start, _)| format!("{day} {start}"))
+        .collect()
 }
 
 /// Every file a generated case folder holds (an existing folder holding only these is
 /// replaced whole).
-pub const CASE_FILES: [&str; 13] = [
+pub const CASE_FILES: [&str; 15] = [
     "case.toml",
     "prefectures.csv",
     "occupations.csv",
@@ -283,6 +306,8 @@ pub const CASE_FILES: [&str; 13] = [
     "materials.csv",
     "experts.csv",
     "sessions.csv",
+    "staff.csv",
+    "supervisors.csv",
     "candidates.csv",
     "demand.csv",
 ];

@@ -12,6 +12,9 @@ pub(super) struct Registrations {
     pub csv: csv::Writer<Vec<u8>>,
     pub demand: Vec<Vec<[u32; 6]>>,
     pub written: usize,
+    /// The first few persons' ID numbers of each prefecture: the relatives exam-day staff
+    /// declare (回避).
+    pub persons: Vec<Vec<String>>,
 }
 
 pub(super) fn draw(
@@ -29,9 +32,13 @@ pub(super) fn draw(
     let mut demand = vec![vec![[0u32; 6]; occs.len()]; prefs.len()];
     let mut written = 0;
     let mut next_id = 1;
+    let mut persons: Vec<Vec<String>> = vec![Vec::new(); prefs.len()];
     while written < candidates {
         let pi = weighted(rng, &pref_w);
         let id_number = resident_id(rng, &prefs[pi].code);
+        if persons[pi].len() < 50 {
+            persons[pi].push(id_number.clone());
+        }
         let name = format!(
             "{}{}",
             SURNAMES[rng.gen_range(0..SURNAMES.len())],
@@ -101,5 +108,6 @@ pub(super) fn draw(
         csv: cand_csv,
         demand,
         written,
+        persons,
     }
 }

@@ -540,7 +540,7 @@ pub fn tables_workbook(created: NaiveDate, files: &[(&str, Vec<u8>)]) -> std::io
 /// Columns a user's sheet holds as dates, as times of day, and as text whatever they look like.
 const DATE_COLUMNS: [&str; 2] = ["date", "filed_on"];
 const TIME_COLUMNS: [&str; 2] = ["start", "end"];
-const TEXT_COLUMNS: [&str; 7] = [
+const TEXT_COLUMNS: [&str; 10] = [
     "id_number",
     "credit_code",
     "candidate_id",
@@ -548,6 +548,10 @@ const TEXT_COLUMNS: [&str; 7] = [
     "id",
     "expert_id",
     "employer",
+    "staff_id",
+    "supervisor_id",
+    // staff.csv's declared relations: resident IDs, 18 digits Excel would round as a number
+    "conflicts",
 ];
 
 /// `to-xlsx`: every CSV table of a case folder as `NAME.xlsx`, typed as a user's workbook holds
