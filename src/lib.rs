@@ -12,6 +12,7 @@
 // NaN-safe `!(x > 0.0)` checks are deliberate; tuple-keyed maps read better inline.
 #![allow(clippy::neg_cmp_op_on_partial_ord, clippy::type_complexity)]
 
+pub mod attendance;
 pub mod case;
 pub mod csv_out;
 pub mod diag;

@@ -48,6 +48,9 @@ enum Command {
     ToXlsx(to_xlsx::ToXlsxArgs),
     /// Write a realistic synthetic Hunan case.
     Generate(generate::GenerateArgs),
+    /// After exam day: take the institutions' marks (到考, 缺考, 违纪) against the published
+    /// plan; writes attendance.csv, attendance rates, the absent, and carry_over.csv.
+    Attendance(attendance::AttendanceArgs),
 }
 
 fn main() -> ExitCode {
@@ -67,5 +70,6 @@ fn main() -> ExitCode {
         Command::SpotCheck(a) => filing::spot_check(a),
         Command::ToXlsx(a) => to_xlsx::run(a),
         Command::Generate(a) => generate::run(a),
+        Command::Attendance(a) => attendance::run(a),
     }
 }

@@ -410,6 +410,9 @@ pub fn sheet(stem: &str) -> &str {
         "vetting" => "遴选结果",
         "coverage" => "覆盖情况",
         "publication" => "公示名单",
+        "attendance_by_institution" => "到考率（按机构）",
+        "attendance_by_paper" => "到考率（按科目）",
+        "absent" => "缺考名单",
         other => other,
     }
 }
@@ -497,6 +500,14 @@ pub fn header(column: &str) -> &str {
         "flag" => "提示",
         "credit_code" => "统一社会信用代码",
         "levels" => "等级",
+        "expected" => "应考",
+        "present" => "到考",
+        "absent" => "缺考",
+        "misconduct" => "违纪",
+        "unmarked" => "未登记",
+        "rate" => "到考率",
+        "paper" => "科目",
+        "masked_id" => "身份证号",
         other => other,
     }
 }

@@ -158,6 +158,23 @@ fn every_output_file_is_documented_with_the_columns_it_is_written_with() {
         "--out",
         &s("whatif"),
     ]);
+    // attendance: one absent, so carry_over.csv has both kinds of row
+    let seats = csv_rows(&d("plan/seats.csv"));
+    std::fs::write(
+        d("marks.csv"),
+        format!("ticket_no,status\n{},缺考\n", &seats[0]["ticket_no"]),
+    )
+    .unwrap();
+    ok(&[
+        "attendance",
+        case,
+        "--plan",
+        &s("plan"),
+        "--marks",
+        &s("marks.csv"),
+        "--out",
+        &s("attendance"),
+    ]);
 
     let written: Vec<(&str, Vec<String>)> = vec![
         ("`timetable.csv`", header(&d("plan/timetable.csv"))),
@@ -198,6 +215,8 @@ fn every_output_file_is_documented_with_the_columns_it_is_written_with() {
             header(&d("whatif/monte_carlo.csv")),
         ),
         ("`summary.json` (what-if)", keys(&d("whatif/summary.json"))),
+        ("`attendance.csv`", header(&d("attendance/attendance.csv"))),
+        ("`carry_over.csv`", header(&d("attendance/carry_over.csv"))),
     ];
     let docs = documented("output-files.md");
     for (heading, columns) in &written {

@@ -334,6 +334,7 @@ fn every_command_explains_every_argument_and_shows_an_example() {
         "spot-check",
         "to-xlsx",
         "generate",
+        "attendance",
     ];
     for command in commands {
         let o = run(&[command, "--help"]);

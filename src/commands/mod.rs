@@ -4,6 +4,7 @@
 //! Exit codes: 0 done, 1 input errors or plan violations, 2 usage (or an `--out` that could
 //! cost the user a file), 3 no plan (or a plan that failed its own verification), 130 interrupted.
 
+pub mod attendance;
 pub mod compare;
 pub mod filing;
 pub mod generate;

@@ -209,6 +209,8 @@ pub struct SeatRecord<'r> {
     #[serde(borrow, deserialize_with = "restored")]
     pub occupation_code: &'r str,
     #[serde(borrow, deserialize_with = "restored")]
+    pub occupation: &'r str,
+    #[serde(borrow, deserialize_with = "restored")]
     pub work_type: &'r str,
     #[serde(borrow, deserialize_with = "restored")]
     pub level: &'r str,
