@@ -6,7 +6,6 @@
 //! edition in another language is this one file.
 
 use crate::case::{Case, Paper};
-use crate::plan::summary::Status;
 use crate::solve::Reason;
 
 /// A level as officials write it: 三级（高级工）, never "3级".
@@ -21,12 +20,14 @@ pub fn level(level: u8) -> &'static str {
     }
 }
 
-/// A plan's status: 最优 (both objectives proven), 可行 (proven within the gap), 已达时限.
-pub fn status(status: Status) -> &'static str {
-    match status {
-        Status::Optimal => "最优",
-        Status::Feasible => "可行",
-        Status::TimeLimit => "已达时限",
+/// A plan's status (`optimal`, `feasible`, `time_limit`, as summary.json writes it): 最优 (both
+/// objectives proven), 可行 (proven within the gap), 已达时限.
+pub fn status(code: &str) -> &str {
+    match code {
+        "optimal" => "最优",
+        "feasible" => "可行",
+        "time_limit" => "已达时限",
+        other => other,
     }
 }
 
@@ -54,9 +55,7 @@ pub fn reason_label(key: &str) -> &str {
 /// Chinese; another word is returned as it is.
 pub fn status_text(text: &str) -> &str {
     match text {
-        "optimal" => status(Status::Optimal),
-        "feasible" => status(Status::Feasible),
-        "time_limit" => status(Status::TimeLimit),
+        "optimal" | "feasible" | "time_limit" => status(text),
         "invalid" => SCENARIO_INVALID,
         "failed" => SCENARIO_FAILED,
         other => other,

@@ -8,6 +8,7 @@
 pub mod edit;
 pub mod outcome;
 pub mod page;
+pub mod ranking;
 pub mod report;
 pub mod request;
 pub mod run;

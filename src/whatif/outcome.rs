@@ -30,7 +30,7 @@ impl ScenarioStatus {
     /// The status in Chinese, for the report and the workbook.
     pub fn words(&self) -> &'static str {
         match self {
-            ScenarioStatus::Planned(s) => crate::words::status(*s),
+            ScenarioStatus::Planned(s) => crate::words::status(s.as_str()),
             ScenarioStatus::Invalid => crate::words::SCENARIO_INVALID,
             ScenarioStatus::Failed => crate::words::SCENARIO_FAILED,
         }

@@ -20,7 +20,7 @@ pub fn page_of(
     let deferred = |o: &Outcome| o.stats.as_ref().map_or(0, |s| s.deferred) as i64;
     let base_stats = base.stats.as_ref();
     let mut ranked: Vec<&&Outcome> = scenarios.iter().filter(|o| o.stats.is_some()).collect();
-    ranked.sort_by(|a, b| super::report::rank_key(a).cmp(&super::report::rank_key(b)));
+    ranked.sort_by(|a, b| super::ranking::rank_key(a).cmp(&super::ranking::rank_key(b)));
     let not_run: Vec<&&Outcome> = scenarios.iter().filter(|o| o.stats.is_none()).collect();
     // the chart shows the first objective in which the scenarios differ from the baseline, so a
     // scenario that only saves rooms still draws a bar
@@ -46,7 +46,7 @@ pub fn page_of(
             (o.name.clone(), d, format!("{d:+.0}"))
         })
         .collect();
-    let mut values = super::report::ranked(seat_values);
+    let mut values = super::ranking::ranked(seat_values);
     values.retain(|v| v.value > 0.0);
     values.truncate(20);
     let risk: Vec<(String, f64, String)> = case
@@ -91,7 +91,7 @@ pub fn page_of(
                         tr {
                             td.name { (o.name) }
                             td { (o.status.words()) }
-                            td.name { (super::report::effect(base, o)) }
+                            td.name { (super::ranking::effect(base, o)) }
                             td { (s.deferred) }
                             td { (format!("{:+}", deferred(o) - deferred(base))) }
                             td { (format!("{:.0}", o.travel_km)) }

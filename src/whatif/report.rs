@@ -2,6 +2,7 @@
 //! and the paragraph the command prints ("what the scenarios say").
 
 use super::outcome::{Outcome, ScenarioStatus};
+use super::ranking::{effect, rank_key, ranked};
 use super::request::{Error, Request};
 use super::scenario::Prepared;
 use crate::case::Case;
@@ -191,19 +192,6 @@ fn scenarios_csv<'a>(base: &'a Outcome, scen: impl Iterator<Item = &'a Outcome>)
     w.into_inner().expect("memory")
 }
 
-/// Seat values, highest first (ties by institution, then slot): capacity_value.csv's order and
-/// the report's.
-pub(super) fn ranked(seat_values: &[SeatValue]) -> Vec<SeatValue> {
-    let mut values = seat_values.to_vec();
-    values.sort_by(|a, b| {
-        b.value
-            .total_cmp(&a.value)
-            .then(a.institution.cmp(&b.institution))
-            .then(a.slot.cmp(&b.slot))
-    });
-    values
-}
-
 /// capacity_value.csv: each seat's shadow price, and the same in plain units.
 fn capacity_csv(case: &Case, seat_values: &[SeatValue], weight: f64) -> Vec<u8> {
     let values = ranked(seat_values);
@@ -283,45 +271,6 @@ fn monte_carlo_csv(case: &Case, draws: Vec<&Outcome>) -> Vec<u8> {
         .expect("memory");
     }
     w.into_inner().expect("memory")
-}
-
-/// A scenario's place in the ranking: fewest deferred, then least travel, then fewest room
-/// sittings, then fewest invigilators (the contract's objectives in order, and the staff they
-/// cost), then its name. `None` for a scenario that was not planned.
-pub(super) fn rank_key(o: &Outcome) -> Option<(u64, i64, u64, u64, &str)> {
-    let s = o.stats.as_ref()?;
-    Some((
-        s.deferred,
-        o.travel_km.round() as i64,
-        s.rooms_opened,
-        s.invigilators,
-        o.name.as_str(),
-    ))
-}
-
-/// A scenario's effect against the baseline in words: every figure that changed, 无变化 when
-/// none did ("缓考 +0，里程 +0 公里" says nothing of the three rooms a scenario saves).
-pub(super) fn effect(base: &Outcome, o: &Outcome) -> String {
-    let (Some(b), Some(s)) = (base.stats.as_ref(), o.stats.as_ref()) else {
-        return String::new();
-    };
-    let delta = |now: u64, then: u64| now as i64 - then as i64;
-    let km = (o.travel_km - base.travel_km).round() as i64;
-    let parts: Vec<String> = [
-        ("缓考", delta(s.deferred, b.deferred), ""),
-        ("里程", km, " 公里"),
-        ("考场场次", delta(s.rooms_opened, b.rooms_opened), ""),
-        ("监考人次", delta(s.invigilators, b.invigilators), ""),
-    ]
-    .iter()
-    .filter(|(_, d, _)| *d != 0)
-    .map(|(what, d, unit)| format!("{what} {d:+}{unit}"))
-    .collect();
-    if parts.is_empty() {
-        "无变化".to_string()
-    } else {
-        parts.join("，")
-    }
 }
 
 /// "What the scenarios say" (情景结论), in Chinese: the baseline, the most helpful and most

@@ -32,7 +32,7 @@ fn headline(s: &PlanStats) -> Markup {
         section #headline {
             h1 { (s.case) }
             div.sub {
-                (s.quarter) " · 状态 " span class=(format!("status {}", s.status)) id="status" { (crate::words::status(s.status)) }
+                (s.quarter) " · 状态 " span class=(format!("status {}", s.status)) id="status" { (crate::words::status(s.status.as_str())) }
                 " · " (s.papers) " 个科目场次，使用 " (s.slots_used) "/" (s.slots_offered) " 个考试时段"
             }
             div.figures {
