@@ -15,6 +15,12 @@ fn planned(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
     (case, plan)
 }
 
+/// Writes a marks file: `ticket_no,status` and one row per (ticket, status).
+fn marks(path: &Path, rows: &[(&str, &str)]) {
+    let body: String = rows.iter().map(|(t, s)| format!("{t},{s}\n")).collect();
+    std::fs::write(path, format!("ticket_no,status\n{body}")).unwrap();
+}
+
 fn attendance(case: &Path, plan: &Path, marks: &[&Path], out: &Path) -> std::process::Output {
     let mut args = vec![
         "attendance".to_string(),
@@ -38,22 +44,16 @@ fn marks_become_statuses_rates_the_absent_and_a_carry_over_next_quarter_accepts(
     // five marked in two files (one xlsx-free institution file each), one left unmarked
     let marks1 = dir.path().join("I1-a.csv");
     let marks2 = dir.path().join("I1-b.csv");
-    std::fs::write(
+    let ticket = |k: usize| seats[k].get("ticket_no");
+    marks(
         &marks1,
-        format!(
-            "ticket_no,status\n{},到考\n{},缺考\n{},违纪\n",
-            &seats[0]["ticket_no"], &seats[1]["ticket_no"], &seats[2]["ticket_no"]
-        ),
-    )
-    .unwrap();
-    std::fs::write(
-        &marks2,
-        format!(
-            "ticket_no,status\n{},到考\n{},到考\n",
-            &seats[3]["ticket_no"], &seats[4]["ticket_no"]
-        ),
-    )
-    .unwrap();
+        &[
+            (ticket(0), "到考"),
+            (ticket(1), "缺考"),
+            (ticket(2), "违纪"),
+        ],
+    );
+    marks(&marks2, &[(ticket(3), "到考"), (ticket(4), "到考")]);
     let out = dir.path().join("att");
     let o = attendance(&case, &plan, &[&marks1, &marks2], &out);
     assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
@@ -137,19 +137,16 @@ fn an_unknown_or_twice_marked_ticket_is_an_error_at_its_line_and_nothing_is_writ
     let seats = csv_rows(&plan.join("seats.csv"));
     let a = dir.path().join("a.csv");
     let b = dir.path().join("b.csv");
-    std::fs::write(
-        &a,
-        format!("ticket_no,status\n{},到考\n", &seats[0]["ticket_no"]),
-    )
-    .unwrap();
-    std::fs::write(
+    let ticket = |k: usize| seats[k].get("ticket_no");
+    marks(&a, &[(ticket(0), "到考")]);
+    marks(
         &b,
-        format!(
-            "ticket_no,status\n2026300000000000000000,到考\n{},缺考\n{},迟到\n",
-            &seats[0]["ticket_no"], &seats[1]["ticket_no"]
-        ),
-    )
-    .unwrap();
+        &[
+            ("2026300000000000000000", "到考"),
+            (ticket(0), "缺考"),
+            (ticket(1), "迟到"),
+        ],
+    );
     let out = dir.path().join("att");
     let o = attendance(&case, &plan, &[&a, &b], &out);
     assert_eq!(o.status.code(), Some(1));

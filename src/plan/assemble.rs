@@ -12,7 +12,6 @@ use super::{AllocationRow, DeferredRow, Plan, RoomRow, SeatRow, SeatsCsv, Timeta
 use crate::case::{Case, Paper};
 use crate::solve::{Deferral, Problem};
 use rayon::prelude::*;
-use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// An institution at one slot: the rooms it opens and who sits in them.
@@ -45,19 +44,20 @@ pub struct Seated<'p> {
     pub kept: Option<&'p str>,
 }
 
-impl Seated<'_> {
-    /// The seat's ticket number: the kept one, or one dealt under `codes`'s plan version.
-    /// The only place a ticket is decided, so a published ticket is never dealt to another seat.
-    pub fn ticket<'t>(
-        &'t self,
-        case: &Case,
-        codes: &Codes,
-        site: &Site,
-        room: usize,
-    ) -> Cow<'t, str> {
+impl<'p> Seated<'p> {
+    /// The seat's ticket number: the kept one, or one dealt under `codes`'s plan version from
+    /// the run's `prefix` ([`Codes::prefix`] of its site and room) into `buf`. The only place a
+    /// ticket is decided, so a published ticket is never dealt to another seat.
+    pub fn ticket<'t>(&self, codes: &Codes, prefix: &str, buf: &'t mut String) -> &'t str
+    where
+        'p: 't,
+    {
         match self.kept {
-            Some(t) => Cow::Borrowed(t),
-            None => Cow::Owned(codes.ticket(case, site.institution, site.slot, room, self.seat)),
+            Some(kept) => kept,
+            None => {
+                codes.write(buf, prefix, self.seat);
+                buf.as_str()
+            }
         }
     }
 }
@@ -161,13 +161,7 @@ fn render(
         let room_id = case.rooms[run.room].room_id.as_str();
         for s in &run.seated {
             let c = &case.candidates()[s.candidate];
-            let ticket_no = match s.kept {
-                Some(kept) => kept,
-                None => {
-                    codes.write(&mut ticket, &prefix, s.seat);
-                    ticket.as_str()
-                }
-            };
+            let ticket_no = s.ticket(codes, &prefix, &mut ticket);
             SeatRow {
                 ticket_no,
                 candidate_id: &c.candidate_id,

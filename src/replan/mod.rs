@@ -301,11 +301,10 @@ fn finish(
     let mut tickets: HashMap<usize, String> = HashMap::default();
     for site in &sites {
         for run in &site.runs {
+            let prefix = codes.prefix(case, site.institution, site.slot, run.room);
+            let mut buf = String::new();
             for s in &run.seated {
-                tickets.insert(
-                    s.candidate,
-                    s.ticket(case, &codes, site, run.room).into_owned(),
-                );
+                tickets.insert(s.candidate, s.ticket(&codes, &prefix, &mut buf).to_string());
             }
         }
     }
