@@ -3,7 +3,7 @@
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use exam_planner::plan::deal;
-use exam_planner::{case, filing, generate, pipeline, solve};
+use exam_planner::{case, exam_day, filing, generate, pipeline, solve};
 
 /// The case and its folder (kept while the benches run: the spot-check draw hashes its files).
 fn small_case() -> (case::Case, std::path::PathBuf) {
@@ -52,8 +52,50 @@ fn benches(c: &mut Criterion) {
     g.bench_function("spot-check draw", |b| {
         b.iter(|| filing::spot_check::draw(&case, "2026-09-01", rate).expect("draw"))
     });
+    // exam day on the same case's plan: read the published plan, roster it, draw supervisors
+    let plan = dir.with_extension("plan");
+    planned(&dir, &plan);
+    g.bench_function("exam day (read plan, roster, dispatch)", |b| {
+        b.iter(|| exam_day::prepare(&case, &plan, "2026-09-01").expect("exam day"))
+    });
     g.finish();
     let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&plan);
+    large_exam_day(c);
+}
+
+/// Plans `case_dir` into `plan` with the command line, as officials publish it.
+fn planned(case_dir: &std::path::Path, plan: &std::path::Path) {
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_exam-planner"))
+        .arg("plan")
+        .arg(case_dir)
+        .arg("--out")
+        .arg(plan)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("run exam-planner plan");
+    assert!(status.success());
+}
+
+/// Exam day at scale, on a case and its plan named by `EXAM_PLANNER_BENCH_EXAM_DAY=CASE:PLAN`
+/// (BENCHMARKS.md, "Exam day", makes them: 1,000,000 registrations take minutes to generate and
+/// plan, too long to redo on every `cargo bench`).
+fn large_exam_day(c: &mut Criterion) {
+    let Ok(spec) = std::env::var("EXAM_PLANNER_BENCH_EXAM_DAY") else {
+        return;
+    };
+    let Some((case_dir, plan)) = spec.split_once(':') else {
+        panic!("EXAM_PLANNER_BENCH_EXAM_DAY expects CASE:PLAN, got {spec:?}");
+    };
+    let (case, diags) = case::load(std::path::Path::new(case_dir));
+    assert!(!diags.has_errors());
+    let case = case.expect("case");
+    let mut g = c.benchmark_group(format!("exam day, {case_dir}"));
+    g.sample_size(10);
+    g.bench_function("read plan, roster, dispatch", |b| {
+        b.iter(|| exam_day::prepare(&case, std::path::Path::new(plan), "2026Q3").expect("exam day"))
+    });
+    g.finish();
 }
 
 criterion_group!(planner_benches, benches);

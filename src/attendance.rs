@@ -118,7 +118,7 @@ pub fn take(case: &Case, plan_dir: &Path, marks: &[PathBuf]) -> Result<Attendanc
             room_id: r.room_id.to_string(),
             date: r.date.to_string(),
             start: r.start.to_string(),
-            paper: paper_words(r),
+            paper: r.paper_words(),
             mark: Mark::Unmarked,
         })
         .collect();
@@ -206,15 +206,6 @@ pub fn take(case: &Case, plan_dir: &Path, marks: &[PathBuf]) -> Result<Attendanc
             .cmp(&case.candidates()[b.0].candidate_id)
     });
     Ok(Attendance { seats, carried })
-}
-
-/// A seat's paper in words: 企业人力资源管理师（工种）三级（高级工）.
-fn paper_words(r: &SeatRecord) -> String {
-    let level = r.level.parse().map_or("", crate::words::level);
-    match r.work_type {
-        "" => format!("{} {level}", r.occupation),
-        w => format!("{}（{w}）{level}", r.occupation),
-    }
 }
 
 /// Counts of one institution or paper.

@@ -7,7 +7,8 @@
 //! nothing, [`output`] renders CSV, workbooks and the report, and [`verify`] re-checks a
 //! written plan without the solver. [`replan`] replans on a published plan; [`whatif`] runs
 //! scenarios in parallel; [`generate`] writes synthetic cases; [`filing`] serves the filing
-//! season (assessment panels, spot checks).
+//! season (assessment panels, spot checks); [`exam_day`] rosters and papers the day and
+//! [`attendance`] reads back who came.
 
 // NaN-safe `!(x > 0.0)` checks are deliberate; tuple-keyed maps read better inline.
 #![allow(clippy::neg_cmp_op_on_partial_ord, clippy::type_complexity)]
@@ -17,6 +18,7 @@ pub mod case;
 pub mod csv_out;
 pub mod diag;
 pub mod digest;
+pub mod exam_day;
 pub mod filing;
 pub mod generate;
 pub mod output;

@@ -48,6 +48,10 @@ enum Command {
     ToXlsx(to_xlsx::ToXlsxArgs),
     /// Write a realistic synthetic Hunan case.
     Generate(generate::GenerateArgs),
+    /// Exam day: roster every room's invigilators and every site's 主考 and 巡考 (an integer
+    /// program), draw a quality supervisor per site from a seed, and print sign-in sheets,
+    /// room records and supervision records.
+    ExamDay(exam_day::ExamDayArgs),
     /// After exam day: take the institutions' marks (到考, 缺考, 违纪) against the published
     /// plan; writes attendance.csv, attendance rates, the absent, and carry_over.csv.
     Attendance(attendance::AttendanceArgs),
@@ -70,6 +74,7 @@ fn main() -> ExitCode {
         Command::SpotCheck(a) => filing::spot_check(a),
         Command::ToXlsx(a) => to_xlsx::run(a),
         Command::Generate(a) => generate::run(a),
+        Command::ExamDay(a) => exam_day::run(a),
         Command::Attendance(a) => attendance::run(a),
     }
 }

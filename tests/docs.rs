@@ -158,6 +158,16 @@ fn every_output_file_is_documented_with_the_columns_it_is_written_with() {
         "--out",
         &s("whatif"),
     ]);
+    ok(&[
+        "exam-day",
+        case,
+        "--plan",
+        &s("plan"),
+        "--seed",
+        "docs",
+        "--out",
+        &s("exam-day"),
+    ]);
     // attendance: one absent, so carry_over.csv has both kinds of row
     let seats = csv_rows(&d("plan/seats.csv"));
     std::fs::write(
@@ -215,6 +225,13 @@ fn every_output_file_is_documented_with_the_columns_it_is_written_with() {
             header(&d("whatif/monte_carlo.csv")),
         ),
         ("`summary.json` (what-if)", keys(&d("whatif/summary.json"))),
+        ("`roster.csv`", header(&d("exam-day/roster.csv"))),
+        ("`shortfall.csv`", header(&d("exam-day/shortfall.csv"))),
+        ("`dispatch.csv`", header(&d("exam-day/dispatch.csv"))),
+        (
+            "`summary.json` (exam day)",
+            keys(&d("exam-day/summary.json")),
+        ),
         ("`attendance.csv`", header(&d("attendance/attendance.csv"))),
         ("`carry_over.csv`", header(&d("attendance/carry_over.csv"))),
     ];

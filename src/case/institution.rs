@@ -253,7 +253,7 @@ pub struct Expert {
 }
 
 /// What a staff member does on exam day (staff.csv's `role`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Role {
     /// 监考: invigilates a room.
     Invigilator,

@@ -7,6 +7,7 @@
 
 use super::{
     haversine_km, Case, Expert, Filing, FilingStatus, Institution, Paper, Policy, Prefecture,
+    Supervisor,
 };
 use chrono::NaiveDate;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
@@ -78,11 +79,7 @@ impl Expert {
     /// Works for the institution: `employer` names its id, credit code or name (trimmed,
     /// letters compared without case, since credit codes are typed both ways).
     pub fn employed_by(&self, institution: &Institution) -> bool {
-        let employer = self.employer.trim();
-        !employer.is_empty()
-            && (employer.eq_ignore_ascii_case(&institution.id)
-                || employer.eq_ignore_ascii_case(&institution.credit_code)
-                || employer == institution.name.trim())
+        works_for(&self.employer, institution)
     }
 
     /// Must recuse (回避) from assessing or inspecting `institution` (its index in the case):
@@ -95,6 +92,24 @@ impl Expert {
     pub fn covers(&self, occupation_code: &str) -> bool {
         self.occupations.iter().any(|c| c == occupation_code)
     }
+}
+
+impl Supervisor {
+    /// Works for the institution, as [`Expert::employed_by`] reads `employer`: a quality
+    /// supervisor is never dispatched there.
+    pub fn employed_by(&self, institution: &Institution) -> bool {
+        works_for(&self.employer, institution)
+    }
+}
+
+/// `employer` names the institution: its id, credit code or name (trimmed, letters compared
+/// without case, since credit codes are typed both ways).
+fn works_for(employer: &str, institution: &Institution) -> bool {
+    let employer = employer.trim();
+    !employer.is_empty()
+        && (employer.eq_ignore_ascii_case(&institution.id)
+            || employer.eq_ignore_ascii_case(&institution.credit_code)
+            || employer == institution.name.trim())
 }
 
 impl Case {

@@ -6,6 +6,7 @@
 
 pub mod attendance;
 pub mod compare;
+pub mod exam_day;
 pub mod filing;
 pub mod generate;
 pub mod plan;

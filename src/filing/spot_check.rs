@@ -262,7 +262,7 @@ pub fn may_inspect(case: &Case, expert: &Expert, i: usize) -> bool {
 }
 
 /// SHA-256 of case.toml and every table file of the case, by file name.
-fn input_hashes(case: &Case) -> Result<Vec<(String, String)>, Error> {
+pub fn input_hashes(case: &Case) -> Result<Vec<(String, String)>, Error> {
     let mut names: Vec<String> = crate::case::columns::TABLES
         .iter()
         .filter(|t| case.files.has(t))

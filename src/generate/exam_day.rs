@@ -1,7 +1,7 @@
 //! Exam day's people: every institution's full-time staff as institutions.csv counts them (two
 //! 主考, two 巡考, the rest 监考), a few unavailable at one session, a few with a relative among
-//! the candidates (回避); and the quality supervisors of each prefecture, some employed by a
-//! local institution. A ChaCha stream of its own, so no earlier file changes.
+//! the candidates (回避); and the quality supervisors of each prefecture, enough for its
+//! institutions' sites, some employed by a local institution. A ChaCha stream of its own, so no earlier file changes.
 
 use super::institutions::Inst;
 use super::*;
@@ -71,7 +71,13 @@ pub(super) fn draw(
     let mut next = 1;
     for (pi, p) in prefs.iter().enumerate() {
         let local: Vec<&Inst> = institutions.iter().filter(|i| i.pref == pi).collect();
-        let count = (p.population / 2.0).round().max(2.0) as usize;
+        // enough that every site of the prefecture could be supervised from elsewhere: each
+        // supervisor goes about six times a quarter (max_slots 4–8)
+        let sittings = (local.len() * slots.len()) as f64;
+        let count = (p.population / 2.0)
+            .round()
+            .max((sittings * 1.2 / 6.0).ceil())
+            .max(2.0) as usize;
         for _ in 0..count {
             let name = format!(
                 "{}{}",

@@ -225,6 +225,17 @@ pub struct SeatRecord<'r> {
     pub seat: u32,
 }
 
+impl SeatRecord<'_> {
+    /// The seat's paper in words: 企业人力资源管理师（工种）三级（高级工）.
+    pub fn paper_words(&self) -> String {
+        let level = self.level.parse().map_or("", crate::words::level);
+        match self.work_type {
+            "" => format!("{} {level}", self.occupation),
+            w => format!("{}（{w}）{level}", self.occupation),
+        }
+    }
+}
+
 /// A deferred.csv row: a registration (with candidates) or a count (a demand forecast).
 #[derive(Debug, Deserialize)]
 pub struct DeferredRecord {

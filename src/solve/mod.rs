@@ -2,7 +2,8 @@
 //!
 //! `timetable` chooses each paper's slot by a MIP whose routing is aggregated per paper and
 //! institution; `route` then solves each slot's transportation LP exactly, in parallel. This is
-//! the only module that knows good_lp and HiGHS.
+//! the only module that knows good_lp and HiGHS; it also holds the filing season's panels MIP
+//! (`panels`) and exam day's roster MIP (`roster`).
 
 pub mod capacity;
 mod highs;
@@ -10,6 +11,7 @@ pub mod monolithic;
 pub mod moves;
 pub mod panels;
 pub mod problem;
+pub mod roster;
 pub mod routing;
 pub mod timetable;
 

@@ -137,7 +137,7 @@ pub fn door_lists(
 }
 
 /// A sheet name Excel accepts: at most 31 characters, none of `[]:*?/\`.
-pub(super) fn sheet_name(date: &str, start: &str, room: &str) -> String {
+pub(crate) fn sheet_name(date: &str, start: &str, room: &str) -> String {
     let text = format!(
         "{} {} {room}",
         &date[5.min(date.len())..],

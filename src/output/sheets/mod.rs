@@ -53,13 +53,13 @@ fn io(e: XlsxError) -> std::io::Error {
     std::io::Error::other(e.to_string())
 }
 
-fn workbook(created: NaiveDate) -> Workbook {
+pub(crate) fn workbook(created: NaiveDate) -> Workbook {
     let mut book = Workbook::new();
     book.set_properties(&DocProperties::new().set_creation_datetime(&created));
     book
 }
 
-fn header_format() -> Format {
+pub(crate) fn header_format() -> Format {
     Format::new()
         .set_bold()
         .set_background_color("#DDE6F0")
@@ -67,7 +67,7 @@ fn header_format() -> Format {
 }
 
 /// Sets each column to the widest text it shows (display width, capped).
-fn size_columns(sheet: &mut Worksheet, widths: &[usize]) -> Result<(), XlsxError> {
+pub(crate) fn size_columns(sheet: &mut Worksheet, widths: &[usize]) -> Result<(), XlsxError> {
     for (c, &w) in widths.iter().enumerate() {
         sheet.set_column_width(c as u16, (w as f64 + 2.0).clamp(6.0, 60.0))?;
     }
