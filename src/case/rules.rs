@@ -148,16 +148,23 @@ impl Case {
     /// Pairs of sessions (t < u) on one date whose times overlap: the same time for persons,
     /// rooms and staff (contract, "Overlapping slots clash").
     pub fn overlapping_sessions(&self) -> Vec<(usize, usize)> {
-        let s = &self.sessions;
+        let n = self.sessions.len();
         let mut out = Vec::new();
-        for t in 0..s.len() {
-            for u in t + 1..s.len() {
-                if s[t].date == s[u].date && s[t].start < s[u].end && s[u].start < s[t].end {
+        for t in 0..n {
+            for u in t + 1..n {
+                if self.same_time(t, u) {
                     out.push((t, u));
                 }
             }
         }
         out
+    }
+
+    /// Sessions `t` and `u` are the same time for a person, a room or a staff member: the same
+    /// session, or two on one date whose times overlap.
+    pub fn same_time(&self, t: usize, u: usize) -> bool {
+        let (a, b) = (&self.sessions[t], &self.sessions[u]);
+        t == u || (a.date == b.date && a.start < b.end && b.start < a.end)
     }
 
     /// The sessions a plan may use: of two overlapping sessions only the longer (the earlier

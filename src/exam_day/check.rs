@@ -151,14 +151,11 @@ fn one_place_at_a_time(seen: &Seen, resolved: &[(usize, usize, usize)]) -> Vec<V
     for &(n, slot, k) in resolved {
         at.entry(k).or_default().push((slot, n));
     }
-    let s = &seen.case.sessions;
     let mut out = Vec::new();
     for (k, duties) in at {
         for (x, &(t, n)) in duties.iter().enumerate() {
             for &(u, m) in &duties[x + 1..] {
-                let clash = t == u
-                    || (s[t].date == s[u].date && s[t].start < s[u].end && s[u].start < s[t].end);
-                if clash {
+                if seen.case.same_time(t, u) {
                     out.push(Violation {
                         rule: "one place at a time",
                         message: format!(
@@ -435,7 +432,6 @@ fn supervisors_may_go(seen: &Seen, dispatch: &[DispatchRow]) -> Vec<Violation> {
             slots.entry(v).or_default().push(t);
         }
     }
-    let s = &case.sessions;
     for (v, ts) in slots {
         let sup = &supervisors[v];
         if ts.len() as u32 > sup.max_slots {
@@ -448,9 +444,7 @@ fn supervisors_may_go(seen: &Seen, dispatch: &[DispatchRow]) -> Vec<Violation> {
         }
         for (x, &t) in ts.iter().enumerate() {
             for &u in &ts[x + 1..] {
-                if t == u
-                    || (s[t].date == s[u].date && s[t].start < s[u].end && s[u].start < s[t].end)
-                {
+                if case.same_time(t, u) {
                     out.push(bad(format!(
                         "{} is at two sites at the same time",
                         sup.supervisor_id

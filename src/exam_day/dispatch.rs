@@ -40,14 +40,7 @@ pub fn draw(case: &Case, day: &Day, supervisors: &[Supervisor], seed: &str) -> V
     // the institutions each has been sent to (a handful: max_slots)
     let mut visited: Vec<Vec<usize>> = vec![Vec::new(); supervisors.len()];
     let overlapping: Vec<Vec<usize>> = (0..slots)
-        .map(|t| {
-            (0..slots)
-                .filter(|&u| {
-                    let (a, b) = (&case.sessions[t], &case.sessions[u]);
-                    t == u || (a.date == b.date && a.start < b.end && b.start < a.end)
-                })
-                .collect()
-        })
+        .map(|t| (0..slots).filter(|&u| case.same_time(t, u)).collect())
         .collect();
     day.sites
         .iter()

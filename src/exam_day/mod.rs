@@ -225,7 +225,11 @@ impl ExamDay {
             let invigilators_missing: u32 = site
                 .rooms
                 .iter()
-                .map(|&r| self.day.sittings[r].invigilators.saturating_sub(room_held[r]))
+                .map(|&r| {
+                    self.day.sittings[r]
+                        .invigilators
+                        .saturating_sub(room_held[r])
+                })
                 .sum();
             let missing = [
                 ("监考", invigilators_missing),

@@ -471,38 +471,52 @@ mod tests {
         (needed - r.duties.len() as u32, largest, floor)
     }
 
+    /// A random pool: up to `members` members, up to `slots` slots with up to `posts` posts
+    /// each wanting up to `need`, each pair allowed with probability `allowed`.
+    fn random_pool(
+        rng: &mut rand_chacha::ChaCha8Rng,
+        members: usize,
+        slots: u32,
+        posts: usize,
+        need: u32,
+        allowed: f64,
+    ) -> Pool {
+        use rand::Rng;
+        let members = rng.gen_range(1..=members);
+        let slots = rng.gen_range(1..=slots);
+        let mut at_once = Vec::new();
+        let mut needs = Vec::new();
+        for _ in 0..slots {
+            let n = rng.gen_range(1..=posts);
+            at_once.push((needs.len()..needs.len() + n).collect::<Vec<_>>());
+            for _ in 0..n {
+                needs.push(rng.gen_range(1..=need));
+            }
+        }
+        let capacity: Vec<u32> = (0..members).map(|_| rng.gen_range(0..=slots)).collect();
+        let mut pairs = Vec::new();
+        for m in 0..members {
+            for p in 0..needs.len() {
+                if rng.gen_bool(allowed) {
+                    pairs.push((m, p));
+                }
+            }
+        }
+        Pool {
+            capacity,
+            need: needs,
+            allowed: pairs,
+            at_once,
+            slots,
+        }
+    }
+
     #[test]
     fn the_flows_reach_the_optimum_branch_and_bound_proves() {
-        use rand::{Rng, SeedableRng};
+        use rand::SeedableRng;
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
         for _ in 0..60 {
-            let members = rng.gen_range(1..=12);
-            let slots = rng.gen_range(1..=6u32);
-            let mut at_once = Vec::new();
-            let mut need = Vec::new();
-            for _ in 0..slots {
-                let posts = rng.gen_range(1..=3);
-                at_once.push((need.len()..need.len() + posts).collect::<Vec<_>>());
-                for _ in 0..posts {
-                    need.push(rng.gen_range(1..=5));
-                }
-            }
-            let capacity: Vec<u32> = (0..members).map(|_| rng.gen_range(0..=slots)).collect();
-            let mut allowed = Vec::new();
-            for m in 0..members {
-                for p in 0..need.len() {
-                    if rng.gen_bool(0.85) {
-                        allowed.push((m, p));
-                    }
-                }
-            }
-            let pool = Pool {
-                capacity,
-                need,
-                allowed,
-                at_once,
-                slots,
-            };
+            let pool = random_pool(&mut rng, 12, 6, 3, 5, 0.85);
             let needed: u32 = pool.need.iter().sum();
             let flows = by_flows(&pool, needed).unwrap().expect("a network pool");
             let mip = by_branch_and_bound(&pool, needed).unwrap();
@@ -537,41 +551,20 @@ mod tests {
 
     #[test]
     fn small_pools_reach_the_brute_force_optimum() {
-        use rand::{Rng, SeedableRng};
+        use rand::SeedableRng;
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
+        let mut tried = 0;
         for _ in 0..40 {
-            let members = rng.gen_range(1..=3);
-            let slots = rng.gen_range(1..=3u32);
-            // one or two posts per slot
-            let mut at_once = Vec::new();
-            let mut need = Vec::new();
-            for _ in 0..slots {
-                let posts = rng.gen_range(1..=2);
-                at_once.push((need.len()..need.len() + posts).collect::<Vec<_>>());
-                for _ in 0..posts {
-                    need.push(rng.gen_range(1..=2));
-                }
-            }
-            let capacity: Vec<u32> = (0..members).map(|_| rng.gen_range(0..=slots)).collect();
-            let mut allowed = Vec::new();
-            for m in 0..members {
-                for p in 0..need.len() {
-                    if rng.gen_bool(0.8) {
-                        allowed.push((m, p));
-                    }
-                }
-            }
-            if allowed.len() > 14 {
+            let pool = random_pool(&mut rng, 3, 3, 2, 2, 0.8);
+            if pool.allowed.len() > 14 {
                 continue;
             }
-            let pool = Pool {
-                capacity,
-                need,
-                allowed,
-                at_once,
-                slots,
-            };
+            tried += 1;
             assert_eq!(outcome(&pool), brute(&pool), "{pool:?}");
         }
+        assert!(
+            tried >= 20,
+            "only {tried} pools small enough to brute-force"
+        );
     }
 }
