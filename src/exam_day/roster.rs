@@ -429,15 +429,30 @@ fn apply_swap(
     }
 }
 
-/// A lower bound on pairs met twice: when every post is filled (as in every roster that ties
-/// on the first objective, when this one misses nobody), the posts hold Σ C(need, 2) meetings
-/// among at most C(n, 2) distinct pairs of the n members who can work at all.
+/// A lower bound on pairs met twice. Every roster that ties on the first objective holds at
+/// least the posts this one holds (it misses at most as many), and rooms holding F places in
+/// all make at least the meetings of F spread as evenly as the rooms allow (Σ C(f, 2) is
+/// convex); those meetings fall on at most C(n, 2) distinct pairs of the n members who can
+/// work at all, so the rest are repeats.
 fn pairs_bound(draft: &Draft, missing: u32) -> u32 {
-    if draft.role != Role::Invigilator || missing > 0 {
+    if draft.role != Role::Invigilator {
         return 0;
     }
+    let need = &draft.pool.need;
+    let held: u32 = need.iter().sum::<u32>() - missing;
+    // water-filling: each place goes to the least-filled room that still needs someone
+    let mut fill = vec![0u32; need.len()];
+    for _ in 0..held {
+        let Some(p) = (0..need.len())
+            .filter(|&p| fill[p] < need[p])
+            .min_by_key(|&p| fill[p])
+        else {
+            break;
+        };
+        fill[p] += 1;
+    }
     let choose2 = |n: u64| n * n.saturating_sub(1) / 2;
-    let meetings: u64 = draft.pool.need.iter().map(|&n| choose2(u64::from(n))).sum();
+    let meetings: u64 = fill.iter().map(|&f| choose2(u64::from(f))).sum();
     let working = draft.pool.capacity.iter().filter(|&&c| c > 0).count() as u64;
     meetings.saturating_sub(choose2(working)) as u32
 }
