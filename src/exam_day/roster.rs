@@ -88,7 +88,7 @@ pub fn roster(case: &Case, day: &Day, staff: &[StaffMember]) -> Result<Roster, S
             let rostered = mip::roster(&draft.pool)?;
             let mut duties = rostered.duties.clone();
             let repeated = if draft.role == Role::Invigilator {
-                unpair(&draft, case, &mut duties)
+                unpair(&draft, &|t, u| case.same_time(t, u), &mut duties)
             } else {
                 0
             };
@@ -263,7 +263,11 @@ fn cost(c: u32) -> i64 {
 /// colleague free at that time (who stays within max_slots and the largest load, while the
 /// one who hands over stays at or above the floor). Returns the pairs met twice that remain.
 /// Passes are counted, never timed: the same roster on every machine.
-fn unpair(draft: &Draft, case: &Case, duties: &mut [(usize, usize)]) -> u32 {
+fn unpair(
+    draft: &Draft,
+    same_time: &dyn Fn(usize, usize) -> bool,
+    duties: &mut [(usize, usize)],
+) -> u32 {
     const PASSES: usize = 20;
     let pool = &draft.pool;
     let allowed: HashSet<(usize, usize)> = pool.allowed.iter().copied().collect();
@@ -301,7 +305,6 @@ fn unpair(draft: &Draft, case: &Case, duties: &mut [(usize, usize)]) -> u32 {
             }
         }
     }
-    let clash = |t: usize, u: usize| at_same_time(case, t, u) || at_same_time(case, u, t);
     for _ in 0..PASSES {
         let mut improved = false;
         for (&t, posts) in rooms.iter_mut() {
@@ -336,7 +339,7 @@ fn unpair(draft: &Draft, case: &Case, duties: &mut [(usize, usize)]) -> u32 {
                     for b in 0..load.len() {
                         if load[b] + 1 > reach[b].min(largest)
                             || !allowed.contains(&(b, r))
-                            || busy[b].iter().any(|&u| clash(t, u))
+                            || busy[b].iter().any(|&u| same_time(t, u))
                         {
                             continue;
                         }
@@ -509,5 +512,73 @@ fn outcome(
             bound: pairs_bound(draft, missing).min(repeated),
         },
         proven: rostered.proven,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One invigilator pool: `members` who can work `slots` slots, one room per slot with `need`.
+    fn draft(members: usize, need: &[u32]) -> Draft {
+        let slots = need.len();
+        Draft {
+            institution: 0,
+            role: Role::Invigilator,
+            members: (0..members).collect(),
+            posts: (0..slots).map(|t| (Duty::Room(t), t)).collect(),
+            pool: Pool {
+                capacity: vec![slots as u32; members],
+                need: need.to_vec(),
+                allowed: (0..members)
+                    .flat_map(|m| (0..slots).map(move |p| (m, p)))
+                    .collect(),
+                at_once: (0..slots).map(|p| vec![p]).collect(),
+                slots: slots as u32,
+            },
+        }
+    }
+
+    #[test]
+    fn the_pairs_bound_counts_the_meetings_rooms_force() {
+        // three members in one room of three at two slots: 6 meetings, 3 pairs, 3 repeats
+        assert_eq!(pairs_bound(&draft(3, &[3, 3]), 0), 3);
+        // with one place left empty the rooms hold 3 + 2: 4 meetings, 1 repeat at least
+        assert_eq!(pairs_bound(&draft(3, &[3, 3]), 1), 1);
+        // four members, two rooms of two: the pairs need not meet twice
+        assert_eq!(pairs_bound(&draft(4, &[2, 2]), 0), 0);
+    }
+
+    #[test]
+    fn swaps_and_hand_overs_undo_repeated_pairs_without_touching_loads() {
+        // four members, two slots of two rooms of two: a roster pairing {0,1},{2,3} twice has
+        // 2 repeats; swapping inside the second slot ends them
+        let mut d = draft(4, &[2, 2, 2, 2]);
+        d.posts = vec![
+            (Duty::Room(0), 0),
+            (Duty::Room(1), 0),
+            (Duty::Room(2), 1),
+            (Duty::Room(3), 1),
+        ];
+        d.pool.at_once = vec![vec![0, 1], vec![2, 3]];
+        d.pool.slots = 2;
+        d.pool.capacity = vec![2; 4];
+        let mut duties = vec![
+            (0, 0),
+            (1, 0),
+            (2, 1),
+            (3, 1),
+            (0, 2),
+            (1, 2),
+            (2, 3),
+            (3, 3),
+        ];
+        let repeated = unpair(&d, &|t, u| t == u, &mut duties);
+        assert_eq!(repeated, 0);
+        let mut load = [0; 4];
+        for &(m, _) in &duties {
+            load[m] += 1;
+        }
+        assert_eq!(load, [2, 2, 2, 2]);
     }
 }
