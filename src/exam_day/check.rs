@@ -25,7 +25,8 @@ struct Seen<'a> {
     case: &'a Case,
     /// (date, start) → session index.
     slot: BTreeMap<(&'a str, &'a str), usize>,
-    /// (slot, institution id, room id) → (invigilators required, ID numbers seated, upper-case)
+    /// (slot, institution id, room id) → (invigilators required, the declared conflicts' ID
+    /// numbers seated there, upper-case)
     rooms: BTreeMap<(usize, &'a str, &'a str), (u32, BTreeSet<String>)>,
     /// (slot, institution id) → rooms open
     sites: BTreeMap<(usize, &'a str), u32>,
@@ -60,12 +61,20 @@ pub fn check(
         .enumerate()
         .map(|(t, (d, s))| ((d.as_str(), s.as_str()), t))
         .collect();
+    // only the ID numbers someone declared matter to the 回避 rule
+    let declared: BTreeSet<String> = case
+        .staff
+        .iter()
+        .flatten()
+        .flat_map(|m| m.conflicts.iter().map(|c| c.to_ascii_uppercase()))
+        .collect();
     for s in &day.sittings {
         let id = case.institutions[s.institution].id.as_str();
         let ids = s
             .seats
             .iter()
             .map(|x| x.id_number.to_ascii_uppercase())
+            .filter(|x| declared.contains(x))
             .collect();
         seen.rooms
             .insert((s.slot, id, s.room_id.as_str()), (s.invigilators, ids));
