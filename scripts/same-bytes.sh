@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Proves a refactor changes no output: runs the same commands with two exam-planner binaries
 # (generate a case and a forecast, plan on data/hunan, on the generated case and on the forecast, plan --timetable, replan with and
-# without changes, a what-if sweep, vet, spot-check, panels, every --help) and compares every
+# without changes, a what-if sweep, vet, spot-check, panels, exam-day, every --help) and compares every
 # file written, timing fields (`*seconds*`, `*per_second*`, scenarios.csv's solve_seconds) left
 # out. Usage: scripts/same-bytes.sh OLD_BINARY NEW_BINARY [WORK_DIR]
 set -euo pipefail
@@ -24,7 +24,9 @@ run() { # BIN OUT
   "$bin" vet data/hunan --out "$r/vet" >/dev/null 2>&1
   "$bin" spot-check data/hunan --seed 2026Q3 --rate 0.1 --out "$r/spot" >/dev/null 2>&1
   "$bin" panels data/hunan --out "$r/panels" >/dev/null 2>&1
-  for c in "" validate vet plan verify replan whatif whatif-merge compare panels spot-check to-xlsx generate; do
+  # on the old run's plan for both: a plan's summary.json holds timings, and exam-day records its hash
+  "$bin" exam-day data/hunan --plan "$work/old/hunan" --seed 2026Q3 --out "$r/day" >/dev/null 2>&1
+  for c in "" validate vet plan verify replan whatif whatif-merge compare panels spot-check exam-day attendance to-xlsx generate; do
     "$bin" $c --help 2>&1 | sed "s|$(basename "$bin")|exam-planner|" > "$r/help/${c:-exam-planner}.txt"
   done
 }
