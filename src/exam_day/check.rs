@@ -23,6 +23,8 @@ impl std::fmt::Display for Violation {
 /// What the rules look at: the case, the day and the rows, indexed once.
 struct Seen<'a> {
     case: &'a Case,
+    /// staff.csv's members (none without the file).
+    staff: &'a [crate::case::StaffMember],
     /// (date, start) → session index.
     slot: BTreeMap<(&'a str, &'a str), usize>,
     /// (slot, institution id, room id) → (invigilators required, the declared conflicts' ID
@@ -52,6 +54,7 @@ pub fn check(
         .collect();
     let mut seen = Seen {
         case,
+        staff: case.staff.as_deref().unwrap_or_default(),
         slot: BTreeMap::new(),
         rooms: BTreeMap::new(),
         sites: BTreeMap::new(),
@@ -82,7 +85,7 @@ pub fn check(
     }
     seen.slot = slot;
     let mut out = Vec::new();
-    let staff = case.staff.as_deref().unwrap_or_default();
+    let staff = seen.staff;
     let by_id: BTreeMap<&str, usize> = staff
         .iter()
         .enumerate()
@@ -124,7 +127,7 @@ fn staff_on_duty(
     let &k = by_id
         .get(r.staff_id.as_str())
         .ok_or_else(|| format!("{} is not in staff.csv", r.staff_id))?;
-    let member = &case.staff.as_deref().unwrap_or_default()[k];
+    let member = &seen.staff[k];
     if case.institutions[member.institution].id != r.institution_id {
         return Err(format!(
             "{} works for {}, not {}",
@@ -169,7 +172,7 @@ fn one_place_at_a_time(seen: &Seen, resolved: &[(usize, usize, usize)]) -> Vec<V
                         rule: "one place at a time",
                         message: format!(
                             "{} is on roster rows {} and {} at the same time",
-                            seen.case.staff.as_deref().unwrap_or_default()[k].staff_id,
+                            seen.staff[k].staff_id,
                             n.min(m) + 1,
                             n.max(m) + 1
                         ),
@@ -183,7 +186,7 @@ fn one_place_at_a_time(seen: &Seen, resolved: &[(usize, usize, usize)]) -> Vec<V
 
 /// Nobody over their `max_slots`.
 fn within_max_slots(seen: &Seen, resolved: &[(usize, usize, usize)]) -> Vec<Violation> {
-    let staff = seen.case.staff.as_deref().unwrap_or_default();
+    let staff = seen.staff;
     let mut slots: BTreeMap<usize, BTreeSet<usize>> = BTreeMap::new();
     for &(_, slot, k) in resolved {
         slots.entry(k).or_default().insert(slot);
@@ -209,7 +212,7 @@ fn only_when_available(
     roster: &[RosterRow],
     resolved: &[(usize, usize, usize)],
 ) -> Vec<Violation> {
-    let staff = seen.case.staff.as_deref().unwrap_or_default();
+    let staff = seen.staff;
     resolved
         .iter()
         .filter(|&&(_, slot, k)| staff[k].unavailable.contains(&slot))
@@ -232,7 +235,7 @@ fn no_declared_conflict_in_the_room(
     roster: &[RosterRow],
     resolved: &[(usize, usize, usize)],
 ) -> Vec<Violation> {
-    let staff = seen.case.staff.as_deref().unwrap_or_default();
+    let staff = seen.staff;
     let mut out = Vec::new();
     for &(n, slot, k) in resolved {
         let r = &roster[n];

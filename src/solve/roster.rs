@@ -392,13 +392,15 @@ mod tests {
     }
 
     /// Three slots with one post each; `need` members per post; everyone allowed everywhere.
+    /// Every member allowed at every post.
+    fn all_pairs(members: usize, posts: usize) -> Vec<(usize, usize)> {
+        (0..members)
+            .flat_map(|m| (0..posts).map(move |p| (m, p)))
+            .collect()
+    }
+
     fn slots_pool(members: usize, need: &[u32], capacity: &[u32]) -> Pool {
-        let mut allowed = Vec::new();
-        for m in 0..members {
-            for p in 0..need.len() {
-                allowed.push((m, p));
-            }
-        }
+        let allowed = all_pairs(members, need.len());
         Pool {
             capacity: capacity.to_vec(),
             need: need.to_vec(),
@@ -427,12 +429,7 @@ mod tests {
     #[test]
     fn two_posts_at_one_time_are_never_held_by_one_member() {
         // two rooms at slot 0 (posts 0, 1), one at slot 1 (post 2); 2 members
-        let mut allowed = Vec::new();
-        for m in 0..2 {
-            for p in 0..3 {
-                allowed.push((m, p));
-            }
-        }
+        let allowed = all_pairs(2, 3);
         let pool = Pool {
             capacity: vec![3, 3],
             need: vec![1, 1, 2],
@@ -532,12 +529,7 @@ mod tests {
     #[test]
     fn overlapping_times_go_to_branch_and_bound_and_reach_the_optimum() {
         // post 1's time overlaps posts 0 and 2, which do not overlap each other
-        let mut allowed = Vec::new();
-        for m in 0..3 {
-            for p in 0..3 {
-                allowed.push((m, p));
-            }
-        }
+        let allowed = all_pairs(3, 3);
         let pool = Pool {
             capacity: vec![3, 3, 1],
             need: vec![2, 2, 2],
