@@ -333,23 +333,20 @@ pub fn supervision_papers(case: &Case, run: &ExamDay) -> std::io::Result<Vec<(St
     use rayon::prelude::*;
     let supervisors = case.supervisors.as_deref().unwrap_or_default();
     let names = on_duty(case, run);
-    let mut by_supervisor: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    // (supervisor id, index) → sites, in id order
+    let mut by_supervisor: BTreeMap<(&str, usize), Vec<usize>> = BTreeMap::new();
     for d in &run.dispatch {
         if let Some(v) = d.supervisor {
             by_supervisor
-                .entry(supervisors[v].supervisor_id.as_str())
+                .entry((supervisors[v].supervisor_id.as_str(), v))
                 .or_default()
                 .push(d.site);
         }
     }
-    let groups: Vec<(&str, Vec<usize>)> = by_supervisor.into_iter().collect();
+    let groups: Vec<_> = by_supervisor.into_iter().collect();
     groups
         .into_par_iter()
-        .map(|(id, sites)| {
-            let v = supervisors
-                .iter()
-                .position(|s| s.supervisor_id == id)
-                .expect("dispatched supervisor");
+        .map(|((id, v), sites)| {
             supervision_book(case, run, &names, v, &sites)
                 .map(|bytes| (id.to_string(), bytes))
                 .map_err(io)
