@@ -8,7 +8,8 @@
 //! written plan without the solver. [`replan`] replans on a published plan; [`whatif`] runs
 //! scenarios in parallel; [`generate`] writes synthetic cases; [`filing`] serves the filing
 //! season (assessment panels, spot checks); [`exam_day`] rosters and papers the day and
-//! [`attendance`] reads back who came.
+//! [`attendance`] reads back who came. [`serve`] puts all of it on line for the province, the
+//! prefectures and the institutions.
 
 // NaN-safe `!(x > 0.0)` checks are deliberate; tuple-keyed maps read better inline.
 #![allow(clippy::neg_cmp_op_on_partial_ord, clippy::type_complexity)]
@@ -27,6 +28,7 @@ pub mod plan;
 pub mod privacy;
 pub mod progress;
 pub mod replan;
+pub mod serve;
 pub mod solve;
 pub mod validate;
 pub mod verify;

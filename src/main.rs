@@ -55,6 +55,12 @@ enum Command {
     /// After exam day: take the institutions' marks (到考, 缺考, 违纪) against the published
     /// plan; writes attendance.csv, attendance rates, the absent, and carry_over.csv.
     Attendance(attendance::AttendanceArgs),
+    /// The server for the province, the prefectures and the institutions: upload, plan,
+    /// publish, replan, what-ifs, exam day and downloads by scope, in Chinese.
+    Serve(serve::ServeArgs),
+    /// The server's accounts: `users add NAME --role … [--scope …]`, `users list`,
+    /// `users disable NAME`.
+    Users(serve::UsersArgs),
 }
 
 fn main() -> ExitCode {
@@ -76,5 +82,7 @@ fn main() -> ExitCode {
         Command::Generate(a) => generate::run(a),
         Command::ExamDay(a) => exam_day::run(a),
         Command::Attendance(a) => attendance::run(a),
+        Command::Serve(a) => serve::run(a),
+        Command::Users(a) => serve::users(a),
     }
 }

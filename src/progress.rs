@@ -34,8 +34,39 @@ pub fn start() {
 
 /// Names the stage now running.
 pub fn stage(message: impl Into<String>) {
+    let message = message.into();
+    tell(Event::Stage(&message));
     if let Some(bar) = SPINNER.get() {
-        bar.set_message(message.into());
+        bar.set_message(message);
+    }
+}
+
+/// What a long run reports to an [`Observer`].
+#[derive(Debug, Clone, Copy)]
+pub enum Event<'a> {
+    /// A stage began ([`stage`]).
+    Stage(&'a str),
+    /// `done` of `total` items ([`Counter`]).
+    Count { done: usize, total: usize },
+}
+
+/// Where a server job's progress goes. The server sets one on every thread of the job's own
+/// rayon pool ([`observe`]), so two jobs on two pools report to their own bars.
+pub type Observer = std::sync::Arc<dyn Fn(Event<'_>) + Send + Sync>;
+
+thread_local! {
+    static OBSERVER: std::cell::RefCell<Option<Observer>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Sets (or with `None` clears) this thread's observer.
+pub fn observe(observer: Option<Observer>) {
+    OBSERVER.with(|o| *o.borrow_mut() = observer);
+}
+
+fn tell(event: Event<'_>) {
+    let observer = OBSERVER.with(|o| o.borrow().clone());
+    if let Some(o) = observer {
+        o(event);
     }
 }
 
@@ -101,6 +132,10 @@ impl Counter {
     /// One more item done.
     pub fn inc(&self, what: &str) {
         let n = self.done.fetch_add(1, Ordering::SeqCst) + 1;
+        tell(Event::Count {
+            done: n,
+            total: self.total,
+        });
         match &self.bar {
             Some(b) => b.inc(1),
             None if self.enabled

@@ -11,6 +11,7 @@ pub mod filing;
 pub mod generate;
 pub mod plan;
 pub mod replan;
+pub mod serve;
 pub mod to_xlsx;
 pub mod validate;
 pub mod verify;

@@ -3,8 +3,7 @@
 
 use super::{exit, guard, load_case, write_failed, SolveArgs};
 use clap::Args;
-use exam_planner::pipeline::write::{self, Parts};
-use exam_planner::{note, progress, replan, say, verify};
+use exam_planner::{note, progress, replan, say};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -42,33 +41,31 @@ fn replan(args: &ReplanArgs) -> Result<ExitCode, ExitCode> {
     )?;
     let clock = Instant::now();
     let case = load_case(&args.case, "nothing planned, nothing written")?.case;
-    if !case.has_candidates() {
-        note!(
-            "{}: replan seats registrations; the case has only a demand forecast",
-            case.files.name("demand")
-        );
-        return Err(ExitCode::from(1));
-    }
-    let edited = verify::previous::unchanged(previous_dir);
-    if !edited.is_empty() {
-        for mut v in edited {
-            v.file = format!("{}/{}", previous_dir.display(), v.file);
-            say!("{v}");
+    let previous = replan::previous_of(&case, previous_dir).map_err(|refusal| {
+        match refusal {
+            replan::Refusal::DemandOnly => note!(
+                "{}: replan seats registrations; the case has only a demand forecast",
+                case.files.name("demand")
+            ),
+            replan::Refusal::Edited(edited) => {
+                for mut v in edited {
+                    v.file = format!("{}/{}", previous_dir.display(), v.file);
+                    say!("{v}");
+                }
+                note!(
+                    "{} is not the plan that was published: nothing planned, nothing written",
+                    previous_dir.display()
+                );
+            }
+            replan::Refusal::Mismatch(diags) => {
+                for d in diags.errors() {
+                    say!("{}/{d}", previous_dir.display());
+                }
+                note!("the previous plan does not fit the case: nothing planned, nothing written");
+            }
         }
-        note!(
-            "{} is not the plan that was published: nothing planned, nothing written",
-            previous_dir.display()
-        );
-        return Err(ExitCode::from(1));
-    }
-    let mut diags = exam_planner::diag::Diagnostics::default();
-    let Some(previous) = replan::previous::read(&case, previous_dir, &mut diags) else {
-        for d in diags.errors() {
-            say!("{}/{d}", previous_dir.display());
-        }
-        note!("the previous plan does not fit the case: nothing planned, nothing written");
-        return Err(ExitCode::from(1));
-    };
+        ExitCode::from(1)
+    })?;
     let read = clock.elapsed().as_secs_f64();
     progress::start();
     let solve_clock = Instant::now();
@@ -80,16 +77,7 @@ fn replan(args: &ReplanArgs) -> Result<ExitCode, ExitCode> {
             ExitCode::from(3)
         })?;
     let solved = solve_clock.elapsed().as_secs_f64();
-    let extra = [("changes.csv", replan::changes_csv(&replanned.changes))];
-    let parts = Parts {
-        solution: &replanned.solution,
-        plan: &replanned.plan,
-        stats: &replanned.stats,
-        extra: &extra,
-        previous: Some(previous_dir),
-        notices: &replanned.notices,
-    };
-    let written = write::write_parts(&case, &parts, out);
+    let written = replan::write(&case, &replanned, previous_dir, out);
     progress::finish();
     let w = written.map_err(write_failed)?;
     note!("  read       {read:>8.2} s (the case and the previous plan)");

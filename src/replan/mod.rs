@@ -450,6 +450,51 @@ fn sites_of<'p>(
 }
 
 /// changes.csv's bytes.
+/// Why a replan cannot start from a folder: what the command line prints and the server shows.
+#[derive(Debug)]
+pub enum Refusal {
+    /// The case has only a demand forecast; a replan seats registrations.
+    DemandOnly,
+    /// The folder is not the plan that was published (a file edited, added or removed).
+    Edited(Vec<crate::verify::Violation>),
+    /// The folder does not fit the case (its rows name what the case does not hold).
+    Mismatch(crate::diag::Diagnostics),
+}
+
+/// The published plan in `dir`, checked unchanged and read against the case: what [`replan`]
+/// starts from, for the command line and the server alike.
+pub fn previous_of(case: &Case, dir: &std::path::Path) -> Result<Previous, Refusal> {
+    if !case.has_candidates() {
+        return Err(Refusal::DemandOnly);
+    }
+    let edited = crate::verify::previous::unchanged(dir);
+    if !edited.is_empty() {
+        return Err(Refusal::Edited(edited));
+    }
+    let mut diags = crate::diag::Diagnostics::default();
+    previous::read(case, dir, &mut diags).ok_or(Refusal::Mismatch(diags))
+}
+
+/// Writes a replan's folder (the plan files, changes.csv, changes.xlsx and the 变更通知
+/// sheets), verified against the published plan in `previous_dir`, all or nothing.
+pub fn write(
+    case: &Case,
+    replanned: &Replanned,
+    previous_dir: &std::path::Path,
+    out: &std::path::Path,
+) -> Result<crate::pipeline::write::Written, crate::pipeline::write::WriteError> {
+    let extra = [("changes.csv", changes_csv(&replanned.changes))];
+    let parts = crate::pipeline::write::Parts {
+        solution: &replanned.solution,
+        plan: &replanned.plan,
+        stats: &replanned.stats,
+        extra: &extra,
+        previous: Some(previous_dir),
+        notices: &replanned.notices,
+    };
+    crate::pipeline::write::write_parts(case, &parts, out)
+}
+
 pub fn changes_csv(changes: &[ChangeRow]) -> Vec<u8> {
     crate::plan::csv_bytes::<ChangeRow, _>(changes)
 }
