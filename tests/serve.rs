@@ -1,0 +1,937 @@
+//! `exam-planner serve` through a real HTTP client, against the server on a random port: every
+//! role against every endpoint (allowed, 404 outside scope, 403 without CSRF, 401 without a
+//! session), the login throttle, hostile zips, and a job cut by a stop.
+
+mod common;
+
+use exam_planner::serve;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// A server on a random port, its database in a temporary folder.
+struct Server {
+    base: String,
+    db: PathBuf,
+    dir: tempfile::TempDir,
+}
+
+async fn start() -> Server {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("exam-planner.db");
+    let options = serve::Options::default();
+    let app = serve::open(&db, &options).unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { serve::serve_on(listener, app, &options).await });
+    Server { base, db, dir }
+}
+
+impl Server {
+    fn user(&self, name: &str, role: &str, scope: Option<&str>) -> String {
+        serve::add_user(&self.db, name, role, scope).unwrap()
+    }
+
+    async fn login(&self, name: &str, password: &str) -> Session {
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .build()
+            .unwrap();
+        let r = client
+            .post(format!("{}/api/session", self.base))
+            .json(&json!({ "username": name, "password": password }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "login {name}");
+        let cookie = r
+            .headers()
+            .get("set-cookie")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"));
+        let v: Value = r.json().await.unwrap();
+        Session {
+            client,
+            csrf: v["csrf"].as_str().unwrap().to_string(),
+            base: self.base.clone(),
+        }
+    }
+
+    /// A session-less client.
+    fn anonymous(&self) -> Session {
+        Session {
+            client: reqwest::Client::new(),
+            csrf: String::new(),
+            base: self.base.clone(),
+        }
+    }
+}
+
+struct Session {
+    client: reqwest::Client,
+    csrf: String,
+    base: String,
+}
+
+impl Session {
+    async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Vec<u8>,
+        kind: &str,
+        csrf: bool,
+    ) -> reqwest::Response {
+        let mut r = self
+            .client
+            .request(method, format!("{}{path}", self.base))
+            .header("content-type", kind)
+            .body(body);
+        if csrf {
+            r = r.header("x-csrf-token", &self.csrf);
+        }
+        r.send().await.unwrap()
+    }
+
+    async fn post(&self, path: &str, body: Vec<u8>, kind: &str) -> reqwest::Response {
+        self.send(reqwest::Method::POST, path, body, kind, true)
+            .await
+    }
+
+    async fn status(&self, path: &str) -> StatusCode {
+        self.get(path).await.status()
+    }
+
+    async fn text(&self, path: &str) -> String {
+        let r = self.get(path).await;
+        assert_eq!(r.status(), StatusCode::OK, "{path}");
+        r.text().await.unwrap()
+    }
+
+    /// Polls a job until it is done or failed.
+    async fn wait(&self, job: i64) -> Value {
+        let clock = Instant::now();
+        loop {
+            let v: Value = self
+                .get(&format!("/api/jobs/{job}"))
+                .await
+                .json()
+                .await
+                .unwrap();
+            match v["state"].as_str().unwrap() {
+                "done" | "failed" => return v,
+                _ => {
+                    assert!(clock.elapsed() < Duration::from_secs(600), "job {job}: {v}");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+            }
+        }
+    }
+
+    async fn job_of(&self, r: reqwest::Response) -> i64 {
+        assert_eq!(r.status(), StatusCode::ACCEPTED);
+        let v: Value = r.json().await.unwrap();
+        v["job"].as_i64().unwrap()
+    }
+}
+
+/// A case folder zipped as an office would (files inside one folder), with `edit` applied to
+/// each file's bytes.
+fn zip_case(dir: &Path, edit: impl Fn(&str, Vec<u8>) -> Vec<u8>) -> Vec<u8> {
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    let mut names: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file())
+        .collect();
+    names.sort();
+    for path in names {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        w.start_file(format!("2026Q3/{name}"), opts).unwrap();
+        w.write_all(&edit(&name, std::fs::read(&path).unwrap()))
+            .unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
+fn hunan() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("data/hunan")
+}
+
+/// The first institution of data/hunan outside 长沙市 (prefecture 4301) that `seats` (a plan's
+/// file list) holds a workbook for, and its prefecture's code.
+fn outside_changsha(files: &Value) -> (String, String) {
+    let rows = common::csv_rows(&hunan().join("institutions.csv"));
+    let inst = rows
+        .iter()
+        .find(|r| {
+            r.get("prefecture") != "长沙市"
+                && files
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|f| f == &format!("institutions/{}.xlsx", r.get("id")))
+        })
+        .unwrap();
+    let pref = common::csv_rows(&hunan().join("prefectures.csv"))
+        .into_iter()
+        .find(|p| p.get("name") == inst.get("prefecture"))
+        .unwrap();
+    (inst.get("id").to_string(), pref.get("code").to_string())
+}
+
+fn csv_column(text: &str, column: &str) -> Vec<String> {
+    let mut r = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let k = r
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == column)
+        .unwrap();
+    r.records().map(|x| x.unwrap()[k].to_string()).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_role_against_every_endpoint() {
+    let server = start().await;
+    let province = server
+        .login("省考试院", &server.user("省考试院", "province", None))
+        .await;
+    let changsha = server
+        .login(
+            "长沙市",
+            &server.user("长沙市", "prefecture", Some("430100")),
+        )
+        .await;
+    let i001 = server
+        .login("I001", &server.user("I001", "institution", Some("I001")))
+        .await;
+    let anon = server.anonymous();
+    let zip = zip_case(&hunan(), |_, b| b);
+
+    // 401 without a session, on every endpoint
+    for path in [
+        "/api/quarters",
+        "/api/quarters/1",
+        "/api/quarters/1/summary",
+        "/api/quarters/1/files/seats.csv",
+        "/api/jobs/1",
+        "/api/jobs/1/files/scenarios.csv",
+        "/api/audit",
+    ] {
+        assert_eq!(anon.status(path).await, StatusCode::UNAUTHORIZED, "{path}");
+    }
+    for path in [
+        "/api/quarters",
+        "/api/quarters/1/plan",
+        "/api/quarters/1/publish",
+        "/api/quarters/1/replan",
+        "/api/quarters/1/whatif",
+        "/api/quarters/1/exam-day",
+    ] {
+        let r = anon.post(path, vec![], "application/zip").await;
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "{path}");
+    }
+    // 403 without the CSRF token, on every state-changing endpoint
+    for path in [
+        "/api/quarters",
+        "/api/quarters/1/plan",
+        "/api/quarters/1/publish",
+        "/api/quarters/1/replan",
+        "/api/quarters/1/whatif",
+        "/api/quarters/1/exam-day",
+    ] {
+        let r = province
+            .send(
+                reqwest::Method::POST,
+                path,
+                zip.clone(),
+                "application/zip",
+                false,
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{path}");
+    }
+    let r = province
+        .send(
+            reqwest::Method::DELETE,
+            "/api/session",
+            vec![],
+            "text/plain",
+            false,
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+
+    // upload: the province only
+    for s in [&changsha, &i001] {
+        let r = s
+            .post("/api/quarters", zip.clone(), "application/zip")
+            .await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    }
+    let r = province
+        .post("/api/quarters", zip.clone(), "application/zip")
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let created: Value = r.json().await.unwrap();
+    assert_eq!(created["errors"], 0);
+    assert!(
+        created["warnings"].as_u64().unwrap() > 0,
+        "data/hunan has warnings"
+    );
+    let q = created["id"].as_i64().unwrap();
+    assert_eq!(
+        anon.status(&format!("/api/quarters/{q}")).await,
+        StatusCode::UNAUTHORIZED
+    );
+
+    // every role sees the quarter; nothing to download before a plan
+    for s in [&province, &changsha, &i001] {
+        let list: Value = s.get("/api/quarters").await.json().await.unwrap();
+        assert_eq!(list.as_array().unwrap().len(), 1);
+        assert_eq!(
+            s.status(&format!("/api/quarters/{q}/summary")).await,
+            StatusCode::NOT_FOUND
+        );
+    }
+    assert_eq!(
+        province.status("/api/quarters/99").await,
+        StatusCode::NOT_FOUND
+    );
+
+    // plan: the province only; a job with progress, then a draft version
+    for s in [&changsha, &i001] {
+        let r = s
+            .post(&format!("/api/quarters/{q}/plan"), vec![], "text/plain")
+            .await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    }
+    let job = province
+        .job_of(
+            province
+                .post(&format!("/api/quarters/{q}/plan"), vec![], "text/plain")
+                .await,
+        )
+        .await;
+    let done = province.wait(job).await;
+    assert_eq!(done["state"], "done", "{done}");
+    assert_eq!(done["progress"], 1.0);
+    assert_eq!(done["version"], 1);
+    let (far_inst, far_pref) = outside_changsha(&done["files"]);
+    let far = server
+        .login("远方", &server.user("远方", "prefecture", Some(&far_pref)))
+        .await;
+    let faraway_inst = server
+        .login(
+            "far-inst",
+            &server.user("far-inst", "institution", Some(&far_inst)),
+        )
+        .await;
+    for s in [&far, &faraway_inst] {
+        let list: Value = s.get("/api/quarters").await.json().await.unwrap();
+        assert_eq!(list.as_array().unwrap().len(), 1);
+    }
+
+    // the summary is everyone's; it is the plan's own summary.json
+    let summary: Value =
+        serde_json::from_str(&i001.text(&format!("/api/quarters/{q}/summary")).await).unwrap();
+    assert_eq!(summary["candidates"], 20000);
+    let seated = summary["seated"].as_u64().unwrap() as usize;
+
+    // seats.csv: whole for the province, the prefecture's rows, the institution's rows
+    let all = province
+        .text(&format!("/api/quarters/{q}/files/seats.csv"))
+        .await;
+    assert_eq!(csv_column(&all, "ticket_no").len(), seated);
+    let cs = changsha
+        .text(&format!("/api/quarters/{q}/files/seats.csv"))
+        .await;
+    let homes = csv_column(&cs, "home_prefecture");
+    let venues = csv_column(&cs, "venue_prefecture");
+    assert!(!homes.is_empty() && homes.len() < seated);
+    assert!(homes
+        .iter()
+        .zip(&venues)
+        .all(|(h, v)| h == "长沙市" || v == "长沙市"));
+    let expected = csv_column(&all, "home_prefecture")
+        .iter()
+        .zip(csv_column(&all, "venue_prefecture"))
+        .filter(|(h, v)| *h == "长沙市" || v == "长沙市")
+        .count();
+    assert_eq!(homes.len(), expected, "every 长沙 row, no other");
+    let own = i001
+        .text(&format!("/api/quarters/{q}/files/seats.csv"))
+        .await;
+    let ids = csv_column(&own, "institution_id");
+    assert!(!ids.is_empty() && ids.iter().all(|i| i == "I001"));
+    assert_eq!(
+        ids.len(),
+        csv_column(&all, "institution_id")
+            .iter()
+            .filter(|i| *i == "I001")
+            .count()
+    );
+    // ID numbers stay whole in seats.csv for whoever may read it; the door lists mask them
+    // door lists: own institution, own prefecture's institutions; 404 for anything else
+    let own_book = format!("/api/quarters/{q}/files/institutions/I001.xlsx");
+    let far_book = format!("/api/quarters/{q}/files/institutions/{far_inst}.xlsx");
+    assert_eq!(i001.status(&own_book).await, StatusCode::OK);
+    assert_eq!(i001.status(&far_book).await, StatusCode::NOT_FOUND);
+    assert_eq!(faraway_inst.status(&far_book).await, StatusCode::OK);
+    assert_eq!(changsha.status(&own_book).await, StatusCode::OK);
+    assert_eq!(changsha.status(&far_book).await, StatusCode::NOT_FOUND);
+    assert_eq!(far.status(&far_book).await, StatusCode::OK);
+    for s in [&changsha, &i001] {
+        assert_eq!(
+            s.status(&format!("/api/quarters/{q}/files/plan.xlsx"))
+                .await,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            s.status(&format!("/api/quarters/{q}/files/../t.db")).await,
+            StatusCode::NOT_FOUND
+        );
+    }
+    assert_eq!(
+        i001.status(&format!("/api/quarters/{q}/files/report.html"))
+            .await,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        province
+            .status(&format!("/api/quarters/{q}/files/plan.xlsx"))
+            .await,
+        StatusCode::OK
+    );
+    assert_eq!(
+        province
+            .status(&format!("/api/quarters/{q}/files/nothing.csv"))
+            .await,
+        StatusCode::NOT_FOUND
+    );
+    // the plan job's files are the version's, filtered alike
+    assert_eq!(
+        i001.status(&format!("/api/jobs/{job}/files/institutions/I001.xlsx"))
+            .await,
+        StatusCode::OK
+    );
+    assert_eq!(
+        i001.status(&format!("/api/jobs/{job}/files/plan.xlsx"))
+            .await,
+        StatusCode::NOT_FOUND
+    );
+
+    // what-if: prefectures (their own prefecture only) and the province
+    let own_room = format!(
+        "[[scenario]]\nname = \"I001 加考场\"\nadd_room = [{{ institution_id = \"I001\", room_id = \"NEW\", seats = 240 }}]\n"
+    );
+    let far_room = format!(
+        "[[scenario]]\nname = \"别处加考场\"\nadd_room = [{{ institution_id = \"{far_inst}\", room_id = \"NEW\", seats = 240 }}]\n"
+    );
+    let r = i001
+        .post(
+            &format!("/api/quarters/{q}/whatif"),
+            own_room.clone().into(),
+            "text/plain",
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = changsha
+        .post(
+            &format!("/api/quarters/{q}/whatif"),
+            far_room.into(),
+            "text/plain",
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let r = changsha
+        .post(
+            &format!("/api/quarters/{q}/whatif"),
+            b"not toml [".to_vec(),
+            "text/plain",
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let whatif = changsha
+        .job_of(
+            changsha
+                .post(
+                    &format!("/api/quarters/{q}/whatif"),
+                    own_room.into(),
+                    "text/plain",
+                )
+                .await,
+        )
+        .await;
+    let done = changsha.wait(whatif).await;
+    assert_eq!(done["state"], "done", "{done}");
+    assert!(done["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f == "scenarios.csv"));
+    let scenarios = changsha
+        .text(&format!("/api/jobs/{whatif}/files/scenarios.csv"))
+        .await;
+    assert!(scenarios.contains("I001 加考场"));
+    assert_eq!(
+        province.status(&format!("/api/jobs/{whatif}")).await,
+        StatusCode::OK
+    );
+    for s in [&far, &i001] {
+        assert_eq!(
+            s.status(&format!("/api/jobs/{whatif}")).await,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            s.status(&format!("/api/jobs/{whatif}/files/scenarios.csv"))
+                .await,
+            StatusCode::NOT_FOUND
+        );
+    }
+
+    // publish: the province, once; then plan is 409
+    let r = changsha
+        .post(&format!("/api/quarters/{q}/publish"), vec![], "text/plain")
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = province
+        .post(&format!("/api/quarters/{q}/publish"), vec![], "text/plain")
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let r = province
+        .post(&format!("/api/quarters/{q}/publish"), vec![], "text/plain")
+        .await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let r = province
+        .post(&format!("/api/quarters/{q}/plan"), vec![], "text/plain")
+        .await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+
+    // exam day on the published version: each institution its own papers
+    let seed = serde_json::to_vec(&json!({ "seed": "2026年第三季度考务" })).unwrap();
+    let r = changsha
+        .post(
+            &format!("/api/quarters/{q}/exam-day"),
+            seed.clone(),
+            "application/json",
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let day = province
+        .job_of(
+            province
+                .post(
+                    &format!("/api/quarters/{q}/exam-day"),
+                    seed,
+                    "application/json",
+                )
+                .await,
+        )
+        .await;
+    let done = province.wait(day).await;
+    assert_eq!(done["state"], "done", "{done}");
+    let papers = format!("/api/quarters/{q}/files/exam-day/I001.xlsx");
+    assert_eq!(i001.status(&papers).await, StatusCode::OK);
+    assert_eq!(faraway_inst.status(&papers).await, StatusCode::NOT_FOUND);
+    let roster = i001
+        .text(&format!("/api/quarters/{q}/files/roster.csv"))
+        .await;
+    assert!(csv_column(&roster, "institution_id")
+        .iter()
+        .all(|i| i == "I001"));
+    assert_eq!(
+        i001.status(&format!("/api/quarters/{q}/files/dispatch.csv"))
+            .await,
+        StatusCode::NOT_FOUND
+    );
+
+    // replan: a registration withdrawn makes version 2 with its changes
+    let changed = zip_case(&hunan(), |name, bytes| {
+        if name != "candidates.csv" {
+            return bytes;
+        }
+        let text = String::from_utf8(bytes).unwrap();
+        let mut lines: Vec<&str> = text.lines().collect();
+        lines.remove(1);
+        (lines.join("\n") + "\n").into_bytes()
+    });
+    let r = i001
+        .post(
+            &format!("/api/quarters/{q}/replan"),
+            changed.clone(),
+            "application/zip",
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let replan = province
+        .job_of(
+            province
+                .post(
+                    &format!("/api/quarters/{q}/replan"),
+                    changed,
+                    "application/zip",
+                )
+                .await,
+        )
+        .await;
+    let done = province.wait(replan).await;
+    assert_eq!(done["state"], "done", "{done}");
+    assert_eq!(done["version"], 2);
+    let changes = province
+        .text(&format!("/api/quarters/{q}/files/changes.csv"))
+        .await;
+    assert!(changes.contains("withdrawn"), "{changes}");
+    let mine = i001
+        .text(&format!("/api/quarters/{q}/files/changes.csv"))
+        .await;
+    let olds = csv_column(&mine, "old_institution_id");
+    let news = csv_column(&mine, "new_institution_id");
+    assert!(olds
+        .iter()
+        .zip(&news)
+        .all(|(o, n)| o == "I001" || n == "I001"));
+    let detail: Value = province
+        .get(&format!("/api/quarters/{q}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(detail["version"], 2);
+    assert_eq!(detail["published"], false);
+
+    // the audit log: the province's alone, every action, downloads with their hash
+    let _ = server
+        .anonymous()
+        .client
+        .post(format!("{}/api/session", server.base))
+        .json(&json!({ "username": "I001", "password": "wrong" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(changsha.status("/api/audit").await, StatusCode::FORBIDDEN);
+    let audit: Value = province.get("/api/audit").await.json().await.unwrap();
+    let rows = audit.as_array().unwrap();
+    for action in [
+        "login",
+        "login_failed",
+        "upload",
+        "plan",
+        "publish",
+        "whatif",
+        "exam_day",
+        "replan",
+        "download",
+    ] {
+        assert!(
+            rows.iter().any(|r| r["action"] == action),
+            "no {action} in the audit log"
+        );
+    }
+    let download = rows
+        .iter()
+        .find(|r| {
+            r["action"] == "download"
+                && r["user"] == "I001"
+                && r["target"].as_str().unwrap().ends_with("/seats.csv")
+        })
+        .expect("I001's seats.csv download is audited");
+    assert_eq!(
+        download["sha256"].as_str().unwrap(),
+        exam_planner::digest::sha256_hex(own.as_bytes())
+    );
+
+    // log out: the session ends
+    let r = i001
+        .send(
+            reqwest::Method::DELETE,
+            "/api/session",
+            vec![],
+            "text/plain",
+            true,
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    assert_eq!(i001.status("/api/quarters").await, StatusCode::UNAUTHORIZED);
+    drop(server.dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn five_failed_logins_close_the_name_for_fifteen_minutes() {
+    let server = start().await;
+    let password = server.user("省考试院", "province", None);
+    let other = server.user("株洲市", "prefecture", Some("4302"));
+    let client = reqwest::Client::new();
+    let attempt = |name: &str, password: &str| {
+        client
+            .post(format!("{}/api/session", server.base))
+            .json(&json!({ "username": name, "password": password }))
+            .send()
+    };
+    for _ in 0..5 {
+        assert_eq!(
+            attempt("省考试院", "wrong").await.unwrap().status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let r = attempt("省考试院", &password).await.unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "even the right password"
+    );
+    let wait: i64 = r.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(wait > 0 && wait <= 15 * 60);
+    assert_eq!(
+        attempt("株洲市", &other).await.unwrap().status(),
+        StatusCode::OK,
+        "another name is open"
+    );
+    assert_eq!(
+        attempt("nobody", "x").await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_zips_are_refused_and_nothing_is_stored() {
+    let server = start().await;
+    let province = server.login("p", &server.user("p", "province", None)).await;
+    let raw = |entries: &[(&str, Vec<u8>)]| {
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        for (name, bytes) in entries {
+            w.start_file(*name, opts).unwrap();
+            w.write_all(bytes).unwrap();
+        }
+        w.finish().unwrap().into_inner()
+    };
+    let bomb = vec![b'0'; 300 << 20];
+    let broken_case = zip_case(&hunan(), |name, bytes| {
+        if name == "rooms.csv" {
+            let mut t = String::from_utf8(bytes).unwrap();
+            t.push_str("I001,R99,not-a-number,1080\n");
+            t.into_bytes()
+        } else {
+            bytes
+        }
+    });
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        (
+            "parent path",
+            raw(&[("../../evil.csv", b"x".to_vec())]),
+            "../../evil.csv",
+        ),
+        (
+            "absolute",
+            raw(&[("/tmp/evil.csv", b"x".to_vec())]),
+            "/tmp/evil.csv",
+        ),
+        ("bomb", raw(&[("candidates.csv", bomb)]), "candidates.csv"),
+        (
+            "not a zip",
+            b"PK\x03\x04 but not really".to_vec(),
+            "(上传的压缩包)",
+        ),
+        ("case with errors", broken_case, "rooms.csv"),
+    ];
+    for (what, body, file) in cases {
+        let r = province
+            .post("/api/quarters", body, "application/zip")
+            .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{what}");
+        let v: Value = r.json().await.unwrap();
+        let diags = v["diagnostics"].as_array().unwrap();
+        let hit = diags
+            .iter()
+            .find(|d| d["file"] == file && d["severity"] == "error")
+            .unwrap_or_else(|| panic!("{what}: {v}"));
+        if what == "case with errors" {
+            assert!(hit["line"].as_u64().unwrap() > 1, "{hit}");
+            assert!(hit["column"].is_string(), "{hit}");
+        }
+    }
+    let list: Value = province.get("/api/quarters").await.json().await.unwrap();
+    assert_eq!(list, json!([]));
+    // nothing escaped: no evil.csv anywhere, no blob kept, the work folder empty
+    assert!(!Path::new("/tmp/evil.csv").exists());
+    let side = server.dir.path().join("exam-planner.db.files");
+    let mut found = Vec::new();
+    let mut stack = vec![server.dir.path().to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.starts_with(side.join("work"))
+                || p.starts_with(side.join("blobs"))
+                || p.ends_with("evil.csv")
+            {
+                found.push(p);
+            }
+        }
+    }
+    assert!(found.is_empty(), "{found:?}");
+    // a body over the cap is refused before it is read whole
+    let small = serve::Options {
+        body_limit: 1 << 20,
+        ..serve::Options::default()
+    };
+    let app = serve::open(&server.dir.path().join("small.db"), &small).unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { serve::serve_on(listener, app, &small).await });
+    let password =
+        serve::add_user(&server.dir.path().join("small.db"), "p", "province", None).unwrap();
+    let s = Server {
+        base,
+        db: server.dir.path().join("small.db"),
+        dir: tempfile::tempdir().unwrap(),
+    };
+    let province = s.login("p", &password).await;
+    let r = province
+        .post("/api/quarters", vec![0u8; 2 << 20], "application/zip")
+        .await;
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+/// A server process on a free port (the binary, as deployed).
+fn spawn_binary(db: &Path, port: u16) -> std::process::Child {
+    let child = common::bin()
+        .args([
+            "serve",
+            "--db",
+            db.to_str().unwrap(),
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let clock = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            clock.elapsed() < Duration::from_secs(30),
+            "the server did not start"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_job_cut_by_a_stop_is_failed_after_restart_and_the_database_is_intact() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("exam-planner.db");
+    let added = common::run(&[
+        "users",
+        "add",
+        "省考试院",
+        "--role",
+        "province",
+        "--db",
+        db.to_str().unwrap(),
+    ]);
+    assert!(added.status.success(), "{}", common::stderr(&added));
+    let out = common::stdout(&added);
+    let password = out
+        .lines()
+        .find_map(|l| l.strip_prefix("password: "))
+        .expect("the password is printed once")
+        .to_string();
+    let listed = common::run(&["users", "list", "--db", db.to_str().unwrap()]);
+    assert!(
+        !common::stdout(&listed).contains(&password),
+        "never printed again"
+    );
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let server = Server {
+        base: format!("http://127.0.0.1:{port}"),
+        db: db.clone(),
+        dir: tempfile::tempdir().unwrap(),
+    };
+    let mut child = spawn_binary(&db, port);
+    let province = server.login("省考试院", &password).await;
+    let r = province
+        .post(
+            "/api/quarters",
+            zip_case(&hunan(), |_, b| b),
+            "application/zip",
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let job = province
+        .job_of(
+            province
+                .post("/api/quarters/1/plan", vec![], "text/plain")
+                .await,
+        )
+        .await;
+    // stop the server while the plan runs (as a crash or a power cut would)
+    let clock = Instant::now();
+    loop {
+        let v: Value = province
+            .get(&format!("/api/jobs/{job}"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        if v["state"] == "running" {
+            break;
+        }
+        assert_eq!(v["state"], "queued");
+        assert!(clock.elapsed() < Duration::from_secs(60));
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let mut child = spawn_binary(&db, port);
+    let province = server.login("省考试院", &password).await;
+    let v: Value = province
+        .get(&format!("/api/jobs/{job}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["state"], "failed", "{v}");
+    assert!(v["error"].as_str().unwrap().contains("停止"), "{v}");
+    let detail: Value = province.get("/api/quarters/1").await.json().await.unwrap();
+    assert_eq!(detail["version"], Value::Null, "no half version: {detail}");
+    // the quarter is intact and plans again
+    let again = province
+        .job_of(
+            province
+                .post("/api/quarters/1/plan", vec![], "text/plain")
+                .await,
+        )
+        .await;
+    assert_eq!(province.wait(again).await["state"], "done");
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
