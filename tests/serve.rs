@@ -438,9 +438,7 @@ async fn every_role_against_every_endpoint() {
     );
 
     // what-if: prefectures (their own prefecture only) and the province
-    let own_room = format!(
-        "[[scenario]]\nname = \"I001 加考场\"\nadd_room = [{{ institution_id = \"I001\", room_id = \"NEW\", seats = 240 }}]\n"
-    );
+    let own_room = "[[scenario]]\nname = \"I001 加考场\"\nadd_room = [{ institution_id = \"I001\", room_id = \"NEW\", seats = 240 }]\n".to_string();
     let far_room = format!(
         "[[scenario]]\nname = \"别处加考场\"\nadd_room = [{{ institution_id = \"{far_inst}\", room_id = \"NEW\", seats = 240 }}]\n"
     );
