@@ -1,6 +1,8 @@
 //! Small hand-made cases for the integration tests, written into temporary folders.
 #![allow(dead_code)]
 
+pub mod server;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
