@@ -453,6 +453,17 @@ async fn every_role_against_every_endpoint() {
     assert_eq!(detail["version"], 2);
     assert_eq!(detail["published"], false);
 
+    // every version keeps its files: version 1's seats as they were published
+    let v1 = i001
+        .text(&format!("/api/quarters/{q}/versions/1/files/seats.csv"))
+        .await;
+    assert_eq!(v1, own);
+    assert_eq!(
+        i001.status(&format!("/api/quarters/{q}/versions/9/files/seats.csv"))
+            .await,
+        StatusCode::NOT_FOUND
+    );
+
     // the audit log: the province's alone, every action, downloads with their hash
     let _ = server
         .anonymous()
@@ -506,6 +517,29 @@ async fn every_role_against_every_endpoint() {
         .await;
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
     assert_eq!(i001.status("/api/quarters").await, StatusCode::UNAUTHORIZED);
+    // a disabled user's session ends at once, and the name cannot log in again
+    let out = common::run(&[
+        "users",
+        "disable",
+        "长沙市",
+        "--db",
+        server.db.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    assert_eq!(
+        changsha.status("/api/quarters").await,
+        StatusCode::UNAUTHORIZED
+    );
+    let bad = common::run(&[
+        "users",
+        "add",
+        "x",
+        "--role",
+        "prefecture",
+        "--db",
+        server.db.to_str().unwrap(),
+    ]);
+    assert_eq!(bad.status.code(), Some(1), "a prefecture needs its code");
     drop(server.dir);
 }
 

@@ -109,7 +109,7 @@ pub fn run(store: &Arc<Store>, job: &Job, threads: usize) {
 
 /// What a stage means to the bar: how far along, and its name in Chinese.
 fn stage_of(event: Event<'_>) -> (f64, String) {
-    const STAGES: [(&str, f64, &str); 14] = [
+    const STAGES: [(&str, f64, &str); 15] = [
         ("grouping registrations", 0.05, "报名分组"),
         ("building the timetable model", 0.10, "建立排考模型"),
         ("fewest deferred", 0.20, "求解：最少延期"),
@@ -124,6 +124,7 @@ fn stage_of(event: Event<'_>) -> (f64, String) {
         ("drawing the quality supervisors", 0.55, "抽取质量督导员"),
         ("checking every exam-day rule", 0.65, "校验考务安排"),
         ("printing the papers", 0.75, "生成签到表与记录表"),
+        ("storing", 0.95, "保存结果文件"),
     ];
     match event {
         Event::Stage(text) => STAGES

@@ -59,6 +59,10 @@ pub fn router(app: Shared, body_limit: usize) -> Router {
         .route("/api/quarters/{id}/exam-day", post(quarters::exam_day))
         .route("/api/quarters/{id}/summary", get(quarters::summary))
         .route("/api/quarters/{id}/files/{*path}", get(quarters::file))
+        .route(
+            "/api/quarters/{id}/versions/{number}/files/{*path}",
+            get(quarters::version_file),
+        )
         .route("/api/jobs/{job}", get(jobs::status))
         .route("/api/jobs/{job}/files/{*path}", get(jobs::file))
         .route("/api/audit", get(audit::list))

@@ -255,6 +255,7 @@ pub async fn quarter(
         None => Vec::new(),
     };
     let jobs = access.jobs(id)?;
+    let versions = access.store.versions(id)?;
     let province = caller.role == Role::Province;
     let may_whatif = !matches!(caller.role, Role::Institution(_));
     let body = html! {
@@ -295,6 +296,24 @@ pub async fn quarter(
                 table id="jobs" {
                     thead { tr { th { "编号" } th { "类型" } th { "状态" } th { "进度" } th { "阶段" } th { "错误" } } }
                     tbody { @for j in &jobs { (job_row(j)) } }
+                }
+            }
+        }
+        @if versions.len() > 1 {
+            section {
+                h2 { "历次版本" }
+                table id="versions" {
+                    thead { tr { th { "版本" } th { "生成时间" } th { "发布时间" } th { "摘要" } } }
+                    tbody {
+                        @for v in &versions {
+                            tr {
+                                td { "第 " (v.number) " 版" }
+                                td { (v.created) }
+                                td { (v.published.as_deref().unwrap_or("未发布")) }
+                                td { a href={ "/api/quarters/" (id) "/versions/" (v.number) "/files/summary.json" } { "summary.json" } }
+                            }
+                        }
+                    }
                 }
             }
         }

@@ -417,21 +417,38 @@ pub async fn file(
     caller: Caller,
     Path((id, path)): Path<(i64, String)>,
 ) -> Result<Response, ApiError> {
+    let number = app
+        .access(&caller)
+        .quarter(id)
+        .and_then(|_| Ok(app.store.current_version(id)?))?
+        .ok_or_else(|| ApiError::NotFound("本季度还没有方案".into()))?
+        .number;
+    version_file(State(app), caller, Path((id, number, path))).await
+}
+
+/// A file of an earlier (or the current) version: every version keeps its files.
+pub async fn version_file(
+    State(app): State<Shared>,
+    caller: Caller,
+    Path((id, number, path)): Path<(i64, i64, String)>,
+) -> Result<Response, ApiError> {
     let a = app.clone();
     blocking(move || {
         let access = a.access(&caller);
         access.quarter(id)?;
         let v = access
             .store
-            .current_version(id)?
-            .ok_or_else(|| ApiError::NotFound("本季度还没有方案".into()))?;
+            .versions(id)?
+            .into_iter()
+            .find(|v| v.number == number)
+            .ok_or_else(|| ApiError::NotFound(format!("本季度没有第 {number} 版")))?;
         let bytes = access.version_file(&v, &path)?;
         if holds_people(&path) {
             let sha = crate::digest::sha256_hex(&bytes);
             a.store.audit(
                 &caller.name,
                 "download",
-                &format!("quarters/{id}/versions/{}/{path}", v.number),
+                &format!("quarters/{id}/versions/{number}/{path}"),
                 Some(&sha),
             )?;
         }
