@@ -3,11 +3,13 @@
 //! session), the login throttle, hostile zips, and a job cut by a stop.
 
 mod common;
+#[path = "common/server.rs"]
+mod server;
 
-use common::server::{hunan, start, zip_case, Server};
 use exam_planner::serve;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
+use server::{hunan, start, zip_case, Server};
 use std::io::Write;
 use std::path::Path;
 use std::time::{Duration, Instant};

@@ -3,10 +3,12 @@
 //! data/hunan, watch the plan's progress bar finish, open the report, publish.
 
 mod common;
+#[path = "common/server.rs"]
+mod server;
 
-use common::server::{hunan, start, zip_case};
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
+use server::{hunan, start, zip_case};
 use std::time::{Duration, Instant};
 
 /// chromedriver on a free port, killed when dropped.

@@ -1,8 +1,6 @@
 //! Small hand-made cases for the integration tests, written into temporary folders.
 #![allow(dead_code)]
 
-pub mod server;
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

@@ -1,5 +1,6 @@
-//! A server on a random port and sessions against it, for the server's tests (tests/serve.rs,
+//! A server on a random port and sessions against it, for the server's tests only (tests/serve.rs,
 //! tests/serve_browser.rs).
+#![allow(dead_code)]
 
 use exam_planner::serve;
 use reqwest::StatusCode;
