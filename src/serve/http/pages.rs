@@ -104,11 +104,29 @@ fn login_page(error: Option<&str>) -> Markup {
     )
 }
 
+/// A form posted from another site (its `Origin` is not this host) is refused: logging a
+/// browser into someone else's account is a forgery too.
+fn same_origin(headers: &HeaderMap) -> bool {
+    let (Some(origin), Some(host)) = (headers.get(header::ORIGIN), headers.get(header::HOST))
+    else {
+        return true;
+    };
+    match (origin.to_str(), host.to_str()) {
+        (Ok(origin), Ok(host)) => origin
+            .split_once("://")
+            .is_some_and(|(_, rest)| rest == host),
+        _ => false,
+    }
+}
+
 pub async fn login(
     State(app): State<Shared>,
     headers: HeaderMap,
     Form(credentials): Form<Credentials>,
 ) -> Response {
+    if !same_origin(&headers) {
+        return ApiError::Forbidden("登录表单须从本站提交".into()).into_response();
+    }
     match session::open(&app, credentials).await {
         Ok(opened) => {
             let mut r = Redirect::to("/").into_response();
@@ -144,7 +162,7 @@ pub async fn logout(
     Viewer(caller): Viewer,
     Form(form): Form<LogoutForm>,
 ) -> Result<Response, ApiError> {
-    if !auth::same_token(&form.csrf, &caller.csrf) {
+    if !auth::same_token(&form.csrf, &caller.csrf) || !same_origin(&headers) {
         return Err(ApiError::Forbidden("缺少或错误的 CSRF 令牌".into()));
     }
     app.store.end_session(&caller.token)?;
@@ -422,4 +440,34 @@ fn asset(text: &'static str, kind: &'static str) -> Response {
     r.headers_mut()
         .insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
     r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_form_from_another_site_is_refused() {
+        let mut h = HeaderMap::new();
+        assert!(
+            same_origin(&h),
+            "no Origin (scripts, older browsers): the session rules apply"
+        );
+        h.insert(
+            header::HOST,
+            HeaderValue::from_static("kaowu.example.gov.cn"),
+        );
+        h.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("https://kaowu.example.gov.cn"),
+        );
+        assert!(same_origin(&h));
+        h.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("https://evil.example.com"),
+        );
+        assert!(!same_origin(&h));
+        h.insert(header::ORIGIN, HeaderValue::from_static("null"));
+        assert!(!same_origin(&h));
+    }
 }
