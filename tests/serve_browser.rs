@@ -1,6 +1,7 @@
 //! The server's pages as an officer uses them, in headless Chromium driven over WebDriver
-//! (Debian's chromium and chromium-driver, which scripts/test.sh installs): log in, upload
-//! data/hunan, watch the plan's progress bar finish, open the report, publish.
+//! (Debian's chromium and chromium-driver, which scripts/test.sh installs): log in, see a bad
+//! upload's diagnostics table, upload data/hunan, watch the plan's progress bar finish, open the
+//! report, publish, read the audit log; then a prefecture runs a what-if from its form.
 
 mod common;
 #[path = "common/server.rs"]
@@ -123,6 +124,54 @@ async fn an_officer_logs_in_uploads_plans_reads_the_report_and_publishes() {
         .await
         .unwrap();
     assert_eq!(heading, "考试季度");
+
+    // a case with an error: the page lists it as a table (file, line, column), nothing stored
+    let broken = server.dir.path().join("有错误.zip");
+    std::fs::write(
+        &broken,
+        zip_case(&hunan(), |name, bytes| {
+            if name == "rooms.csv" {
+                let mut t = String::from_utf8(bytes).unwrap();
+                t.push_str("I001,R99,两百,1080\n");
+                t.into_bytes()
+            } else {
+                bytes
+            }
+        }),
+    )
+    .unwrap();
+    c.find(Locator::Id("case-zip"))
+        .await
+        .unwrap()
+        .send_keys(broken.to_str().unwrap())
+        .await
+        .unwrap();
+    c.find(Locator::Id("upload"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    until("the diagnostics table", || async {
+        c.find(Locator::Css("table.diagnostics tbody tr"))
+            .await
+            .is_ok()
+    })
+    .await;
+    let row = c
+        .find(Locator::Css("table.diagnostics tbody tr.error"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(row.starts_with("rooms.csv"), "{row}");
+    assert!(row.contains("seats") && row.contains("错误"), "{row}");
+    c.refresh().await.unwrap();
+    assert!(
+        c.find(Locator::Css("table tbody tr td a")).await.is_err(),
+        "nothing stored"
+    );
 
     // upload the case: the page moves to the new quarter
     c.find(Locator::Id("case-zip"))
