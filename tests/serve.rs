@@ -97,11 +97,13 @@ async fn every_role_against_every_endpoint() {
         "/api/quarters/1/whatif",
         "/api/quarters/1/exam-day",
     ] {
+        // no body: a refused request is answered before its body is read, and a client still
+        // sending a large one may see the connection close instead of the answer
         let r = province
             .send(
                 reqwest::Method::POST,
                 path,
-                zip.clone(),
+                vec![],
                 "application/zip",
                 false,
             )
@@ -666,9 +668,10 @@ async fn hostile_zips_are_refused_and_nothing_is_stored() {
         }
     }
     assert!(found.is_empty(), "{found:?}");
-    // a body over the cap is refused before it is read whole
+    // a body over the cap is refused before it is read whole (a small one: it fits the
+    // socket buffers, so the client has sent it all when the answer comes)
     let small = serve::Options {
-        body_limit: 1 << 20,
+        body_limit: 64 << 10,
         ..serve::Options::default()
     };
     let app = serve::open(&server.dir.path().join("small.db"), &small).unwrap();
@@ -684,7 +687,7 @@ async fn hostile_zips_are_refused_and_nothing_is_stored() {
     };
     let province = s.login("p", &password).await;
     let r = province
-        .post("/api/quarters", vec![0u8; 2 << 20], "application/zip")
+        .post("/api/quarters", vec![0u8; 100 << 10], "application/zip")
         .await;
     assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
 }
