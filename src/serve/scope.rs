@@ -385,6 +385,24 @@ impl Access<'_> {
         }
     }
 
+    /// The paths of a finished job's outputs the caller may download (a plan's: its version's),
+    /// decided by the path alone: no file is read to list them.
+    pub fn job_paths(&self, job: &Job) -> Result<Vec<String>, Denied> {
+        if let Some(v) = self.store.version_of_job(job.id)? {
+            return self.version_paths(&v);
+        }
+        let places = self.places(job.case_id)?;
+        Ok(self
+            .store
+            .files(Owner::Job(job.id))?
+            .into_iter()
+            .map(|(p, _)| p)
+            .filter(|p| {
+                job.kind == "whatif" || !matches!(view(&self.caller.role, &places, p), View::Hidden)
+            })
+            .collect())
+    }
+
     /// The paths of a version (and its latest exam day) the caller may download.
     pub fn version_paths(&self, version: &Version) -> Result<Vec<String>, Denied> {
         let places = self.places(version.case_id)?;

@@ -3,7 +3,7 @@
 
 use super::{blocking, download, ApiError, Shared};
 use crate::serve::scope::{holds_people, Caller};
-use crate::serve::store::{Job, Owner};
+use crate::serve::store::Job;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::Json;
@@ -33,22 +33,10 @@ pub async fn status(
     let job = access.job(id)?;
     let mut value = job_json(&job);
     if job.state == "done" {
-        let files: Vec<String> = match job.kind.as_str() {
-            "plan" | "replan" => match access.store.version_of_job(job.id)? {
-                Some(v) => {
-                    value["version"] = json!(v.number);
-                    access.version_paths(&v)?
-                }
-                None => Vec::new(),
-            },
-            _ => access
-                .store
-                .files(Owner::Job(job.id))?
-                .into_iter()
-                .map(|(p, _)| p)
-                .filter(|p| access.job_file(&job, p).is_ok())
-                .collect(),
-        };
+        if let Some(v) = access.store.version_of_job(job.id)? {
+            value["version"] = json!(v.number);
+        }
+        let files = access.job_paths(&job)?;
         value["files"] = json!(files);
     }
     Ok(Json(value))

@@ -7,7 +7,7 @@ use super::session::{self, Credentials};
 use super::{over_tls, ApiError, Shared};
 use crate::serve::auth;
 use crate::serve::scope::{Caller, Role};
-use crate::serve::store::{Job, Owner, Version};
+use crate::serve::store::{Job, Version};
 use axum::extract::{Form, FromRequestParts, Path, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -373,19 +373,10 @@ pub async fn job(
 ) -> Result<Response, ApiError> {
     let access = app.access(&caller);
     let job = access.job(id)?;
-    let files: Vec<String> = if job.state != "done" {
-        Vec::new()
+    let files: Vec<String> = if job.state == "done" {
+        access.job_paths(&job)?
     } else {
-        match access.store.version_of_job(job.id)? {
-            Some(v) => access.version_paths(&v)?,
-            None => access
-                .store
-                .files(Owner::Job(job.id))?
-                .into_iter()
-                .map(|(p, _)| p)
-                .filter(|p| access.job_file(&job, p).is_ok())
-                .collect(),
-        }
+        Vec::new()
     };
     let body = html! {
         p { a href={ "/quarters/" (job.quarter) } { "返回本季度" } }
