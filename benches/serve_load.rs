@@ -4,30 +4,19 @@
 //!
 //! `cargo bench --bench serve_load` (release build; ROUNDS=N sets downloads per user, 20).
 
+#[path = "../tests/common/server.rs"]
+mod server;
+
 use exam_planner::{generate, serve};
 use serde_json::{json, Value};
-use std::io::Write;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 const USERS: usize = 50;
 
+/// A case folder as a zip (the tests' helper: the same packing an office's upload has).
 fn zip_folder(dir: &Path) -> Vec<u8> {
-    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let opts = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
-    let mut names: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_file())
-        .collect();
-    names.sort();
-    for p in names {
-        w.start_file(p.file_name().unwrap().to_string_lossy(), opts)
-            .unwrap();
-        w.write_all(&std::fs::read(&p).unwrap()).unwrap();
-    }
-    w.finish().unwrap().into_inner()
+    server::zip_case(dir, |_, bytes| bytes)
 }
 
 struct Session {
