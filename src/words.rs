@@ -21,12 +21,12 @@ pub fn level(level: u8) -> &'static str {
 }
 
 /// A plan's status (`optimal`, `feasible`, `time_limit`, as summary.json writes it): 最优 (both
-/// objectives proven), 可行 (proven within the gap), 已达时限.
+/// objectives proven), 可行 (proven within the gap), 已达上限.
 pub fn status(code: &str) -> &str {
     match code {
         "optimal" => "最优",
         "feasible" => "可行",
-        "time_limit" => "已达时限",
+        "time_limit" => "已达上限",
         other => other,
     }
 }
@@ -365,7 +365,7 @@ pub mod no_panel {
     }
 
     pub fn time_limit() -> String {
-        "求解在时间上限前未能为该机构安排专家组（可用更长的 --time-limit 重新运行）".to_string()
+        "求解在计算量上限内未能为该机构安排专家组，请人工指派专家组".to_string()
     }
 }
 

@@ -81,7 +81,7 @@ fn assert_sheet_shows_csv(sheet: &[Vec<String>], csv: &[Vec<String>], what: &str
     let statuses = [
         ("optimal", "最优"),
         ("feasible", "可行"),
-        ("time_limit", "已达时限"),
+        ("time_limit", "已达上限"),
         ("invalid", "方案无效"),
         ("failed", "未能求解"),
     ];

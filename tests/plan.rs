@@ -336,13 +336,20 @@ fn verify_catches_a_tampered_plan() {
 }
 
 #[test]
-fn the_time_limit_defaults_to_30_seconds_per_model_and_can_be_set() {
+fn a_default_plan_stops_on_counted_work_and_the_time_limit_is_an_explicit_cap() {
     let dir = tempfile::tempdir().unwrap();
     let mut t = Tiny::default();
     t.add(1, 3, "长沙市", "甲职业", 3, "I1");
     let case = t.write(&dir.path().join("case"));
     let plan = plan_ok(&case, dir.path());
-    assert_eq!(summary(&plan)["settings"]["time_limit_seconds"], 30.0);
+    let settings = &summary(&plan)["settings"];
+    assert!(settings["time_limit_seconds"].is_null(), "{settings}");
+    assert_eq!(settings["time_limit_reached"], false, "{settings}");
+    assert_eq!(settings["work"]["mip_nodes"], 1000, "{settings}");
+    assert_eq!(
+        settings["work"]["search_simplex_iterations"], 150000,
+        "{settings}"
+    );
     let out = dir.path().join("plan5");
     let o = run(&[
         "plan",
@@ -354,6 +361,7 @@ fn the_time_limit_defaults_to_30_seconds_per_model_and_can_be_set() {
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(summary(&out)["settings"]["time_limit_seconds"], 5.0);
+    assert_eq!(summary(&out)["settings"]["time_limit_reached"], false);
 }
 
 #[test]

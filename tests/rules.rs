@@ -354,9 +354,10 @@ fn a_solver_stopped_by_its_time_limit_says_time_limit() {
     let s = summary(&out);
     assert_eq!(s["status"], "time_limit", "{s}");
     assert_eq!(s["settings"]["time_limit_seconds"], 0.000001);
+    assert_eq!(s["settings"]["time_limit_reached"], true, "{s}");
     for (objective, by) in [
-        ("deferred", "start (model too large for the time limit)"),
-        ("travel_km", "start (model too large for the time limit)"),
+        ("deferred", "start (model too large for a whole MIP)"),
+        ("travel_km", "start (model too large for a whole MIP)"),
     ] {
         let o = &s["objectives"][objective];
         assert_eq!(o["solved_by"], by, "{o}");

@@ -28,7 +28,9 @@ use std::process::ExitCode;
 /// The solver options of every command that plans.
 #[derive(Args, Clone)]
 pub struct SolveArgs {
-    /// Solver wall clock per model, in seconds (default 30).
+    /// A wall-clock cap per solver stage, in seconds. None by default: a default run stops on
+    /// counted work (nodes, simplex iterations), so every machine gives the same plan; with a
+    /// cap, summary.json says whether it was reached.
     #[arg(long, value_name = "SECONDS")]
     time_limit: Option<f64>,
     /// Relative MIP gap to stop at (default 0.0001; 0 proves optimality).

@@ -64,7 +64,9 @@ pub fn assign(case: &Case, size: u32, settings: &Settings) -> Result<Panels, Err
         // the panel MIPs run without presolve whatever this says (see solve::panels)
         presolve: false,
         interior_point: false,
-        node_limit: None,
+        // counted work, as the timetable's MIPs: the same panels on every machine
+        node_limit: Some(settings.work.mip_nodes),
+        lp_iterations: Some(settings.work.mip_lp_iterations),
     };
     let plan = model::assign(&problem, limits)?;
     let mut load = vec![0u32; experts.len()];

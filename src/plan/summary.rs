@@ -46,7 +46,7 @@ pub struct ObjectiveStats {
     pub gap: f64,
     pub proven_optimal: bool,
     /// `mip`, `start met the bound` when no MIP was needed, `neighbourhood search` or `start
-    /// (model too large for the time limit)` when the whole MIP was too large to run.
+    /// (model too large for a whole MIP)` when the whole MIP was too large to run.
     pub solved_by: String,
 }
 
@@ -94,8 +94,25 @@ pub struct StageSeconds {
 /// The solver settings the plan was made with.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SettingsUsed {
+    /// The explicit `--time-limit`, if any: a default plan stops on counted work alone.
     pub time_limit_seconds: Option<f64>,
+    /// Whether that time limit stopped a search or a MIP: only then may another machine give
+    /// another plan from the same input and settings.
+    #[serde(default)]
+    pub time_limit_reached: bool,
     pub gap: f64,
+    /// The counted work a plan may spend (the same on every machine).
+    #[serde(default)]
+    pub work: Option<WorkUsed>,
+}
+
+/// `solve::Work`, as summary.json records it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WorkUsed {
+    pub mip_nodes: i32,
+    pub mip_lp_iterations: u64,
+    pub search_simplex_iterations: u64,
+    pub whole_mip_rows: usize,
 }
 
 /// The policy values a reader of the plan needs to interpret it.
@@ -262,7 +279,14 @@ impl PlanStats {
             deferred_by_reason: by_reason,
             settings: SettingsUsed {
                 time_limit_seconds: settings.time_limit,
+                time_limit_reached: sol.deferred_stage.timed_out || sol.travel_stage.timed_out,
                 gap: settings.gap,
+                work: Some(WorkUsed {
+                    mip_nodes: settings.work.mip_nodes,
+                    mip_lp_iterations: settings.work.mip_lp_iterations,
+                    search_simplex_iterations: settings.work.search_iterations,
+                    whole_mip_rows: settings.work.whole_mip_rows,
+                }),
             },
             policy: PolicyUsed {
                 max_travel_km: case.policy.max_travel_km,

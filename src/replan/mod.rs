@@ -351,6 +351,7 @@ fn finish(
         proven: true,
         by: SolvedBy::StartMetBound,
         seconds: 0.0,
+        timed_out: false,
     };
     let mut solution = solve::Solution {
         timetable: pb.paper_slots.clone(),

@@ -29,6 +29,10 @@ pub struct Limits {
     /// every machine (HiGHS runs on one thread with a fixed seed), so a MIP stopped by it
     /// returns the same solution everywhere.
     pub node_limit: Option<i32>,
+    /// Stop a MIP once its LP iterations (the root's cut rounds included, which no node
+    /// limit stops) reach this many: counted work, the same on every machine, through
+    /// HiGHS's MIP interrupt callback.
+    pub lp_iterations: Option<u64>,
 }
 
 impl Limits {
@@ -40,6 +44,7 @@ impl Limits {
         presolve: true,
         interior_point: false,
         node_limit: None,
+        lp_iterations: None,
     };
 
     /// [`Limits::EXACT`] by the interior-point method.
@@ -54,8 +59,12 @@ impl Limits {
 pub enum Reached {
     /// Proven optimal (within the requested gaps).
     Optimal,
-    /// Stopped by the time limit (or the node limit) with a feasible solution.
+    /// Stopped by the wall-clock limit with a feasible solution: where it stops depends on
+    /// the machine.
     TimeLimit,
+    /// Stopped by counted work (the node limit) with a feasible solution: the same on every
+    /// machine.
+    WorkLimit,
 }
 
 #[derive(Debug)]
@@ -66,6 +75,9 @@ pub struct Solved {
     pub bound: f64,
     pub values: Vec<f64>,
     pub row_duals: Vec<f64>,
+    /// Simplex iterations spent: the counted work of the neighbourhood search's budget (the
+    /// same on every machine, as the solve is).
+    pub iterations: u64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -125,9 +137,35 @@ impl Model {
                 bound: 0.0,
                 values: Vec::new(),
                 row_duals: vec![0.0; self.constraints.len()],
+                iterations: 0,
             });
         }
+        #[cfg(test)]
+        throttle::pause();
         let mut model = self.prepare(objective, limits)?;
+        // read by the callback throughout the solve below, which it outlives
+        let budget: Box<u64> = Box::new(limits.lp_iterations.unwrap_or(u64::MAX));
+        if limits.lp_iterations.is_some() {
+            let data = std::ptr::from_ref::<u64>(&budget).cast_mut().cast();
+            // SAFETY: the model pointer is live; the callback only reads `budget`, which lives
+            // until this function returns, after the solve
+            let status = unsafe {
+                highs_sys::Highs_setCallback(
+                    model.as_mut_ptr(),
+                    Some(stop_after_lp_iterations),
+                    data,
+                )
+                .max(highs_sys::Highs_startCallback(
+                    model.as_mut_ptr(),
+                    highs_sys::kHighsCallbackMipInterrupt,
+                ))
+            };
+            if status == highs_sys::kHighsStatusError {
+                return Err(SolveError::Solver(
+                    "the MIP interrupt callback was refused".into(),
+                ));
+            }
+        }
         if let Some(start) = start {
             model
                 .try_set_solution(Some(start), None, None, None)
@@ -217,6 +255,28 @@ impl Model {
     }
 }
 
+/// HiGHS's MIP interrupt callback: interrupts once the MIP's LP iterations reach the budget
+/// `data` points to (a `u64`).
+unsafe extern "C" fn stop_after_lp_iterations(
+    callback_type: std::os::raw::c_int,
+    _message: *const std::os::raw::c_char,
+    out: *const highs_sys::HighsCallbackDataOut,
+    input: *mut highs_sys::HighsCallbackDataIn,
+    data: *mut std::ffi::c_void,
+) {
+    if callback_type != highs_sys::kHighsCallbackMipInterrupt || out.is_null() || input.is_null() {
+        return;
+    }
+    #[cfg(test)]
+    throttle::pause();
+    // SAFETY: HiGHS passes live pointers for the call; `data` is the budget `minimise` keeps
+    let (spent, budget) = unsafe { ((*out).mip_total_lp_iterations, *data.cast::<u64>()) };
+    if u64::try_from(spent).unwrap_or(0) >= budget {
+        // SAFETY: as above
+        unsafe { (*input).user_interrupt = 1 };
+    }
+}
+
 /// The status, values, bound and duals of a solved model.
 fn read(solved: &highs::SolvedModel) -> Result<Solved, SolveError> {
     let reached = match solved.status() {
@@ -224,12 +284,13 @@ fn read(solved: &highs::SolvedModel) -> Result<Solved, SolveError> {
         HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible => {
             return Err(SolveError::Infeasible)
         }
-        HighsModelStatus::ReachedTimeLimit
+        HighsModelStatus::ReachedTimeLimit => Reached::TimeLimit,
+        // the only interrupt is the LP-iteration budget's callback
+        HighsModelStatus::ReachedInterrupt
         | HighsModelStatus::ReachedIterationLimit
-        | HighsModelStatus::ReachedInterrupt
         | HighsModelStatus::ReachedSolutionLimit
         | HighsModelStatus::ObjectiveBound
-        | HighsModelStatus::ObjectiveTarget => Reached::TimeLimit,
+        | HighsModelStatus::ObjectiveTarget => Reached::WorkLimit,
         other => return Err(SolveError::Solver(format!("status {other:?}"))),
     };
     if solved.primal_solution_status() != highs::HighsSolutionStatus::Feasible {
@@ -248,6 +309,7 @@ fn read(solved: &highs::SolvedModel) -> Result<Solved, SolveError> {
         bound: bound.min(objective),
         values: solution.columns().to_vec(),
         row_duals: solution.dual_rows().to_vec(),
+        iterations: u64::try_from(solved.simplex_iteration_count()).unwrap_or(0),
     })
 }
 
@@ -261,6 +323,8 @@ pub struct Growing {
 impl Growing {
     /// Solves the LP as it stands; later solves start from this one's basis by primal simplex.
     pub fn solve(&mut self) -> Result<Solved, SolveError> {
+        #[cfg(test)]
+        throttle::pause();
         let model = self
             .model
             .take()
@@ -324,6 +388,21 @@ fn set<V: highs::HighsOptionValue + Copy>(
         .map_err(|e| SolveError::Solver(format!("option {key}: {e:?}")))
 }
 
+/// A slow machine, for tests: every solve, and every MIP's interrupt check, on a thread of a
+/// rayon pool named [`throttle::SLOW`] first sleeps 20 ms. A plan that stops on
+/// counted work comes out the same on it; one that read a clock would not.
+#[cfg(test)]
+pub(crate) mod throttle {
+    /// The thread name of a pool whose threads are slowed.
+    pub(crate) const SLOW: &str = "slow-worker";
+
+    pub(super) fn pause() {
+        if std::thread::current().name() == Some(SLOW) {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -331,11 +410,57 @@ mod tests {
     use rand::{Rng, SeedableRng};
 
     /// HiGHS's own time limit (not the planner's size rule, which skips a MIP before it
-    /// starts): a market-split instance (Cornuéjols and Dawande), 6 equations over 50
-    /// binaries with slack, whose LP bound 0 no branch and bound closes in 10 ms, stops with
-    /// the warm start's incumbent, says so, and keeps a bound below it.
+    /// starts): the market split, whose LP bound 0 no branch and bound closes in 10 ms, stops
+    /// with the warm start's incumbent, says so, and keeps a bound below it.
     #[test]
     fn a_mip_stopped_by_the_highs_time_limit_says_time_limit_and_keeps_its_bound() {
+        let (m, slack, start) = market_split();
+        let limits = Limits {
+            time_limit: Some(0.01),
+            rel_gap: 0.0,
+            abs_gap: 0.0,
+            presolve: false,
+            interior_point: false,
+            node_limit: None,
+            lp_iterations: None,
+        };
+        let solved = m
+            .minimise(slack, limits, Some(&start))
+            .expect("an incumbent");
+        assert_eq!(solved.reached, Reached::TimeLimit);
+        assert!(solved.objective > 0.5, "{}", solved.objective);
+        assert!(solved.bound < solved.objective, "{solved:?}");
+    }
+
+    /// The same instance stopped by a node limit says so (counted work, not the clock), and
+    /// stops at the same point every time: same incumbent, same bound, same iterations.
+    #[test]
+    fn a_mip_stopped_by_its_node_limit_says_work_limit_and_stops_at_the_same_point() {
+        let run = || {
+            let (m, slack, start) = market_split();
+            let limits = Limits {
+                node_limit: Some(20),
+                ..Limits::EXACT
+            };
+            let limits = Limits {
+                presolve: false,
+                ..limits
+            };
+            m.minimise(slack, limits, Some(&start))
+                .expect("an incumbent")
+        };
+        let (a, b) = (run(), run());
+        assert_eq!(a.reached, Reached::WorkLimit);
+        assert!(a.iterations > 0);
+        assert_eq!(
+            (a.objective, a.bound, a.iterations, &a.values),
+            (b.objective, b.bound, b.iterations, &b.values)
+        );
+    }
+
+    /// A market-split instance (Cornuéjols and Dawande): 6 equations over 50 binaries with
+    /// slack, whose LP bound 0 no branch and bound closes quickly; the start has every x at 0.
+    fn market_split() -> (Model, Expression, Vec<f64>) {
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
         let mut m = Model::default();
         let xs: Vec<Variable> = (0..50).map(|_| m.add(variable().binary()).0).collect();
@@ -353,19 +478,6 @@ mod tests {
             slack += up + down;
             start.extend([b, 0.0]); // every x at 0: the slack takes the whole right-hand side
         }
-        let limits = Limits {
-            time_limit: Some(0.01),
-            rel_gap: 0.0,
-            abs_gap: 0.0,
-            presolve: false,
-            interior_point: false,
-            node_limit: None,
-        };
-        let solved = m
-            .minimise(slack, limits, Some(&start))
-            .expect("an incumbent");
-        assert_eq!(solved.reached, Reached::TimeLimit);
-        assert!(solved.objective > 0.5, "{}", solved.objective);
-        assert!(solved.bound < solved.objective, "{solved:?}");
+        (m, slack, start)
     }
 }

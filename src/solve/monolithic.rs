@@ -118,6 +118,7 @@ pub fn solve(
         presolve: true,
         interior_point: false,
         node_limit: None,
+        lp_iterations: None,
     };
     let (m, obj) = build(pb, case, &Stage::Deferred);
     let first = match m.minimise(obj, limits, None) {

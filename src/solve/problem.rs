@@ -84,9 +84,34 @@ pub struct Conflict {
     pub a: usize,
     pub b: usize,
     pub persons: u32,
-    /// Groups holding the registration a clash would defer (the later by candidate_id), with
-    /// how many: a capacity deferral taken from these is not a second deferral.
-    pub losers: Vec<(usize, u32)>,
+    /// The registrations a clash of `a` and `b` defers, at least: a person holding k
+    /// registrations counts 2/k here (1 for the usual two), since k papers at one slot make
+    /// k(k−1)/2 clashing pairs but defer only k − 1 registrations. Every bound built on the
+    /// pairs stays a bound; the exact count comes from routing (`routing::route`).
+    pub weight: f64,
+    /// The pairs of groups holding the two registrations of those persons.
+    pub pairs: Vec<SharedPair>,
+}
+
+/// Persons holding a registration in both group `g` and group `h` (of two different papers).
+/// A clash defers one of each person's two registrations, from either group: which one is
+/// the routing's choice, so neither side is favoured by any model.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SharedPair {
+    pub g: usize,
+    pub h: usize,
+    pub persons: u32,
+    /// As [`Conflict::weight`], for these persons.
+    pub weight: f64,
+}
+
+/// Persons holding registrations in exactly the same groups (two or more), with how many:
+/// the unit in which clashes are priced and deferred.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Holding {
+    /// The groups, in the order of the persons' registrations (candidate_id).
+    pub groups: Vec<usize>,
+    pub persons: u32,
 }
 
 /// The planning problem derived from a case.
@@ -97,6 +122,8 @@ pub struct Problem {
     pub paper_slots: Vec<Vec<usize>>,
     pub groups: Vec<Group>,
     pub conflicts: Vec<Conflict>,
+    /// Persons holding several planned registrations, by the groups they hold.
+    pub holdings: Vec<Holding>,
     pub fixed: Vec<Deferral>,
     /// Per institution; ineligible institutions have no rooms and capacity 0.
     pub venues: Vec<Venue>,
@@ -112,21 +139,57 @@ impl Problem {
         }
     }
 
+    /// Whether every clash costs whole registrations in the models (no person sharing papers
+    /// holds three or more), so that their objectives are whole numbers.
+    pub fn clash_weights_integral(&self) -> bool {
+        self.conflicts
+            .iter()
+            .all(|c| c.pairs.iter().all(|p| p.weight.fract() == 0.0))
+    }
+
     pub fn registrations(&self) -> u64 {
         self.groups.iter().map(|g| u64::from(g.n)).sum::<u64>()
             + self.fixed.iter().map(|d| u64::from(d.count)).sum::<u64>()
     }
 
-    /// Multiplies group sizes (what-if demand changes); members are dropped, so the plan is
-    /// computed on counts.
+    /// Multiplies group sizes (what-if demand changes); see [`Problem::resize`].
     pub fn scale(&mut self, factor: impl Fn(&Group, &Paper) -> Option<f64>) {
-        let papers = self.papers.clone();
-        for g in &mut self.groups {
-            if let Some(f) = factor(g, &papers[g.paper]) {
-                g.n = (f64::from(g.n) * f).round().max(0.0) as u32;
+        let sizes = self
+            .groups
+            .iter()
+            .map(|g| match factor(g, &self.papers[g.paper]) {
+                Some(f) => (f64::from(g.n) * f).round().max(0.0) as u32,
+                None => g.n,
+            })
+            .collect();
+        let untouched: Vec<bool> = self
+            .groups
+            .iter()
+            .map(|g| factor(g, &self.papers[g.paper]).is_none())
+            .collect();
+        self.resize(sizes, &untouched);
+    }
+
+    /// Sets every group's size (a what-if's demand); the members of a group whose size is set
+    /// are dropped (`keep[g]` false), so the plan is computed on counts. A group shrunk below
+    /// the persons its holdings name takes them down with it (holdings in their order), so no
+    /// clash is priced or deferred for persons no longer there.
+    pub fn resize(&mut self, sizes: Vec<u32>, keep: &[bool]) {
+        for ((g, n), &kept) in self.groups.iter_mut().zip(sizes).zip(keep) {
+            if !kept {
+                g.n = n;
                 g.members.clear();
             }
         }
+        let mut left: Vec<u32> = self.groups.iter().map(|g| g.n).collect();
+        for h in &mut self.holdings {
+            h.persons = h.groups.iter().map(|&g| left[g]).fold(h.persons, u32::min);
+            for &g in &h.groups {
+                left[g] -= h.persons;
+            }
+        }
+        self.holdings.retain(|h| h.persons > 0);
+        self.conflicts = conflicts(&self.groups, &self.holdings);
     }
 }
 
@@ -294,13 +357,15 @@ pub fn build(case: &Case, eligible: &[bool], published: Option<&Published>) -> P
             }
         })
         .collect();
-    let conflicts = conflicts(case, &groups);
+    let holdings = holdings(case, &groups);
+    let conflicts = conflicts(&groups, &holdings);
     fixed.sort_by_key(|d| (d.paper, d.home, d.candidate));
     Problem {
         papers,
         paper_slots,
         groups,
         conflicts,
+        holdings,
         fixed,
         venues,
         eligible: eligible.to_vec(),
@@ -335,32 +400,56 @@ pub fn persons_with_several(case: &Case, groups: &[Group]) -> Vec<Vec<(usize, us
         .collect()
 }
 
-/// Pairs of planned papers that share registered persons, with how many.
-fn conflicts(case: &Case, groups: &[Group]) -> Vec<Conflict> {
-    // (paper, paper) → group of the registration a clash defers → persons
-    let mut pairs: BTreeMap<(usize, usize), BTreeMap<usize, u32>> = BTreeMap::new();
+/// Persons with several registrations, counted by the groups they hold.
+fn holdings(case: &Case, groups: &[Group]) -> Vec<Holding> {
+    let mut held: BTreeMap<Vec<usize>, u32> = BTreeMap::new();
     for regs in persons_with_several(case, groups) {
-        for (i, &(_, first)) in regs.iter().enumerate() {
-            for &(_, later) in &regs[i + 1..] {
-                let (a, b) = (groups[first].paper, groups[later].paper);
-                if a != b {
-                    // the later registration (by candidate_id) is the one deferred
-                    *pairs
-                        .entry((a.min(b), a.max(b)))
-                        .or_default()
-                        .entry(later)
-                        .or_default() += 1;
+        *held.entry(regs.iter().map(|r| r.1).collect()).or_default() += 1;
+    }
+    held.into_iter()
+        .map(|(groups, persons)| Holding { groups, persons })
+        .collect()
+}
+
+/// Pairs of planned papers that share registered persons, with how many and in which groups.
+pub fn conflicts(groups: &[Group], holdings: &[Holding]) -> Vec<Conflict> {
+    // (paper, paper) → (group, group) → (persons, weight)
+    let mut pairs: BTreeMap<(usize, usize), BTreeMap<(usize, usize), (u32, f64)>> = BTreeMap::new();
+    for holding in holdings {
+        let share = 2.0 / holding.groups.len() as f64;
+        for (i, &g) in holding.groups.iter().enumerate() {
+            for &h in &holding.groups[i + 1..] {
+                let (a, b) = (groups[g].paper, groups[h].paper);
+                if a == b {
+                    continue;
                 }
+                let key = if a < b { (g, h) } else { (h, g) };
+                let e = pairs
+                    .entry((a.min(b), a.max(b)))
+                    .or_default()
+                    .entry(key)
+                    .or_default();
+                e.0 += holding.persons;
+                e.1 += share * f64::from(holding.persons);
             }
         }
     }
     pairs
         .into_iter()
-        .map(|((a, b), losers)| Conflict {
+        .map(|((a, b), shared)| Conflict {
             a,
             b,
-            persons: losers.values().sum(),
-            losers: losers.into_iter().collect(),
+            persons: shared.values().map(|e| e.0).sum(),
+            weight: shared.values().map(|e| e.1).sum(),
+            pairs: shared
+                .into_iter()
+                .map(|((g, h), (persons, weight))| SharedPair {
+                    g,
+                    h,
+                    persons,
+                    weight,
+                })
+                .collect(),
         })
         .collect()
 }

@@ -163,6 +163,7 @@ fn by_branch_and_bound(pool: &Pool, needed: u32) -> Result<Rostered, SolveError>
     let limits = Limits {
         abs_gap: 0.5,
         node_limit: Some(NODE_LIMIT),
+        lp_iterations: None,
         ..Limits::EXACT
     };
     let solved = model(pool).minimise_built(limits)?;

@@ -206,11 +206,8 @@ pub fn draw_demand(pb: &mut Problem, seed: u64, cv: f64, draw: u64) {
         };
         x.round().max(0.0) as u32
     };
-    let sizes: Vec<u32> = pb.groups.iter().map(|g| g.n).collect();
-    pb.scale(|_, _| Some(1.0));
-    for (g, n) in pb.groups.iter_mut().zip(sizes) {
-        g.n = draw_count(n);
-    }
+    let sizes: Vec<u32> = pb.groups.iter().map(|g| draw_count(g.n)).collect();
+    pb.resize(sizes, &vec![false; pb.groups.len()]);
     // registrations no plan can seat vary with demand too: draw them per home, paper, reason
     let mut fixed: BTreeMap<(usize, case::Paper, solve::Reason), u32> = BTreeMap::new();
     for d in pb.fixed.drain(..) {

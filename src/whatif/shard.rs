@@ -213,6 +213,7 @@ pub fn merge(dirs: &[PathBuf], case: Option<&Path>, out: &Path) -> Result<Report
         settings: Settings {
             time_limit: o.time_limit,
             gap: o.gap,
+            ..Settings::default()
         },
         threads: parts.iter().map(|p| p.threads).sum(),
         shard: None,

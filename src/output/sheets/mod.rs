@@ -206,7 +206,7 @@ fn overview(book: &mut Workbook, s: &PlanStats) -> Result<(), XlsxError> {
     sheet.write_string(
         10,
         1,
-        "最优：两项目标均已证明最优；可行：在 --gap 允许的差距内；已达时限：求解达到时间上限，结果未证明最优",
+        "最优：两项目标均已证明最优；可行：在 --gap 允许的差距内；已达上限：求解在计算量上限（或 --time-limit 时限）内未能证明最优，结果仍是可用的方案",
     )?;
     sheet.set_freeze_panes(3, 0)?;
     size_columns(sheet, &[22, 14, 12, 10, 10])

@@ -365,5 +365,6 @@ fn stage_result(value: f64, bound: f64, minimised: bool, seconds: f64) -> StageR
         proven,
         by: super::SolvedBy::Mip,
         seconds,
+        timed_out: false,
     }
 }

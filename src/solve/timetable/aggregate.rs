@@ -27,16 +27,20 @@ fn build(pb: &Problem, case: &Case, cliques: &[ForcedClashes]) -> (Model, Expres
     let mut m = Model::default();
     let mut deferred = Expression::default();
     // registrations a clash takes out of each group: a pair sharing a slot (z = 1) defers
-    // the later registration of each of its persons
+    // one registration of each of its persons, from either of the person's two groups
     let mut clashed: Vec<Expression> = vec![Expression::default(); pb.groups.len()];
     for clique in cliques {
         let mut sharing = Expression::default();
-        for (&(_, _, persons), losers) in clique.pairs.iter().zip(&clique.losers) {
+        for (&(_, _, persons), shared) in clique.pairs.iter().zip(&clique.shared) {
             let z: Variable = m.add(variable().min(0).max(1)).0;
             sharing.add_mul(1.0, z);
             deferred.add_mul(persons as f64, z);
-            for &(g, k) in losers {
-                clashed[g].add_mul(k as f64, z);
+            for &(g, h, k) in shared {
+                let from_g: Variable = m.add(variable().min(0).max(k as f64)).0;
+                let from_h: Variable = m.add(variable().min(0).max(k as f64)).0;
+                m.constrain((from_g + from_h - k as f64 * z).eq(0.0));
+                clashed[g].add_mul(1.0, from_g);
+                clashed[h].add_mul(1.0, from_h);
             }
         }
         m.constrain(sharing.geq(clique.forced as f64));

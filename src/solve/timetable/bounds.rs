@@ -3,7 +3,7 @@
 //! papers than slots) and the travel no plan can beat (everyone at the nearest admissible
 //! institution). A start that meets them is optimal and skips its MIP.
 
-use super::super::problem::{persons_with_several, Problem};
+use super::super::problem::Problem;
 use super::super::Settings;
 use super::cliques::grow;
 use super::evaluate::Start;
@@ -84,9 +84,9 @@ pub(super) fn forced_clashes(cliques: &[ForcedClashes]) -> f64 {
 pub(super) struct ForcedClashes {
     /// (paper, paper, persons holding exactly these two registrations)
     pub(super) pairs: Vec<(usize, usize, u64)>,
-    /// For each pair, the groups holding those persons' later registrations (the one a clash
-    /// defers), with how many.
-    pub(super) losers: Vec<Vec<(usize, u64)>>,
+    /// For each pair, the pairs of groups holding those persons' two registrations, with how
+    /// many: a clash defers one of each person's two, from either group.
+    pub(super) shared: Vec<Vec<(usize, usize, u64)>>,
     pub(super) forced: usize,
 }
 
@@ -97,20 +97,19 @@ pub(super) fn forced_cliques(pb: &Problem, case: &Case) -> Vec<ForcedClashes> {
     }
     let n = pb.papers.len();
     let mut weight = vec![vec![0u64; n]; n];
-    let mut losers: BTreeMap<(usize, usize), BTreeMap<usize, u64>> = BTreeMap::new();
-    for regs in persons_with_several(case, &pb.groups) {
-        // in candidate_id order: a clash defers the second
-        if let [(_, g), (_, h)] = regs[..] {
-            let (a, b) = (pb.groups[g].paper, pb.groups[h].paper);
-            if a != b {
-                weight[a][b] += 1;
-                weight[b][a] += 1;
-                *losers
-                    .entry((a.min(b), a.max(b)))
-                    .or_default()
-                    .entry(h)
-                    .or_default() += 1;
-            }
+    let mut shared: BTreeMap<(usize, usize), BTreeMap<(usize, usize), u64>> = BTreeMap::new();
+    for holding in pb.holdings.iter().filter(|h| h.groups.len() == 2) {
+        let (g, h) = (holding.groups[0], holding.groups[1]);
+        let (a, b) = (pb.groups[g].paper, pb.groups[h].paper);
+        if a != b {
+            let persons = u64::from(holding.persons);
+            weight[a][b] += persons;
+            weight[b][a] += persons;
+            *shared
+                .entry((a.min(b), a.max(b)))
+                .or_default()
+                .entry((g, h))
+                .or_default() += persons;
         }
     }
     let mut pairs: Vec<(u64, usize, usize)> = (0..n)
@@ -145,9 +144,9 @@ pub(super) fn forced_cliques(pb: &Problem, case: &Case) -> Vec<ForcedClashes> {
             for &q in &clique[i + 1..] {
                 clashes.push((p, q, weight[p][q]));
                 losing.push(
-                    losers
+                    shared
                         .get(&(p.min(q), p.max(q)))
-                        .map(|l| l.iter().map(|(&g, &k)| (g, k)).collect())
+                        .map(|l| l.iter().map(|(&(g, h), &k)| (g, h, k)).collect())
                         .unwrap_or_default(),
                 );
                 used[p][q] = true;
@@ -156,7 +155,7 @@ pub(super) fn forced_cliques(pb: &Problem, case: &Case) -> Vec<ForcedClashes> {
         }
         cliques.push(ForcedClashes {
             pairs: clashes,
-            losers: losing,
+            shared: losing,
             forced,
         });
     }

@@ -1,10 +1,12 @@
 //! Evaluating a timetable exactly: with the timetable fixed the model is the per-slot routing
-//! problem, so the routing LPs give the flows and every other MIP column follows from them.
+//! problem, so the routing LPs give the flows (and which registration each clash defers), and
+//! every other MIP column follows from them. The exact counts are the routing's, not the
+//! model's: the model prices persons with three or more papers below what they lose.
 
 use super::super::highs::SolveError;
 use super::super::problem::{Problem, Timetable};
 use super::super::routing::{self, Routing};
-use super::model::{measure, Cols};
+use super::model::Cols;
 use crate::case::Case;
 
 /// A timetable with a complete, feasible solution vector for the MIPs.
@@ -33,17 +35,7 @@ pub(super) fn evaluate(
         .iter()
         .map(|c| tt[c.a].iter().any(|t| tt[c.b].contains(t)))
         .collect();
-    let mut sizes: Vec<u32> = pb.groups.iter().map(|g| g.n).collect();
-    for (conflict, _) in pb
-        .conflicts
-        .iter()
-        .zip(&clash)
-        .filter(|(_, &clashes)| clashes)
-    {
-        for &(g, k) in &conflict.losers {
-            sizes[g] -= k.min(sizes[g]);
-        }
-    }
+    let sizes: Vec<u32> = pb.groups.iter().map(|g| g.n).collect();
     let routing = routing::route(pb, case, tt, &sizes)?;
     let mut values = vec![0.0; cols.columns];
     for (p, xs) in cols.x.iter().enumerate() {
@@ -54,6 +46,7 @@ pub(super) fn evaluate(
         }
     }
     let mut seated = vec![0u32; pb.groups.len()];
+    let mut travel = 0.0;
     for f in &routing.flows {
         let group = &pb.groups[f.group];
         let k = match group.registered {
@@ -69,14 +62,17 @@ pub(super) fn evaluate(
         };
         values[cols.f[f.group][k].1] += f64::from(f.count);
         values[cols.z[&(group.paper, f.institution, f.slot)]] += f64::from(f.count);
+        travel += cols.dest[f.group][k].1 * f64::from(f.count);
         seated[f.group] += f.count;
     }
+    // clash deferrals and capacity deferrals alike leave their registrations unseated
     let mut unseated: Vec<f64> = Vec::with_capacity(pb.groups.len());
     for (g, group) in pb.groups.iter().enumerate() {
         let u = f64::from(group.n - seated[g]);
         values[cols.u[g].1] = u;
         unseated.push(u);
     }
+    let deferred = unseated.iter().sum::<f64>();
     for (c, ws) in pb.conflicts.iter().zip(&cols.w) {
         for &(t, _, col) in ws {
             if tt[c.a].contains(&t) && tt[c.b].contains(&t) {
@@ -84,19 +80,22 @@ pub(super) fn evaluate(
             }
         }
     }
-    for &(c, g, col) in &cols.v {
-        if clash[c] {
-            let k = pb.conflicts[c]
-                .losers
-                .iter()
-                .find(|l| l.0 == g)
-                .map_or(0, |l| l.1);
-            let credit = f64::from(k).min(unseated[g]);
+    // credits as large as the rows allow, taken greedily: the model's count of this start is
+    // then at most its exact count in the usual case (a start for the MIP, never a result)
+    for &(c, k, [col_g, col_h]) in &cols.v {
+        if !clash[c] {
+            continue;
+        }
+        let pair = &pb.conflicts[c].pairs[k];
+        let tt_clash = cols.w[c].iter().filter(|e| values[e.2] > 0.5).count() as f64;
+        let mut room = pair.weight * tt_clash;
+        for (col, g) in [(col_g, pair.g), (col_h, pair.h)] {
+            let credit = room.min(unseated[g]).max(0.0);
             values[col] = credit;
             unseated[g] -= credit;
+            room -= credit;
         }
     }
-    let (deferred, travel) = measure(pb, cols, &values);
     crate::progress::trace(|| {
         format!(
             "start evaluated by routing in {:.2} s",
@@ -111,14 +110,4 @@ pub(super) fn evaluate(
         sizes,
         routing,
     })
-}
-
-pub(super) fn round_near_integers(mut values: Vec<f64>) -> Vec<f64> {
-    for v in &mut values {
-        let r = v.round();
-        if (*v - r).abs() < 1e-6 {
-            *v = r;
-        }
-    }
-    values
 }

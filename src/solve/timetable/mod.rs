@@ -14,6 +14,8 @@ mod aggregate;
 mod bounds;
 mod cliques;
 mod evaluate;
+#[cfg(test)]
+mod exact;
 mod model;
 mod neighbourhood;
 mod stages;
@@ -22,16 +24,16 @@ mod symmetry;
 #[cfg(test)]
 mod testing;
 
-use super::highs::{Limits, Reached, SolveError};
+use super::highs::{Limits, SolveError};
 use super::problem::{Problem, Timetable};
 use super::routing::Routing;
 use super::Settings;
 use crate::case::Case;
 use bounds::{integral_km, meets_bounds, travel_floor};
-use evaluate::{evaluate, round_near_integers};
+use evaluate::evaluate;
 use model::{build, measure, read_timetable, Objective, Rows};
 use neighbourhood::{Aim, Goal};
-use stages::{Routed, Stages};
+use stages::Stages;
 use symmetry::{allowed_slots, canonical};
 
 pub use start::greedy;
@@ -41,10 +43,13 @@ pub use start::greedy;
 pub struct StageResult {
     pub value: f64,
     pub bound: f64,
-    /// Proven optimal (within the gap), or stopped at the time limit.
+    /// Proven optimal (within the gap), or stopped by its work or time limit.
     pub proven: bool,
     pub by: SolvedBy,
     pub seconds: f64,
+    /// An explicit `--time-limit` stopped the stage's search or MIP: its result then depends
+    /// on the machine.
+    pub timed_out: bool,
 }
 
 /// What gave a stage its value (summary.json's `solved_by`).
@@ -54,10 +59,10 @@ pub enum SolvedBy {
     StartMetBound,
     /// The whole MIP over every paper and slot.
     Mip,
-    /// The neighbourhood search's sub-MIPs; the whole MIP was too large for the time limit.
+    /// The neighbourhood search's sub-MIPs; the whole MIP was too large to run
+    /// ([`Work::whole_mip_rows`](crate::solve::Work), or an explicit time limit).
     NeighbourhoodSearch,
-    /// The starting plan as it was, the floors its bound: the whole MIP was too large for the
-    /// time limit.
+    /// The starting plan as it was, the floors its bound: the whole MIP was too large to run.
     Start,
 }
 
@@ -67,7 +72,7 @@ impl SolvedBy {
             SolvedBy::StartMetBound => "start met the bound",
             SolvedBy::Mip => "mip",
             SolvedBy::NeighbourhoodSearch => "neighbourhood search",
-            SolvedBy::Start => "start (model too large for the time limit)",
+            SolvedBy::Start => "start (model too large for a whole MIP)",
         }
     }
 }
@@ -77,7 +82,7 @@ pub struct Outcome {
     pub timetable: Timetable,
     pub deferred: StageResult,
     pub travel: StageResult,
-    /// The routing of `timetable` when a start already computed it, with the group sizes it
+    /// The routing of `timetable`, computed when it was evaluated, with the group sizes it
     /// routed: the final routing reuses it when its sizes are the same.
     pub routed: Option<(Vec<u32>, Routing)>,
 }
@@ -89,19 +94,23 @@ fn limit_text(settings: &Settings) -> String {
         .map_or(String::new(), |t| format!(" (at most {t:.0} s)"))
 }
 
-/// Rows of a whole timetable MIP that HiGHS's root LP gets through per second of the time
-/// limit, the slowest measured (BENCHMARKS.md, "Why the code is as it is": the size rule): a
-/// MIP larger than the limit allows is not run, since it would end with no root bound and the
-/// plan it started from.
+/// Rows of a whole timetable MIP that HiGHS's root LP gets through per second, the slowest
+/// measured (BENCHMARKS.md, "Why the code is as it is": the size rule): under an explicit
+/// `--time-limit`, a MIP larger than the limit allows is not run, since it would end with no
+/// root bound and the plan it started from.
 const WHOLE_MIP_ROWS_PER_SECOND: f64 = 1_500.0;
 
-/// Whether a whole MIP of `rows` rows can be expected to get past its root LP in the limit.
+/// Whether a whole MIP of `rows` rows is run: within the work's size rule, and when a time
+/// limit is given, expected to get past its root LP within it. Decided by sizes alone, never
+/// by a clock.
 fn whole_mip_fits(rows: usize, settings: &Settings) -> bool {
-    settings
-        .time_limit
-        .is_none_or(|t| rows as f64 <= WHOLE_MIP_ROWS_PER_SECOND * t)
+    rows <= settings.work.whole_mip_rows
+        && settings
+            .time_limit
+            .is_none_or(|t| rows as f64 <= WHOLE_MIP_ROWS_PER_SECOND * t)
 }
 
+/// A whole MIP's limits: its node budget, and the time cap when one is given.
 fn limits(settings: &Settings, integral: bool) -> Limits {
     Limits {
         time_limit: settings.time_limit,
@@ -109,7 +118,8 @@ fn limits(settings: &Settings, integral: bool) -> Limits {
         abs_gap: if integral { 0.99 } else { 1e-6 },
         presolve: false,
         interior_point: false,
-        node_limit: None,
+        node_limit: Some(settings.work.mip_nodes),
+        lp_iterations: Some(settings.work.mip_lp_iterations),
     }
 }
 
@@ -141,7 +151,7 @@ pub fn solve(
         cols: &cols,
         allowed: &allowed,
         cliques: &cliques,
-        // too large a whole MIP is not run: its stage's time all goes to the search
+        // too large a whole MIP is not run: its stage's work all goes to the search
         whole_mip: whole_mip_fits(stage1_model.rows(), settings),
     };
     let (best, floor, evaluated) = stages.best_start(warm)?;
@@ -149,39 +159,29 @@ pub fn solve(
     if !stages.whole_mip {
         crate::progress::trace(|| {
             format!(
-                "the whole MIP ({} rows) is too large for the time limit: not run",
+                "the whole MIP ({} rows) is too large to run",
                 stage1_model.rows()
             )
         });
     }
-    // the deferred search's longest round: the travel search's rounds are as large
-    let (mut start, round) = stages.search_deferred(best, floor)?;
-    let mut routed: Routed = vec![(
-        start.timetable.clone(),
-        std::mem::take(&mut start.sizes),
-        std::mem::take(&mut start.routing),
-    )];
+    let (start, searched) = stages.search_deferred(best, floor)?;
     crate::progress::trace(|| {
         format!(
             "start: deferred {} travel {} (of {evaluated} start(s))",
             start.deferred, start.travel
         )
     });
-    let (deferred, stage1_values) = stages.fewest_deferred(
+    let (deferred, stage1) = stages.fewest_deferred(
         stage1_model,
         stage1_objective,
-        &start,
+        start,
         floor,
-        round,
+        searched,
         search_clock,
     )?;
-    let (travel, values) =
-        stages.least_travel(&start, &deferred, &stage1_values, round, &mut routed)?;
-    let timetable = read_timetable(&cols, &values);
-    let routed = routed
-        .into_iter()
-        .find(|r| r.0 == timetable)
-        .map(|r| (r.1, r.2));
+    let (travel, plan) = stages.least_travel(stage1, &deferred)?;
+    let timetable = plan.timetable;
+    let routed = Some((plan.sizes, plan.routing));
     Ok(Outcome {
         timetable,
         deferred,

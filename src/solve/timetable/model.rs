@@ -38,9 +38,9 @@ pub(super) struct Cols {
     pub(super) z: BTreeMap<(usize, usize, usize), usize>,
     /// w[conflict] = (slot, variable, column)
     pub(super) w: Vec<Vec<(usize, Variable, usize)>>,
-    /// Overlap credits (conflict, group, column): deferrals counted both as conflicts and as
-    /// capacity shortfalls.
-    pub(super) v: Vec<(usize, usize, usize)>,
+    /// Overlap credits (conflict, pair, columns of its two groups' credits): deferrals counted
+    /// both as clashes and as their groups' unseated.
+    pub(super) v: Vec<(usize, usize, [usize; 2])>,
     pub(super) columns: usize,
 }
 
@@ -176,13 +176,14 @@ pub(super) fn build(
     let mut deferred: Expression = u.iter().map(|e| e.0).sum();
     for (c, ws) in pb.conflicts.iter().zip(&w) {
         for &(_, wv, _) in ws {
-            deferred.add_mul(f64::from(c.persons), wv);
+            deferred.add_mul(c.weight, wv);
         }
     }
-    // A clash defers known registrations (the later of each person's pair) which still count
-    // in their group's load; when that group is also short of seats, the shortfall can fall on
-    // exactly those registrations, so they are deferred once, not twice:
-    // v[c,g] ≤ k[c,g]·Σ_t w[c,t] and Σ_c v[c,g] ≤ u[g] credit the overlap.
+    // A clash defers one registration of each of its persons, from either paper, and that
+    // registration is also among its group's unseated u[g] (it still counts in the group's
+    // size): so it is credited back once. For each pair of groups (g, h) sharing persons,
+    // v[g] + v[h] ≤ weight·Σ_t w, and a group's credits never exceed its unseated. Neither
+    // side is favoured: the routing chooses which registration a clash defers.
     let mut v = Vec::new();
     let mut credit: BTreeMap<usize, Expression> = BTreeMap::new();
     for (ci, (c, ws)) in pb.conflicts.iter().zip(&w).enumerate() {
@@ -190,12 +191,16 @@ pub(super) fn build(
             continue;
         }
         let clash: Expression = ws.iter().map(|e| e.1).sum();
-        for &(g, k) in &c.losers {
-            let (vv, col) = m.add(variable().min(0).max(k));
-            m.constrain((vv - f64::from(k) * clash.clone()).leq(0.0));
-            credit.entry(g).or_default().add_mul(1.0, vv);
-            deferred.add_mul(-1.0, vv);
-            v.push((ci, g, col));
+        let most = ws.len() as f64;
+        for (k, pair) in c.pairs.iter().enumerate() {
+            let (vg, col_g) = m.add(variable().min(0).max(pair.weight * most));
+            let (vh, col_h) = m.add(variable().min(0).max(pair.weight * most));
+            m.constrain((vg + vh - pair.weight * clash.clone()).leq(0.0));
+            credit.entry(pair.g).or_default().add_mul(1.0, vg);
+            credit.entry(pair.h).or_default().add_mul(1.0, vh);
+            deferred.add_mul(-1.0, vg);
+            deferred.add_mul(-1.0, vh);
+            v.push((ci, k, [col_g, col_h]));
         }
     }
     for (g, e) in credit {
@@ -337,7 +342,9 @@ pub(super) fn destinations(case: &Case, g: &Group) -> Vec<(usize, f64)> {
     }
 }
 
-/// The model's deferred count and travel for a solution vector.
+/// The model's deferred count and travel for a solution vector. The count is exact when
+/// every person sharing papers holds two registrations; a person with more counts less (see
+/// `Conflict::weight`), so a timetable's exact count comes from `evaluate`.
 pub(super) fn measure(pb: &Problem, cols: &Cols, values: &[f64]) -> (f64, f64) {
     let mut deferred = 0.0;
     let mut travel = 0.0;
@@ -349,11 +356,11 @@ pub(super) fn measure(pb: &Problem, cols: &Cols, values: &[f64]) -> (f64, f64) {
     }
     for (c, ws) in pb.conflicts.iter().zip(&cols.w) {
         for &(_, _, col) in ws {
-            deferred += f64::from(c.persons) * values[col];
+            deferred += c.weight * values[col];
         }
     }
-    for &(_, _, col) in &cols.v {
-        deferred -= values[col];
+    for &(_, _, cols) in &cols.v {
+        deferred -= values[cols[0]] + values[cols[1]];
     }
     (deferred, travel)
 }

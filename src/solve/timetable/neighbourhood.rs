@@ -8,13 +8,13 @@
 //! problem of its own: only the papers of a and b, their groups and the clashes among them.
 //! Pairs of slots that share no slot are independent for the same reason, so the search goes
 //! in rounds of disjoint pairs (a round-robin schedule), each round's pairs solved in parallel
-//! and merged in the schedule's order. Each sub-MIP ends by proof or by a node limit, never by
-//! the clock, so every round gives the same timetable on any machine and at any `--threads`;
-//! the clock only decides, between rounds, whether another begins (that does depend on the
-//! machine, when the budget runs out before the search ends).
+//! and merged in the schedule's order. Each sub-MIP ends by proof or by a node limit, and the
+//! search by its budget of simplex iterations counted between rounds, never by the clock: every
+//! round gives the same timetable on any machine and at any `--threads`, and so does the
+//! search. Only an explicit `--time-limit` adds a clock, and then says when it stopped it.
 
 use super::super::highs::{Limits, Reached, SolveError};
-use super::super::problem::{Conflict, Problem, Timetable};
+use super::super::problem::{Conflict, Holding, Problem, SharedPair, Timetable};
 use super::super::Settings;
 use super::evaluate::{evaluate, Start};
 use super::model::{build, measure, read_timetable, Cols, Objective, Rows};
@@ -54,45 +54,59 @@ impl Aim {
     }
 }
 
-/// What a search aims at, where it may stop, and its time guard.
+/// What a search aims at, where it may stop, and what it may spend.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Goal {
     pub(super) aim: Aim,
     /// A proven bound for the aim's objective: the search stops on reaching it.
     pub(super) floor: f64,
-    pub(super) budget: Option<Duration>,
+    /// Simplex iterations the search may spend: no round begins once they are spent.
+    pub(super) iterations: u64,
+    /// The explicit `--time-limit`'s end, if any.
+    pub(super) deadline: Option<Instant>,
+}
+
+/// What a search spent.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct Spent {
+    pub(super) rounds: usize,
+    pub(super) iterations: u64,
+    /// The time limit stopped the search (the result then depends on the machine).
+    pub(super) timed_out: bool,
 }
 
 /// Improves `start` (a timetable with its exact evaluation on `full`, the stage's columns) by
-/// cycles of rounds (a cycle solves each pair of slots once) until a cycle improves nothing
-/// or it reaches `floor` (for travel, within `--gap` of it). `budget` is a guard for quarters
-/// whose sub-MIPs are slow: a round that would not end within it is not begun (and a sub-MIP
-/// still running at its end is dropped), so only when it stops the search does the result
-/// depend on the machine.
-/// Returns the best start found, evaluated on `full`'s columns, and the longest round's time
-/// (zero when no round ran).
+/// cycles of rounds (a cycle solves each pair of slots once) until a cycle improves nothing,
+/// it reaches `floor` (for travel, within `--gap` of it), or its iterations are spent. Under
+/// an explicit time limit, a round that would not end before the deadline is not begun (and a
+/// sub-MIP still running at its end is dropped). Returns the best start found, evaluated on
+/// `full`'s columns, and what the search spent.
 pub(super) fn improve(
     pb: &Problem,
     case: &Case,
     settings: &Settings,
     full: &Cols,
     start: Start,
-    Goal { aim, floor, budget }: Goal,
-) -> Result<(Start, Duration), SolveError> {
+    goal: Goal,
+) -> Result<(Start, Spent), SolveError> {
+    let Goal {
+        aim,
+        floor,
+        iterations,
+        deadline,
+    } = goal;
     let slots = case.sessions.len();
     if case.policy.sittings_per_paper != 1 || slots < 2 {
-        return Ok((start, Duration::ZERO));
+        return Ok((start, Spent::default()));
     }
     let clock = Instant::now();
-    let deadline = budget.map(|b| clock + b);
     let rounds = round_robin(slots);
     let mut best = start;
+    let mut spent = Spent::default();
     let mut solved = 0;
-    let mut begun = 0;
-    // the last round's length: a round that would not end before the deadline is not begun,
-    // since what its unfinished sub-MIPs found would be dropped
+    // the last round's length: under a time limit, a round that would not end before the
+    // deadline is not begun, since what its unfinished sub-MIPs found would be dropped
     let mut last_round = Duration::ZERO;
-    let mut longest = Duration::ZERO;
     'cycles: loop {
         let mut improved = false;
         for round in &rounds {
@@ -101,34 +115,48 @@ pub(super) fn improve(
             {
                 break 'cycles;
             }
+            if spent.iterations >= iterations {
+                crate::progress::trace(|| "neighbourhood search: its work is spent".to_string());
+                break 'cycles;
+            }
             let out_of_time = deadline.is_some_and(|d| {
                 d.saturating_duration_since(Instant::now())
                     < last_round.max(Duration::from_millis(1))
             });
-            if out_of_time || crate::progress::interrupted() {
-                crate::progress::trace(|| {
-                    "neighbourhood search: stopped by its time guard".to_string()
-                });
+            if out_of_time {
+                spent.timed_out = true;
+                crate::progress::trace(|| "neighbourhood search: stopped by --time-limit".into());
+                break 'cycles;
+            }
+            if crate::progress::interrupted() {
                 break 'cycles;
             }
             let round_clock = Instant::now();
-            begun += 1;
-            let moves: Vec<Option<Placement>> = round
+            spent.rounds += 1;
+            // the round's sub-MIPs share what is left of the work equally (each may overrun
+            // its share by the heuristic it is in when the share is spent)
+            let share = ((iterations - spent.iterations) / round.len() as u64).max(1);
+            let moves: Vec<(Option<Placement>, u64, bool)> = round
                 .par_iter()
                 .map(|&(a, b)| {
-                    neighbourhood(pb, case, settings, &best.timetable, aim, (a, b), deadline)
+                    let limits = SubLimits {
+                        lp_iterations: share,
+                        deadline,
+                    };
+                    neighbourhood(pb, case, settings, &best.timetable, aim, (a, b), limits)
                 })
                 .collect::<Result<_, _>>()?;
             solved += round.len();
             last_round = round_clock.elapsed();
-            longest = longest.max(last_round);
             let mut found = best.timetable.clone();
             let mut moved_any = false;
-            for placement in moves.iter().flatten() {
-                for (p, at) in placement {
+            for (placement, used, timed_out) in &moves {
+                spent.iterations += used;
+                spent.timed_out |= timed_out;
+                for (p, at) in placement.iter().flatten() {
                     found[*p] = at.clone();
+                    moved_any = true;
                 }
-                moved_any = true;
             }
             if moved_any {
                 // the stage's columns follow the symmetry rule: relabel interchangeable slots
@@ -152,12 +180,22 @@ pub(super) fn improve(
     }
     crate::progress::trace(|| {
         format!(
-            "neighbourhood search ({aim:?}): {solved} neighbourhood(s) in {begun} round(s), {} in {:.2} s",
+            "neighbourhood search ({aim:?}): {solved} neighbourhood(s) in {} round(s), {} simplex iterations, {} in {:.2} s",
+            spent.rounds,
+            spent.iterations,
             aim.value(&best),
             clock.elapsed().as_secs_f64()
         )
     });
-    Ok((best, longest))
+    Ok((best, spent))
+}
+
+/// Where one neighbourhood's sub-MIP stops: its share of the round's work, and the explicit
+/// `--time-limit`'s end, if any.
+#[derive(Debug, Clone, Copy)]
+struct SubLimits {
+    lp_iterations: u64,
+    deadline: Option<Instant>,
 }
 
 /// New slots for some papers: (paper, its slots).
@@ -183,9 +221,9 @@ fn round_robin(slots: usize) -> Vec<Vec<(usize, usize)>> {
 
 /// The best placement of the papers now at slots a and b, each at a or b, as a problem of its
 /// own (for travel, with no more of its registrations deferred than now); `None` when it
-/// improves nothing. The sub-MIP starts from the present placement. The
-/// search's deadline also stops a sub-MIP (a guard for very large quarters, whose root LP alone
-/// may take longer); what such a sub-MIP found is dropped, as it would differ between machines.
+/// improves nothing. The sub-MIP starts from the present placement. Returns also the simplex
+/// iterations spent, and whether the time limit's deadline stopped it (what such a sub-MIP
+/// found is dropped, as it would differ between machines).
 fn neighbourhood(
     pb: &Problem,
     case: &Case,
@@ -193,13 +231,16 @@ fn neighbourhood(
     timetable: &Timetable,
     aim: Aim,
     (a, b): (usize, usize),
-    deadline: Option<Instant>,
-) -> Result<Option<Placement>, SolveError> {
+    SubLimits {
+        lp_iterations,
+        deadline,
+    }: SubLimits,
+) -> Result<(Option<Placement>, u64, bool), SolveError> {
     let papers: Vec<usize> = (0..pb.papers.len())
         .filter(|&p| timetable[p].iter().any(|&t| t == a || t == b))
         .collect();
     if papers.len() < 2 {
-        return Ok(None);
+        return Ok((None, 0, false));
     }
     let sub = restrict(pb, &papers);
     let sub_tt: Timetable = papers.iter().map(|&p| timetable[p].clone()).collect();
@@ -235,22 +276,25 @@ fn neighbourhood(
         presolve: false,
         interior_point: false,
         node_limit: Some(SUB_MIP_NODES),
+        lp_iterations: Some(lp_iterations),
     };
     let solved = model.minimise(objective, limits, Some(&warm.values))?;
-    if solved.reached != Reached::Optimal {
-        if deadline.is_some_and(|d| Instant::now() >= d) {
-            crate::progress::trace(|| format!("neighbourhood of slots {a} and {b}: out of time"));
-            return Ok(None);
-        }
-        crate::progress::trace(|| format!("neighbourhood of slots {a} and {b}: node limit"));
+    if solved.reached == Reached::TimeLimit {
+        crate::progress::trace(|| format!("neighbourhood of slots {a} and {b}: out of time"));
+        return Ok((None, solved.iterations, true));
     }
     let moved = read_timetable(&cols, &solved.values);
-    let found = measure(&sub, &cols, &solved.values);
-    if aim.better(found, (warm.deferred, warm.travel)) && moved != sub_tt {
-        Ok(Some(papers.into_iter().zip(moved).collect()))
+    // the model prices a person with three or more papers below what they lose: then the
+    // placement is judged by its exact evaluation
+    let found = if sub.clash_weights_integral() {
+        measure(&sub, &cols, &solved.values)
     } else {
-        Ok(None)
-    }
+        let exact = evaluate(&sub, case, &cols, &moved)?;
+        (exact.deferred, exact.travel)
+    };
+    let placement = (aim.better(found, (warm.deferred, warm.travel)) && moved != sub_tt)
+        .then(|| papers.into_iter().zip(moved).collect());
+    Ok((placement, solved.iterations, false))
 }
 
 /// The problem of `papers` alone: their groups and the clashes among them, indices renumbered
@@ -278,7 +322,33 @@ fn restrict(pb: &Problem, papers: &[usize]) -> Problem {
             a: paper_index[c.a],
             b: paper_index[c.b],
             persons: c.persons,
-            losers: c.losers.iter().map(|&(g, n)| (group_index[g], n)).collect(),
+            weight: c.weight,
+            pairs: c
+                .pairs
+                .iter()
+                .map(|pair| SharedPair {
+                    g: group_index[pair.g],
+                    h: group_index[pair.h],
+                    ..*pair
+                })
+                .collect(),
+        })
+        .collect();
+    // a person's registrations outside these papers cannot clash with them here
+    let holdings = pb
+        .holdings
+        .iter()
+        .filter_map(|h| {
+            let groups: Vec<usize> = h
+                .groups
+                .iter()
+                .map(|&g| group_index[g])
+                .filter(|&g| g != usize::MAX)
+                .collect();
+            (groups.len() > 1).then_some(Holding {
+                groups,
+                persons: h.persons,
+            })
         })
         .collect();
     Problem {
@@ -286,6 +356,7 @@ fn restrict(pb: &Problem, papers: &[usize]) -> Problem {
         paper_slots: papers.iter().map(|&p| pb.paper_slots[p].clone()).collect(),
         groups,
         conflicts,
+        holdings,
         fixed: Vec::new(),
         venues: pb.venues.clone(),
         eligible: pb.eligible.clone(),
@@ -299,12 +370,13 @@ mod tests {
     use super::super::testing::{clash_case, travel_case};
     use super::*;
 
-    /// No floor, no time guard.
+    /// No floor, the default work, no time limit.
     fn goal(aim: Aim) -> Goal {
         Goal {
             aim,
             floor: 0.0,
-            budget: None,
+            iterations: Settings::default().work.search_iterations,
+            deadline: None,
         }
     }
 

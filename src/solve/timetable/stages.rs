@@ -5,14 +5,13 @@
 
 use super::*;
 use crate::solve::highs::Model;
+use crate::solve::highs::Reached;
 use bounds::ForcedClashes;
 use evaluate::Start;
 use good_lp::Expression;
 use model::Cols;
+use neighbourhood::Spent;
 use std::time::{Duration, Instant};
-
-/// Timetables already routed, with the group sizes and routing, for the final routing to reuse.
-pub(super) type Routed = Vec<(Timetable, Vec<u32>, Routing)>;
 
 /// What every stage reads, computed once.
 pub(super) struct Stages<'a> {
@@ -81,20 +80,14 @@ impl Stages<'_> {
     }
 
     /// The neighbourhood search for fewer deferred, when the start is short of the floor. It
-    /// may use the stage's whole time (on every hard quarter measured, the whole MIP improved no
-    /// start the search handed it, and its bound was the merged floor's or 0); the MIP then
-    /// starts from what it found, with what is left. Returns the best found and the search's
-    /// longest round.
-    pub fn search_deferred(
-        &self,
-        best: Start,
-        floor: f64,
-    ) -> Result<(Start, Duration), SolveError> {
+    /// may spend the stage's whole work (on every hard quarter measured, the whole MIP
+    /// improved no start the search handed it, and its bound was the merged floor's or 0);
+    /// the MIP then starts from what it found. Returns the best found and what it spent.
+    pub fn search_deferred(&self, best: Start, floor: f64) -> Result<(Start, Spent), SolveError> {
         if best.deferred <= floor + 0.5 {
-            return Ok((best, Duration::ZERO));
+            return Ok((best, Spent::default()));
         }
         crate::progress::stage("fewest deferred: neighbourhood search");
-        let budget = self.settings.time_limit.map(Duration::from_secs_f64);
         neighbourhood::improve(
             self.pb,
             self.case,
@@ -104,235 +97,246 @@ impl Stages<'_> {
             Goal {
                 aim: Aim::Deferred,
                 floor,
-                budget,
+                iterations: self.settings.work.search_iterations,
+                deadline: self.deadline(1.0),
             },
         )
     }
 
+    /// The end of `share` of the explicit time limit, from now; none without one.
+    fn deadline(&self, share: f64) -> Option<Instant> {
+        self.settings
+            .time_limit
+            .map(|t| Instant::now() + Duration::from_secs_f64(t * share))
+    }
+
     /// Stage 1, fewest deferred: met by the start, or the search's result when the whole MIP
-    /// does not fit, or the whole MIP from the start with the stage's time left.
+    /// does not fit, or the whole MIP from the start with the stage's time left. The MIP's
+    /// timetable is evaluated exactly and kept only when it defers fewer: its objective prices
+    /// persons with three or more papers below what they lose, so its bound is a bound and
+    /// its value is not the plan's. Returns the stage and its plan, evaluated.
     pub fn fewest_deferred(
         &self,
         stage1_model: Model,
         stage1_objective: Expression,
-        start: &Start,
+        start: Start,
         floor: f64,
-        round: Duration,
+        searched: Spent,
         search_clock: Instant,
-    ) -> Result<(StageResult, Vec<f64>), SolveError> {
+    ) -> Result<(StageResult, Start), SolveError> {
         let clock = std::time::Instant::now();
-        Ok(if start.deferred <= floor + 0.5 {
-            drop(stage1_model);
+        if start.deferred <= floor + 0.5 {
             let r = StageResult {
                 value: start.deferred.round(),
                 bound: floor,
                 proven: true,
                 by: SolvedBy::StartMetBound,
                 seconds: 0.0,
+                timed_out: false,
             };
-            (r, start.values.clone())
-        } else if !self.whole_mip {
-            drop(stage1_model);
+            return Ok((r, start));
+        }
+        if !self.whole_mip {
             let r = StageResult {
                 value: start.deferred.round(),
                 bound: floor,
                 proven: false,
-                by: if round.is_zero() {
+                by: if searched.rounds == 0 {
                     SolvedBy::Start
                 } else {
                     SolvedBy::NeighbourhoodSearch
                 },
                 seconds: search_clock.elapsed().as_secs_f64(),
+                timed_out: searched.timed_out,
             };
-            (r, start.values.clone())
+            return Ok((r, start));
+        }
+        crate::progress::stage(format!(
+            "fewest deferred: HiGHS MIP{}",
+            limit_text(self.settings)
+        ));
+        // the stage's limit covers the neighbourhood search and the MIP together
+        let mut stage_limits = limits(self.settings, self.pb.clash_weights_integral());
+        if let Some(t) = stage_limits.time_limit.as_mut() {
+            *t = (*t - search_clock.elapsed().as_secs_f64()).max(1.0);
+        }
+        let solved = stage1_model.minimise(stage1_objective, stage_limits, Some(&start.values))?;
+        crate::progress::trace(|| {
+            format!(
+                "deferred stage: objective {} bound {} in {:.2} s",
+                solved.objective,
+                solved.bound,
+                clock.elapsed().as_secs_f64()
+            )
+        });
+        let best = self.better_of(start, &solved.values, |found, best| {
+            found.deferred < best.deferred - 0.5
+                || (found.deferred <= best.deferred + 0.5 && found.travel < best.travel)
+        })?;
+        let value = best.deferred.round();
+        // the credits make the LP bound negative at times; deferred is never below the floor
+        let mip_bound = if self.mip_bound_holds() {
+            (solved.bound - 1e-6).ceil()
         } else {
-            crate::progress::stage(format!(
-                "fewest deferred: HiGHS MIP{}",
-                limit_text(self.settings)
-            ));
-            // the stage's limit covers the neighbourhood search and the MIP together
-            let mut stage_limits = limits(self.settings, true);
-            if let Some(t) = stage_limits.time_limit.as_mut() {
-                *t = (*t - search_clock.elapsed().as_secs_f64()).max(1.0);
-            }
-            let solved =
-                stage1_model.minimise(stage1_objective, stage_limits, Some(&start.values))?;
-            crate::progress::trace(|| {
-                format!(
-                    "deferred stage: objective {} bound {} in {:.2} s",
-                    solved.objective,
-                    solved.bound,
-                    clock.elapsed().as_secs_f64()
-                )
-            });
-            let value = solved.objective.round();
-            let r = StageResult {
-                value,
-                // the credits make the LP bound negative at times; deferred is never below the floor
-                bound: (solved.bound - 1e-6).ceil().max(floor).min(value),
-                proven: solved.reached == Reached::Optimal,
-                by: SolvedBy::Mip,
-                seconds: clock.elapsed().as_secs_f64(),
-            };
-            (r, round_near_integers(solved.values))
-        })
+            floor
+        };
+        let bound = mip_bound.max(floor).min(value);
+        let r = StageResult {
+            value,
+            bound,
+            proven: value <= bound + 0.5,
+            by: SolvedBy::Mip,
+            seconds: clock.elapsed().as_secs_f64(),
+            timed_out: searched.timed_out || solved.reached == Reached::TimeLimit,
+        };
+        Ok((r, best))
     }
 
-    /// Stage 2, least travel with deferred held at stage 1's value: from the better of the
-    /// start and the stage-1 timetable re-routed, through the search, then the whole MIP when
-    /// it fits. Timetables routed on the way go into `routed_before`.
+    /// The whole MIPs price clashes per shared slot, which counts a pair of papers sharing
+    /// two slots twice: with one sitting per paper their bounds are bounds of every plan,
+    /// with more they are not used.
+    fn mip_bound_holds(&self) -> bool {
+        self.case.policy.sittings_per_paper == 1
+    }
+
+    /// `best`, or the timetable of a MIP's `values` evaluated exactly when `better` says so.
+    fn better_of(
+        &self,
+        best: Start,
+        values: &[f64],
+        better: impl Fn(&Start, &Start) -> bool,
+    ) -> Result<Start, SolveError> {
+        let timetable = read_timetable(self.cols, values);
+        if timetable == best.timetable {
+            return Ok(best);
+        }
+        let found = evaluate(self.pb, self.case, self.cols, &timetable)?;
+        crate::progress::trace(|| {
+            format!(
+                "the MIP's timetable evaluated: deferred {} travel {} (had {} and {})",
+                found.deferred, found.travel, best.deferred, best.travel
+            )
+        });
+        Ok(if better(&found, &best) { found } else { best })
+    }
+
+    /// Stage 2, least travel with deferred held at stage 1's value: from stage 1's plan,
+    /// through the search, then the whole MIP when it fits. Each plan found is evaluated
+    /// exactly and kept only when it defers no more and travels less.
     pub fn least_travel(
         &self,
-        start: &Start,
+        first: Start,
         deferred: &StageResult,
-        stage1_values: &[f64],
-        round: Duration,
-        routed_before: &mut Routed,
-    ) -> Result<(StageResult, Vec<f64>), SolveError> {
+    ) -> Result<(StageResult, Start), SolveError> {
         let clock = std::time::Instant::now();
-        let (mut first, mut first_travel, floor) =
-            self.travel_start(start, deferred, stage1_values, routed_before)?;
+        let floor = self.travel_floor(&first, deferred)?;
+        let mut first = first;
         // A start short of its bound goes through the neighbourhood search first, as in stage 1
-        // (the MIP then gets what is left; on the hard quarters the search improved travel where
-        // the MIP did not). With no MIP to follow, the search gets half the limit: travel comes
-        // second, so a plan whose whole MIPs are too large takes one and a half limits of
-        // search. It is not begun when two rounds as long as stage 1's longest would not fit
+        // (on the hard quarters the search improved travel where the MIP did not), with half
+        // stage 1's work: travel comes second, and its sub-MIPs are the slower ones
         // (BENCHMARKS.md, "Why the code is as it is": the travel search).
         let met =
             |travel: f64| travel <= floor + 0.5 || travel - floor <= self.settings.gap * travel;
         let search_clock = std::time::Instant::now();
-        let budget = self.settings.time_limit.map(|t| {
-            let share = if self.whole_mip { 1.0 } else { 0.5 };
-            std::time::Duration::from_secs_f64(t * share)
-        });
-        let mut searched = false;
-        if !met(first_travel) && budget.is_none_or(|b| b >= 2 * round) {
+        let share = 0.5;
+        let mut searched = Spent::default();
+        if !met(first.travel) {
             crate::progress::stage("least travel: neighbourhood search");
-            let from = evaluate(
-                self.pb,
-                self.case,
-                self.cols,
-                &read_timetable(self.cols, &first),
-            )?;
-            let (mut found, longest) = neighbourhood::improve(
+            let (found, spent) = neighbourhood::improve(
                 self.pb,
                 self.case,
                 self.settings,
                 self.cols,
-                from,
+                first,
                 Goal {
                     aim: Aim::Travel,
                     floor,
-                    budget,
+                    iterations: (self.settings.work.search_iterations as f64 * share) as u64,
+                    deadline: self.deadline(share),
                 },
             )?;
-            searched = !longest.is_zero();
-            if found.deferred <= deferred.value + 1e-6 && found.travel < first_travel - 0.5 {
-                first_travel = found.travel;
-                first = std::mem::take(&mut found.values);
-                routed_before.push((found.timetable, found.sizes, found.routing));
-            }
+            searched = spent;
+            first = found;
         }
-        let first = &first;
-        Ok(if met(first_travel) {
+        if met(first.travel) {
             let r = StageResult {
-                value: first_travel,
+                value: first.travel,
                 bound: floor,
                 proven: true,
                 by: SolvedBy::StartMetBound,
                 seconds: 0.0,
+                timed_out: searched.timed_out,
             };
-            (r, first.clone())
-        } else if !self.whole_mip {
+            return Ok((r, first));
+        }
+        if !self.whole_mip {
             let r = StageResult {
-                value: first_travel,
+                value: first.travel,
                 bound: floor,
                 proven: false,
-                by: if searched {
+                by: if searched.rounds > 0 {
                     SolvedBy::NeighbourhoodSearch
                 } else {
                     SolvedBy::Start
                 },
                 seconds: search_clock.elapsed().as_secs_f64(),
+                timed_out: searched.timed_out,
             };
-            (r, first.clone())
+            return Ok((r, first));
+        }
+        crate::progress::stage(format!(
+            "least travel: HiGHS MIP{}",
+            limit_text(self.settings)
+        ));
+        let (m, obj, _) = build(
+            self.pb,
+            self.case,
+            self.allowed,
+            Objective::Travel {
+                max_deferred: deferred.value + 1e-6,
+            },
+            Rows::Plain,
+        );
+        // the stage's limit covers the neighbourhood search and the MIP together
+        let mut stage_limits = limits(self.settings, integral_km(self.pb));
+        if let Some(t) = stage_limits.time_limit.as_mut() {
+            *t = (*t - search_clock.elapsed().as_secs_f64()).max(1.0);
+        }
+        let solved = m.minimise(obj, stage_limits, Some(&first.values))?;
+        crate::progress::trace(|| {
+            let (d, t) = measure(self.pb, self.cols, &solved.values);
+            format!(
+                "travel stage: objective {} bound {} measured deferred {d} travel {t} floor {floor}",
+                solved.objective, solved.bound
+            )
+        });
+        let held = deferred.value + 1e-6;
+        let best = self.better_of(first, &solved.values, |found, best| {
+            found.deferred <= held && found.travel < best.travel - 1e-9
+        })?;
+        let bound = if self.mip_bound_holds() {
+            solved.bound.max(floor)
         } else {
-            crate::progress::stage(format!(
-                "least travel: HiGHS MIP{}",
-                limit_text(self.settings)
-            ));
-            let (m, obj, _) = build(
-                self.pb,
-                self.case,
-                self.allowed,
-                Objective::Travel {
-                    max_deferred: deferred.value + 1e-6,
-                },
-                Rows::Plain,
-            );
-            // the stage's limit covers the neighbourhood search and the MIP together
-            let mut stage_limits = limits(self.settings, integral_km(self.pb));
-            if let Some(t) = stage_limits.time_limit.as_mut() {
-                *t = (*t - search_clock.elapsed().as_secs_f64()).max(1.0);
-            }
-            let solved = m.minimise(obj, stage_limits, Some(first))?;
-            let r = StageResult {
-                value: solved.objective,
-                bound: solved.bound.max(floor).min(solved.objective),
-                proven: solved.reached == Reached::Optimal,
-                by: SolvedBy::Mip,
-                seconds: clock.elapsed().as_secs_f64(),
-            };
-            crate::progress::trace(|| {
-                let (d, t) = measure(self.pb, self.cols, &solved.values);
-                format!(
-                    "travel stage: objective {} bound {} measured deferred {d} travel {t} floor {floor}",
-                    solved.objective, solved.bound
-                )
-            });
-            (r, round_near_integers(solved.values))
-        })
+            floor
+        }
+        .min(best.travel);
+        let r = StageResult {
+            value: best.travel,
+            bound,
+            proven: best.travel <= bound + 0.5
+                || best.travel - bound <= self.settings.gap * best.travel,
+            by: SolvedBy::Mip,
+            seconds: clock.elapsed().as_secs_f64(),
+            timed_out: searched.timed_out || solved.reached == Reached::TimeLimit,
+        };
+        Ok((r, best))
     }
 
-    /// Stage 2's start and floor: the start's values, or stage 1's timetable re-routed for
-    /// least travel when that is better; the travel floor, raised by the merged-slots floor
-    /// when the start is short of the cheap one. Returns (values, their travel, the floor).
-    fn travel_start(
-        &self,
-        start: &Start,
-        deferred: &StageResult,
-        stage1_values: &[f64],
-        routed_before: &mut Routed,
-    ) -> Result<(Vec<f64>, f64, f64), SolveError> {
+    /// Stage 2's floor: the cheap travel floor, raised by the merged-slots floor when the
+    /// start is short of the cheap one.
+    fn travel_floor(&self, first: &Start, deferred: &StageResult) -> Result<f64, SolveError> {
         let mut floor = travel_floor(self.pb, deferred.value);
-        // the stage-1 timetable re-routed for least travel is usually a far better start than the
-        // stage-1 solution itself (which had no reason to care about travel)
-        let mut first = if start.deferred <= deferred.value + 1e-6 {
-            start.values.clone()
-        } else {
-            stage1_values.to_vec()
-        };
-        let stage1_timetable = read_timetable(self.cols, stage1_values);
-        if deferred.by == SolvedBy::Mip && stage1_timetable != start.timetable {
-            let mut routed = evaluate(self.pb, self.case, self.cols, &stage1_timetable)?;
-            routed_before.push((
-                routed.timetable.clone(),
-                std::mem::take(&mut routed.sizes),
-                std::mem::take(&mut routed.routing),
-            ));
-            let (_, travel_now) = measure(self.pb, self.cols, &first);
-            crate::progress::trace(|| {
-                format!(
-                    "stage-1 timetable re-routed: deferred {} travel {} (start had {travel_now})",
-                    routed.deferred, routed.travel
-                )
-            });
-            if routed.deferred <= deferred.value + 1e-6 && routed.travel < travel_now {
-                first = routed.values;
-            }
-        }
-        let (_, first_travel) = measure(self.pb, self.cols, &first);
-        if first_travel > floor + 0.5 && first_travel - floor > self.settings.gap * first_travel {
+        if first.travel > floor + 0.5 && first.travel - floor > self.settings.gap * first.travel {
             let clock = std::time::Instant::now();
             let merged = aggregate::travel_floor(self.pb, self.case, self.cliques, deferred.value)?;
             crate::progress::trace(|| {
@@ -343,6 +347,6 @@ impl Stages<'_> {
             });
             floor = floor.max(merged);
         }
-        Ok((first, first_travel, floor))
+        Ok(floor)
     }
 }

@@ -119,6 +119,85 @@ pub(super) fn travel_case() -> (Problem, Case, tempfile::TempDir) {
     load(dir)
 }
 
+/// The prefectures of [`small_case`]: 长沙, 株洲, 湘潭 (tens of km apart).
+const PREFECTURES: [(&str, &str, f64, f64); 3] = [
+    ("4301", "长沙市", 28.228, 112.939),
+    ("4302", "株洲市", 27.827, 113.152),
+    ("4303", "湘潭市", 27.829, 112.944),
+];
+
+/// An institution of [`small_case`]: its prefecture (index into `PREFECTURES`), seats in its
+/// one room, and the papers (indices into `PAPERS`) it is filed for.
+pub(super) struct Site {
+    pub prefecture: usize,
+    pub seats: u32,
+    pub papers: Vec<usize>,
+}
+
+/// A person of [`small_case`]: home prefecture and papers, in the order of their
+/// registrations (candidate_id).
+pub(super) struct Person {
+    pub home: usize,
+    pub papers: Vec<usize>,
+}
+
+/// A small quarter of the five papers: `sites`, `slots` identical sessions, `persons`.
+pub(super) fn small_case(
+    sites: &[Site],
+    slots: usize,
+    persons: &[Person],
+) -> (Problem, Case, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+    write("case.toml", "quarter = \"2026Q3\"\n");
+    let mut prefectures = String::from("code,name,lat,lon\n");
+    for (code, name, lat, lon) in PREFECTURES {
+        prefectures += &format!("{code},{name},{lat},{lon}\n");
+    }
+    write("prefectures.csv", &prefectures);
+    write(
+        "occupations.csv",
+        "code,name,work_type,levels,aliases,theory_minutes,skill_minutes\n\
+         1-01,甲职业,,4|3,,90,120\n1-02,乙职业,,4|3,,90,120\n1-03,丙职业,,4,,90,120\n",
+    );
+    let mut institutions = String::from(
+        "id,name,credit_code,prefecture,entity_type,staff,qualified_staff,total_area_m2,office_area_m2,records\n",
+    );
+    let mut rooms = String::from("institution_id,room_id,seats,camera_p\n");
+    let mut filings = String::from("institution_id,occupation,work_type,levels,status,filed_on\n");
+    for (k, site) in sites.iter().enumerate() {
+        let prefecture = PREFECTURES[site.prefecture].1;
+        institutions +=
+            &format!("I{k},机构{k},91350100M000100Y43,{prefecture},企业,60,8,1500,200,\n");
+        rooms += &format!("I{k},R1,{},1080\n", site.seats);
+        for &p in &site.papers {
+            let (occupation, level) = PAPERS[p];
+            filings += &format!("I{k},{occupation},,{level},filed,\n");
+        }
+    }
+    write("institutions.csv", &institutions);
+    write("rooms.csv", &rooms);
+    write("filings.csv", &filings);
+    let mut sessions = String::from("date,start,end\n");
+    for t in 0..slots {
+        sessions += &format!("2026-08-{:02},08:30,12:30\n", 15 + t);
+    }
+    write("sessions.csv", &sessions);
+    let mut candidates = String::from(
+        "candidate_id,name,id_number,prefecture,occupation,work_type,level,institution_id\n",
+    );
+    for (n, person) in persons.iter().enumerate() {
+        let id = resident_id(n + 1);
+        let home = PREFECTURES[person.home].1;
+        for (k, &p) in person.papers.iter().enumerate() {
+            let (occupation, level) = PAPERS[p];
+            candidates += &format!("C{:04}{k},考生,{id},{home},{occupation},,{level},\n", n + 1);
+        }
+    }
+    write("candidates.csv", &candidates);
+    load(dir)
+}
+
 /// A valid resident ID number for person `n` (n < 1000).
 fn resident_id(n: usize) -> String {
     let body = format!("43010219800101{n:03}");
