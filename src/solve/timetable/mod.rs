@@ -179,7 +179,7 @@ pub fn solve(
         searched,
         search_clock,
     )?;
-    let (travel, plan) = stages.least_travel(stage1, &deferred)?;
+    let (travel, plan) = stages.least_travel(stage1, &deferred, searched)?;
     let timetable = plan.timetable;
     let routed = Some((plan.sizes, plan.routing));
     Ok(Outcome {

@@ -71,6 +71,8 @@ pub(super) struct Goal {
 pub(super) struct Spent {
     pub(super) rounds: usize,
     pub(super) iterations: u64,
+    /// The simplex iterations of the search's costliest round.
+    pub(super) longest_round: u64,
     /// The time limit stopped the search (the result then depends on the machine).
     pub(super) timed_out: bool,
 }
@@ -150,6 +152,8 @@ pub(super) fn improve(
             last_round = round_clock.elapsed();
             let mut found = best.timetable.clone();
             let mut moved_any = false;
+            let round_iterations: u64 = moves.iter().map(|(_, used, _)| used).sum();
+            spent.longest_round = spent.longest_round.max(round_iterations);
             for (placement, used, timed_out) in &moves {
                 spent.iterations += used;
                 spent.timed_out |= timed_out;

@@ -227,6 +227,7 @@ impl Stages<'_> {
         &self,
         first: Start,
         deferred: &StageResult,
+        deferred_search: Spent,
     ) -> Result<(StageResult, Start), SolveError> {
         let clock = std::time::Instant::now();
         let floor = self.travel_floor(&first, deferred)?;
@@ -239,8 +240,14 @@ impl Stages<'_> {
             |travel: f64| travel <= floor + 0.5 || travel - floor <= self.settings.gap * travel;
         let search_clock = std::time::Instant::now();
         let share = 0.5;
+        let budget = (self.settings.work.search_iterations as f64 * share) as u64;
+        // A round of stage 1's search that cost more than stage 1's whole budget says the
+        // neighbourhoods are too large to search for travel: at 1,000,000 registrations such a
+        // round (235,000 iterations) was followed by a travel round of 249,000 iterations and
+        // 49 s that took 0.3 % off (BENCHMARKS.md, "Hard quarters II")
+        let fits = deferred_search.longest_round <= self.settings.work.search_iterations;
         let mut searched = Spent::default();
-        if !met(first.travel) {
+        if !met(first.travel) && fits {
             crate::progress::stage("least travel: neighbourhood search");
             let (found, spent) = neighbourhood::improve(
                 self.pb,
@@ -251,7 +258,7 @@ impl Stages<'_> {
                 Goal {
                     aim: Aim::Travel,
                     floor,
-                    iterations: (self.settings.work.search_iterations as f64 * share) as u64,
+                    iterations: budget,
                     deadline: self.deadline(share),
                 },
             )?;
