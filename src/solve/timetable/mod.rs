@@ -102,12 +102,14 @@ const WHOLE_MIP_ROWS_PER_SECOND: f64 = 1_500.0;
 
 /// Whether a whole MIP of `rows` rows is run: within the work's size rule, and when a time
 /// limit is given, expected to get past its root LP within it. Decided by sizes alone, never
-/// by a clock.
-fn whole_mip_fits(rows: usize, settings: &Settings) -> bool {
-    rows <= settings.work.whole_mip_rows
-        && settings
-            .time_limit
-            .is_none_or(|t| rows as f64 <= WHOLE_MIP_ROWS_PER_SECOND * t)
+/// by a clock. Returns also whether the time limit alone kept it from running (the plan then
+/// depends on the cap, and summary.json says the cap was reached).
+fn whole_mip_fits(rows: usize, settings: &Settings) -> (bool, bool) {
+    let by_work = rows <= settings.work.whole_mip_rows;
+    let by_time = settings
+        .time_limit
+        .is_none_or(|t| rows as f64 <= WHOLE_MIP_ROWS_PER_SECOND * t);
+    (by_work && by_time, by_work && !by_time)
 }
 
 /// A whole MIP's limits: its node budget, and the time cap when one is given.
@@ -144,6 +146,7 @@ pub fn solve(
         )
     });
     let cliques = bounds::forced_cliques(pb, case);
+    let (whole_mip, capped) = whole_mip_fits(stage1_model.rows(), settings);
     let stages = Stages {
         pb,
         case,
@@ -152,7 +155,8 @@ pub fn solve(
         allowed: &allowed,
         cliques: &cliques,
         // too large a whole MIP is not run: its stage's work all goes to the search
-        whole_mip: whole_mip_fits(stage1_model.rows(), settings),
+        whole_mip,
+        capped,
     };
     let (best, floor, evaluated) = stages.best_start(warm)?;
     let search_clock = std::time::Instant::now();
@@ -188,4 +192,27 @@ pub fn solve(
         travel,
         routed,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The size rule decides alone by default; a time limit may keep a MIP from running, and
+    /// then says it did (summary.json's `time_limit_reached`), but never one the rule rules out.
+    #[test]
+    fn a_whole_mip_kept_out_by_the_time_limit_alone_is_reported_as_capped() {
+        let capped = |rows: usize, time_limit: Option<f64>| {
+            let settings = Settings {
+                time_limit,
+                ..Settings::default()
+            };
+            whole_mip_fits(rows, &settings)
+        };
+        assert_eq!(capped(10_000, None), (true, false));
+        assert_eq!(capped(10_000, Some(60.0)), (true, false));
+        assert_eq!(capped(10_000, Some(5.0)), (false, true));
+        assert_eq!(capped(50_000, None), (false, false));
+        assert_eq!(capped(50_000, Some(5.0)), (false, false));
+    }
 }

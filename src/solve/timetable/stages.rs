@@ -1,7 +1,7 @@
 //! The timetable's two stages, each from the best start known: the start (greedy, or an
 //! earlier timetable) and the deferred floors; stage 1, fewest deferred; stage 2, least travel
 //! with deferred held. Each stage is met by its start, improved by the neighbourhood search,
-//! or solved by the whole MIP when that fits the time limit (see `whole_mip_fits`).
+//! or solved by the whole MIP when that fits its size rule (see `whole_mip_fits`).
 
 use super::*;
 use crate::solve::highs::Model;
@@ -26,6 +26,8 @@ pub(super) struct Stages<'a> {
     pub cliques: &'a [ForcedClashes],
     /// Whether a whole MIP can be expected to get past its root LP in the limit.
     pub whole_mip: bool,
+    /// The explicit time limit alone kept the whole MIP from running.
+    pub capped: bool,
 }
 
 impl Stages<'_> {
@@ -159,7 +161,7 @@ impl Stages<'_> {
                     SolvedBy::NeighbourhoodSearch
                 },
                 seconds: search_clock.elapsed().as_secs_f64(),
-                timed_out: searched.timed_out,
+                timed_out: searched.timed_out || self.capped,
             };
             return Ok((r, start));
         }
@@ -299,7 +301,7 @@ impl Stages<'_> {
                     SolvedBy::Start
                 },
                 seconds: search_clock.elapsed().as_secs_f64(),
-                timed_out: searched.timed_out,
+                timed_out: searched.timed_out || self.capped,
             };
             return Ok((r, first));
         }
