@@ -47,14 +47,8 @@ pub(super) fn clash_case(
         "institution_id,occupation,work_type,levels,status,filed_on\n\
          I1,甲职业,,4|3,filed,\nI1,乙职业,,4|3,filed,\nI1,丙职业,,4,filed,\n",
     );
-    let mut sessions = String::from("date,start,end\n");
-    for t in 0..slots {
-        sessions += &format!("2026-08-{:02},08:30,12:30\n", 15 + t);
-    }
-    write("sessions.csv", &sessions);
-    let mut candidates = String::from(
-        "candidate_id,name,id_number,prefecture,occupation,work_type,level,institution_id\n",
-    );
+    write("sessions.csv", &sessions_csv(slots));
+    let mut candidates = String::from(CANDIDATES_HEADER);
     let mut n = 0;
     for &(i, j, persons) in pairs {
         for _ in 0..persons {
@@ -178,14 +172,8 @@ pub(super) fn small_case(
     write("institutions.csv", &institutions);
     write("rooms.csv", &rooms);
     write("filings.csv", &filings);
-    let mut sessions = String::from("date,start,end\n");
-    for t in 0..slots {
-        sessions += &format!("2026-08-{:02},08:30,12:30\n", 15 + t);
-    }
-    write("sessions.csv", &sessions);
-    let mut candidates = String::from(
-        "candidate_id,name,id_number,prefecture,occupation,work_type,level,institution_id\n",
-    );
+    write("sessions.csv", &sessions_csv(slots));
+    let mut candidates = String::from(CANDIDATES_HEADER);
     for (n, person) in persons.iter().enumerate() {
         let id = resident_id(n + 1);
         let home = PREFECTURES[person.home].1;
@@ -213,3 +201,16 @@ fn load(dir: tempfile::TempDir) -> (Problem, Case, tempfile::TempDir) {
     let eligible = vec![true; case.institutions.len()];
     (build(&case, &eligible, None), case, dir)
 }
+
+/// sessions.csv with `slots` morning sessions on consecutive days from 2026-08-15.
+fn sessions_csv(slots: usize) -> String {
+    let mut sessions = String::from("date,start,end\n");
+    for t in 0..slots {
+        sessions += &format!("2026-08-{:02},08:30,12:30\n", 15 + t);
+    }
+    sessions
+}
+
+/// The header line of candidates.csv.
+const CANDIDATES_HEADER: &str =
+    "candidate_id,name,id_number,prefecture,occupation,work_type,level,institution_id\n";
