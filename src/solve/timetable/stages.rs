@@ -125,7 +125,8 @@ impl Stages<'_> {
     }
 
     /// Stage 1, fewest deferred: met by the start, or the search's result when the whole MIP
-    /// does not fit, or the whole MIP from the start with the stage's time left. The MIP's
+    /// does not fit, or the whole MIP from the start with its budget of nodes and LP
+    /// iterations (and what is left of an explicit time limit). The MIP's
     /// timetable is evaluated exactly and kept only when it defers fewer: its objective prices
     /// persons with three or more papers below what they lose, so its bound is a bound and
     /// its value is not the plan's. Returns the stage and its plan, evaluated.
