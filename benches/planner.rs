@@ -15,6 +15,7 @@ fn small_case() -> (case::Case, std::path::PathBuf) {
         weekends: Some(1),
         quarter: (2026, 3),
         demand_only: false,
+        mix: Default::default(),
     };
     generate::generate(&spec, &dir).expect("generate");
     let (case, diags) = case::load(&dir);

@@ -146,6 +146,7 @@ fn main() {
             weekends: None,
             quarter: (2026, 3),
             demand_only: false,
+            mix: Default::default(),
         };
         generate::generate(&spec, &big).unwrap();
         let bq: Value = post(&province, format!("{base}/api/quarters"), zip_folder(&big)).await;

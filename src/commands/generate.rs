@@ -34,6 +34,17 @@ pub struct GenerateArgs {
     /// Write demand.csv (a forecast) instead of candidates.csv.
     #[arg(long)]
     demand_only: bool,
+    /// The share of persons who register for two papers, 0 to 1.
+    #[arg(long, default_value_t = 0.03)]
+    two_paper_share: f64,
+    /// The share of registrations that name a filed local institution (and must sit there),
+    /// 0 to 1.
+    #[arg(long, default_value_t = 0.7)]
+    registered_share: f64,
+    /// Institutions filed per prefecture and occupation (default: one, two in big
+    /// prefectures, × the institution scale).
+    #[arg(long)]
+    filings_per_occupation: Option<usize>,
 }
 
 pub fn run(args: GenerateArgs) -> ExitCode {
@@ -46,6 +57,17 @@ pub fn run(args: GenerateArgs) -> ExitCode {
     if args.candidates == 0 {
         return usage("--candidates must be at least 1");
     }
+    for (flag, share) in [
+        ("--two-paper-share", args.two_paper_share),
+        ("--registered-share", args.registered_share),
+    ] {
+        if !(0.0..=1.0).contains(&share) {
+            return usage(&format!("{flag} must be between 0 and 1, got {share}"));
+        }
+    }
+    if args.filings_per_occupation == Some(0) {
+        return usage("--filings-per-occupation must be at least 1");
+    }
     if let Err(code) = guard(&args.out, &[], &generate::CASE_FILES) {
         return code;
     }
@@ -56,6 +78,11 @@ pub fn run(args: GenerateArgs) -> ExitCode {
         weekends: args.weekends,
         quarter: (q.year, q.q),
         demand_only: args.demand_only,
+        mix: generate::Mix {
+            two_paper_share: args.two_paper_share,
+            registered_share: args.registered_share,
+            filings_per_occupation: args.filings_per_occupation,
+        },
     };
     match generate::generate(&spec, &args.out) {
         Ok(n) => {

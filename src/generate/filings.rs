@@ -18,6 +18,7 @@ pub(super) fn draw(
     occs: &[Occ],
     institutions: &[Inst],
     scale: f64,
+    per_occupation: Option<usize>,
     first_day: NaiveDate,
 ) -> Filings {
     let mut filings_csv = table(&columns::FILINGS);
@@ -36,7 +37,9 @@ pub(super) fn draw(
             if !rng.gen_bool(coverage) {
                 continue;
             }
-            let how_many = if p.population > 6.0 { 2 } else { 1 } * (scale.round() as usize).max(1);
+            let how_many = per_occupation.unwrap_or(
+                if p.population > 6.0 { 2 } else { 1 } * (scale.round() as usize).max(1),
+            );
             let mut chosen = local.clone();
             chosen.shuffle(rng);
             for &i in chosen.iter().take(how_many.min(local.len())) {

@@ -36,6 +36,34 @@ pub struct Spec {
     pub quarter: (i32, u32),
     /// Write demand.csv (a forecast) instead of candidates.csv.
     pub demand_only: bool,
+    /// How registrations are spread: the knobs that make a quarter hard.
+    pub mix: Mix,
+}
+
+/// The knobs that shape how hard a quarter is to plan: how many persons clash with
+/// themselves, how many are tied to one institution, and how few institutions may seat each
+/// occupation. The defaults are the reference shape; the others make the families a
+/// benchmark compares (BENCHMARKS.md, "families").
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mix {
+    /// The share of persons who register for two papers (each pair a possible clash).
+    pub two_paper_share: f64,
+    /// The share of registrations, where the prefecture has a filed institution for the
+    /// occupation, that name one (and so must sit there).
+    pub registered_share: f64,
+    /// Institutions filed per prefecture and occupation; `None`: one (two in big prefectures)
+    /// × the institution scale.
+    pub filings_per_occupation: Option<usize>,
+}
+
+impl Default for Mix {
+    fn default() -> Self {
+        Mix {
+            two_paper_share: 0.03,
+            registered_share: 0.7,
+            filings_per_occupation: None,
+        }
+    }
 }
 
 struct Pref {
@@ -165,7 +193,15 @@ pub fn generate(spec: &Spec, out: &Path) -> std::io::Result<usize> {
 
     // every draw below comes from one stream, in this order: the bytes depend on it
     let world = institutions::draw(&mut rng, &prefs, scale, year);
-    let mut filings = filings::draw(&mut rng, &prefs, &occs, &world.list, scale, first_day);
+    let mut filings = filings::draw(
+        &mut rng,
+        &prefs,
+        &occs,
+        &world.list,
+        scale,
+        spec.mix.filings_per_occupation,
+        first_day,
+    );
     // the filing season, from a stream of its own so the quarter's draws stay as they were
     let season = filing_season(
         spec.seed,
@@ -190,6 +226,7 @@ pub fn generate(spec: &Spec, out: &Path) -> std::io::Result<usize> {
         &occs,
         &world.list,
         &filings.filed,
+        &spec.mix,
     );
     let (inst_csv, rooms_csv, assess_csv, filings_csv) = (
         world.institutions,
@@ -560,4 +597,107 @@ fn row<const N: usize>(w: &mut csv::Writer<Vec<u8>>, fields: [&str; N]) {
 
 fn bytes(w: csv::Writer<Vec<u8>>) -> Vec<u8> {
     w.into_inner().expect("writing to memory")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::{BTreeMap, BTreeSet};
+
+    fn records(dir: &Path, file: &str) -> Vec<BTreeMap<String, String>> {
+        let mut r = csv::Reader::from_path(dir.join(file)).unwrap();
+        let header = r.headers().unwrap().clone();
+        r.records()
+            .map(|rec| {
+                let rec = rec.unwrap();
+                header
+                    .iter()
+                    .zip(rec.iter())
+                    .map(|(h, v)| (h.to_string(), v.to_string()))
+                    .collect()
+            })
+            .collect()
+    }
+
+    fn generated(mix: Mix) -> (tempfile::TempDir, usize) {
+        let dir = tempfile::tempdir().unwrap();
+        let spec = Spec {
+            seed: 5,
+            candidates: 6_000,
+            institution_scale: Some(3.0),
+            weekends: None,
+            quarter: (2026, 3),
+            demand_only: false,
+            mix,
+        };
+        let written = generate(&spec, dir.path()).unwrap();
+        (dir, written)
+    }
+
+    /// The share of persons (by ID number) holding two different papers.
+    fn two_paper_share(dir: &Path) -> f64 {
+        let mut papers: BTreeMap<String, BTreeSet<(String, String)>> = BTreeMap::new();
+        for r in records(dir, "candidates.csv") {
+            papers
+                .entry(r["id_number"].clone())
+                .or_default()
+                .insert((r["occupation"].clone(), r["level"].clone()));
+        }
+        let two = papers.values().filter(|p| p.len() >= 2).count();
+        two as f64 / papers.len() as f64
+    }
+
+    fn registered_share(dir: &Path) -> f64 {
+        let rows = records(dir, "candidates.csv");
+        let registered = rows.iter().filter(|r| !r["institution_id"].is_empty());
+        registered.count() as f64 / rows.len() as f64
+    }
+
+    #[test]
+    fn the_mix_knobs_shape_the_registrations_and_filings() {
+        let (plain, written) = generated(Mix::default());
+        assert_eq!(written, 6_000);
+        let plain_two = two_paper_share(plain.path());
+        assert!((0.015..0.05).contains(&plain_two), "{plain_two}");
+        let plain_registered = registered_share(plain.path());
+        assert!((0.5..0.8).contains(&plain_registered), "{plain_registered}");
+
+        let (knobbed, written) = generated(Mix {
+            two_paper_share: 0.3,
+            registered_share: 1.0,
+            filings_per_occupation: Some(1),
+        });
+        assert_eq!(written, 6_000);
+        let two = two_paper_share(knobbed.path());
+        assert!((0.25..0.35).contains(&two), "{two}");
+        // every registration whose prefecture has a filed institution for it names one
+        let registered = registered_share(knobbed.path());
+        assert!(registered > plain_registered + 0.1, "{registered}");
+        // one institution per prefecture and occupation row (the filing season's new pending
+        // filings aside)
+        let prefecture: BTreeMap<String, String> = records(knobbed.path(), "institutions.csv")
+            .into_iter()
+            .map(|r| (r["id"].clone(), r["prefecture"].clone()))
+            .collect();
+        let mut holders: BTreeMap<(String, String, String), BTreeSet<String>> = BTreeMap::new();
+        for r in records(knobbed.path(), "filings.csv") {
+            if r["status"] == "pending" {
+                continue;
+            }
+            holders
+                .entry((
+                    prefecture[&r["institution_id"]].clone(),
+                    r["occupation"].clone(),
+                    r["work_type"].clone(),
+                ))
+                .or_default()
+                .insert(r["institution_id"].clone());
+        }
+        assert!(!holders.is_empty());
+        for (key, ids) in &holders {
+            assert_eq!(ids.len(), 1, "{key:?}: {ids:?}");
+        }
+        let plain_filings = records(plain.path(), "filings.csv");
+        assert!(plain_filings.len() > holders.len());
+    }
 }

@@ -1,7 +1,7 @@
 //! Registrations: persons drawn by prefecture population, papers by occupation popularity and
-//! level, ~3 % of persons holding two papers, a few the same paper twice, most registered at a
-//! filed local institution, a few rows under former names or Chinese level names — as real
-//! exports are.
+//! level, ~3 % of persons holding two papers (by default; [`Mix`] sets the shares), a few the
+//! same paper twice, most registered at a filed local institution, a few rows under former
+//! names or Chinese level names — as real exports are.
 
 use super::institutions::Inst;
 use super::*;
@@ -24,6 +24,7 @@ pub(super) fn draw(
     occs: &[Occ],
     institutions: &[Inst],
     filed: &[Vec<Vec<usize>>],
+    mix: &Mix,
 ) -> Registrations {
     let pref_w: Vec<f64> = prefs.iter().map(|p| p.population).collect();
     let occ_w: Vec<f64> = occs.iter().map(|o| o.popularity).collect();
@@ -44,7 +45,11 @@ pub(super) fn draw(
             SURNAMES[rng.gen_range(0..SURNAMES.len())],
             GIVEN[rng.gen_range(0..GIVEN.len())]
         );
-        let papers = if rng.gen_bool(0.03) { 2 } else { 1 };
+        let papers = if rng.gen_bool(mix.two_paper_share) {
+            2
+        } else {
+            1
+        };
         let mut previous: Option<(usize, u8)> = None;
         for _ in 0..papers {
             if written >= candidates {
@@ -65,7 +70,8 @@ pub(super) fn draw(
                     break;
                 }
                 demand[pi][oi][level as usize] += 1;
-                let registered = if !filed[pi][oi].is_empty() && rng.gen_bool(0.7) {
+                let registered = if !filed[pi][oi].is_empty() && rng.gen_bool(mix.registered_share)
+                {
                     institutions[*filed[pi][oi].choose(rng).unwrap()].id.clone()
                 } else if rng.gen_bool(0.02) {
                     let local: Vec<&Inst> = institutions.iter().filter(|i| i.pref == pi).collect();

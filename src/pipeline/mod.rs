@@ -132,6 +132,7 @@ mod tests {
             weekends: Some(1),
             quarter: (2026, 3),
             demand_only: false,
+            mix: Default::default(),
         };
         generate(&spec, &dir.path().join("case")).unwrap();
         let case = load(&dir.path().join("case")).unwrap().case;
