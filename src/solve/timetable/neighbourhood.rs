@@ -75,6 +75,9 @@ pub(super) struct Spent {
     pub(super) longest_round: u64,
     /// The time limit stopped the search (the result then depends on the machine).
     pub(super) timed_out: bool,
+    /// The work ran out before every pair of slots had been searched once: the search was
+    /// still far from done.
+    pub(super) cut_short: bool,
 }
 
 /// Improves `start` (a timetable with its exact evaluation on `full`, the stage's columns) by
@@ -103,6 +106,7 @@ pub(super) fn improve(
     }
     let clock = Instant::now();
     let rounds = round_robin(slots);
+    let cycle: usize = rounds.iter().map(Vec::len).sum();
     let mut best = start;
     let mut spent = Spent::default();
     let mut solved = 0;
@@ -118,6 +122,7 @@ pub(super) fn improve(
                 break 'cycles;
             }
             if spent.iterations >= iterations {
+                spent.cut_short = solved < cycle;
                 crate::progress::trace(|| "neighbourhood search: its work is spent".to_string());
                 break 'cycles;
             }
@@ -474,5 +479,39 @@ mod tests {
         for &(i, j, _) in &cycle {
             assert_ne!(best.timetable[i], best.timetable[j]);
         }
+    }
+
+    /// The same five papers, with work for one sub-MIP only: the search stops after its
+    /// first round, two of the six pairs of slots searched, and says it was cut short; with
+    /// the default work it searches every pair and is not.
+    #[test]
+    fn a_search_whose_work_runs_out_before_every_pair_is_searched_says_so() {
+        let mut pairs = Vec::new();
+        for i in 0..5 {
+            for j in i + 1..5 {
+                pairs.push((i, j, pairs.len() as u32 + 1));
+            }
+        }
+        let (pb, case, _dir) = clash_case(&pairs, 4, false);
+        let allowed = allowed_slots(&pb, &case);
+        let (_, _, cols) = build(&pb, &case, &allowed, Objective::Deferred, Rows::Plain);
+        let two_slots: Timetable = (0..pb.papers.len()).map(|p| vec![p % 2]).collect();
+        let settings = Settings::default();
+        let search = |iterations: u64| {
+            let start = evaluate(&pb, &case, &cols, &canonical(&pb, &case, &two_slots)).unwrap();
+            let goal = Goal {
+                iterations,
+                ..goal(Aim::Deferred)
+            };
+            improve(&pb, &case, &settings, &cols, start, goal)
+                .unwrap()
+                .1
+        };
+        let short = search(1);
+        assert_eq!(short.rounds, 1, "{short:?}");
+        assert!(short.cut_short, "{short:?}");
+        let full = search(settings.work.search_iterations);
+        assert!(full.rounds >= 3, "{full:?}");
+        assert!(!full.cut_short, "{full:?}");
     }
 }

@@ -261,6 +261,12 @@ impl Stages<'_> {
         // round (235,000 iterations) was followed by a travel round of 249,000 iterations and
         // 49 s that took 0.3 % off (BENCHMARKS.md, "Hard quarters II")
         let fits = deferred_search.longest_round <= self.settings.work.search_iterations;
+        // Nor is there work to spare for travel while fewest deferred, which comes first, was
+        // still unsettled: stage 1's search ran out before it had searched every pair of
+        // slots once (dense 200,000 registrations: 16.9 s of travel search for 0.7 % of the
+        // travel; half-deferred 1,000,000: 127 s for nothing, BENCHMARKS.md, "Hard quarters
+        // II", second step).
+        let fits = fits && !deferred_search.cut_short;
         let mut searched = Spent::default();
         if !met(first.travel) && fits {
             crate::progress::stage("least travel: neighbourhood search");
