@@ -408,21 +408,28 @@ mod tests {
         assert_eq!(round_robin(16).len(), 15);
     }
 
-    /// Five papers that pairwise share persons (1 to 10 of them), four slots, started at two
-    /// of them: rounds of two pairs, both with papers to move, solved on one worker and on two
-    /// give the same timetable, and reach the optimum (only the lightest pair shares a slot).
-    #[test]
-    fn the_search_is_the_same_on_one_worker_and_on_two() {
+    /// Five papers that pairwise share persons (1 to 10 of them), four slots, the papers
+    /// started at two of them: (problem, case, columns, that start, the case's folder).
+    fn five_papers_at_two_of_four_slots() -> (Problem, Case, Cols, Timetable, tempfile::TempDir) {
         let mut pairs = Vec::new();
         for i in 0..5 {
             for j in i + 1..5 {
                 pairs.push((i, j, pairs.len() as u32 + 1));
             }
         }
-        let (pb, case, _dir) = clash_case(&pairs, 4, false);
+        let (pb, case, dir) = clash_case(&pairs, 4, false);
         let allowed = allowed_slots(&pb, &case);
         let (_, _, cols) = build(&pb, &case, &allowed, Objective::Deferred, Rows::Plain);
         let two_slots: Timetable = (0..pb.papers.len()).map(|p| vec![p % 2]).collect();
+        (pb, case, cols, two_slots, dir)
+    }
+
+    /// Five papers that pairwise share persons (1 to 10 of them), four slots, started at two
+    /// of them: rounds of two pairs, both with papers to move, solved on one worker and on two
+    /// give the same timetable, and reach the optimum (only the lightest pair shares a slot).
+    #[test]
+    fn the_search_is_the_same_on_one_worker_and_on_two() {
+        let (pb, case, cols, two_slots, _dir) = five_papers_at_two_of_four_slots();
         let settings = Settings::default();
         let search = |workers: usize| {
             let start = evaluate(&pb, &case, &cols, &canonical(&pb, &case, &two_slots)).unwrap();
@@ -486,16 +493,7 @@ mod tests {
     /// the default work it searches every pair and is not.
     #[test]
     fn a_search_whose_work_runs_out_before_every_pair_is_searched_says_so() {
-        let mut pairs = Vec::new();
-        for i in 0..5 {
-            for j in i + 1..5 {
-                pairs.push((i, j, pairs.len() as u32 + 1));
-            }
-        }
-        let (pb, case, _dir) = clash_case(&pairs, 4, false);
-        let allowed = allowed_slots(&pb, &case);
-        let (_, _, cols) = build(&pb, &case, &allowed, Objective::Deferred, Rows::Plain);
-        let two_slots: Timetable = (0..pb.papers.len()).map(|p| vec![p % 2]).collect();
+        let (pb, case, cols, two_slots, _dir) = five_papers_at_two_of_four_slots();
         let settings = Settings::default();
         let search = |iterations: u64| {
             let start = evaluate(&pb, &case, &cols, &canonical(&pb, &case, &two_slots)).unwrap();
