@@ -317,6 +317,32 @@ fn bad_arguments_exit_2() {
         "0",
     ]);
     assert_eq!(o.status.code(), Some(2));
+    for (flag, value) in [
+        ("--registered-share", "1.5"),
+        ("--two-paper-share", "-0.1"),
+        ("--filings-per-occupation", "0"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("g");
+        let knob = format!("{flag}={value}");
+        let o = run(&[
+            "generate",
+            "--out",
+            out.to_str().unwrap(),
+            "--seed",
+            "1",
+            "--candidates",
+            "10",
+            &knob,
+        ]);
+        assert_eq!(o.status.code(), Some(2), "{flag} {value}");
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains(flag),
+            "{flag}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert!(!out.exists(), "{flag}: nothing may be written");
+    }
 }
 
 #[test]
