@@ -6,6 +6,11 @@ use clap::{Parser, Subcommand};
 use commands::*;
 use std::process::ExitCode;
 
+/// glibc's malloc took about a sixth of a two-thread what-if run and of a 1,000,000 replan
+/// (BENCHMARKS.md, "Allocator"); mimalloc keeps per-thread heaps.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "exam-planner",
