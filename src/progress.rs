@@ -85,6 +85,34 @@ pub fn trace(line: impl FnOnce() -> String) {
     }
 }
 
+/// A stage's steps on the debug log ([`trace`]): each [`Laps::lap`] prints the seconds since
+/// [`Laps::new`], so a slow step of a long stage can be found without a profiler.
+pub struct Laps {
+    stage: &'static str,
+    clock: std::time::Instant,
+}
+
+impl Laps {
+    /// Starts the clock of `stage` (the name each line begins with).
+    pub fn new(stage: &'static str) -> Laps {
+        Laps {
+            stage,
+            clock: std::time::Instant::now(),
+        }
+    }
+
+    /// Prints "`stage`: `step` at N s" on the debug log.
+    pub fn lap(&self, step: &str) {
+        trace(|| {
+            format!(
+                "{}: {step} at {:.2} s",
+                self.stage,
+                self.clock.elapsed().as_secs_f64()
+            )
+        })
+    }
+}
+
 /// Records that Ctrl-C or SIGTERM arrived (the binary's handler calls it before the staging
 /// folders are removed): clears the spinner and says so; [`interrupted`] tells a loop.
 pub fn on_interrupt() {

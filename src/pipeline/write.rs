@@ -69,6 +69,11 @@ pub struct Parts<'a> {
 
 /// [`write`] for any plan: stage, verify (against the previous plan too, for a replan),
 /// commit.
+///
+/// `verify` reads only the CSV files and summary.json's figures, so it runs beside the
+/// workbooks and report.html (which are built from the same plan, not from the files) on a
+/// provisional summary.json: the final one differs from it only by the files' SHA-256, which
+/// need every other file written first.
 pub fn write_parts(case: &Case, parts: &Parts, out: &Path) -> Result<Written, WriteError> {
     let io = |source| WriteError::Io {
         path: out.to_path_buf(),
@@ -86,44 +91,24 @@ pub fn write_parts(case: &Case, parts: &Parts, out: &Path) -> Result<Written, Wr
     if let Some(seats) = &parts.plan.seats {
         staging.add("seats.csv", |w| seats.write(w)).map_err(io)?;
     }
-    let write_seconds = clock.elapsed().as_secs_f64();
-    progress::stage("writing plan.xlsx, door lists and report.html");
-    let clock = Instant::now();
-    let book = sheets::plan_workbook(case, parts.stats, &files).map_err(io)?;
-    staging.add_bytes("plan.xlsx", &book).map_err(io)?;
-    if parts.previous.is_some() {
-        let book = sheets::changes_workbook(case.quarter.first_day(), parts.notices).map_err(io)?;
-        staging.add_bytes("changes.xlsx", &book).map_err(io)?;
-    }
-    if let Some(seats) = &parts.plan.seats {
-        let mut bytes = Vec::new();
-        seats.write(&mut bytes).map_err(io)?;
-        for (id, book) in sheets::door_lists(case, &bytes, parts.notices).map_err(io)? {
-            staging
-                .add_bytes(&format!("institutions/{id}.xlsx"), &book)
-                .map_err(io)?;
-        }
-    }
-    let page = report::plan::page_of(case, parts.solution, parts.stats, parts.notices);
     staging
-        .add_bytes("report.html", page.as_bytes())
+        .add_bytes(SUMMARY, &parts.stats.to_json())
         .map_err(io)?;
+    let write_seconds = clock.elapsed().as_secs_f64();
+    progress::stage("writing plan.xlsx, door lists and report.html; verifying the plan");
+    let ((extras, extras_seconds), (violations, verify_seconds)) = rayon::join(
+        || timed(|| extras(case, parts, &files, &staging)),
+        || timed(|| check(case, staging.path(), parts.previous)),
+    );
+    extras.map_err(io)?;
+    if !violations.is_empty() {
+        return Err(WriteError::Unverified(violations));
+    }
     // summary.json last: it records every other file's SHA-256
     let mut stats = parts.stats.clone();
     stats.files =
         staging::file_hashes(staging.path(), &[SUMMARY, staging::MANIFEST]).map_err(io)?;
     staging.add_bytes(SUMMARY, &stats.to_json()).map_err(io)?;
-    let extras_seconds = clock.elapsed().as_secs_f64();
-    progress::stage("verifying the written plan");
-    let clock = Instant::now();
-    let mut violations = verify::verify(case, staging.path());
-    if let Some(previous) = parts.previous {
-        violations.extend(verify::previous::verify(staging.path(), previous));
-    }
-    let verify_seconds = clock.elapsed().as_secs_f64();
-    if !violations.is_empty() {
-        return Err(WriteError::Unverified(violations));
-    }
     staging.commit(&PLAN_FILES).map_err(io)?;
     Ok(Written {
         render_seconds,
@@ -131,4 +116,47 @@ pub fn write_parts(case: &Case, parts: &Parts, out: &Path) -> Result<Written, Wr
         extras_seconds,
         verify_seconds,
     })
+}
+
+/// `f`'s result and the seconds it took.
+fn timed<T>(f: impl FnOnce() -> T) -> (T, f64) {
+    let clock = Instant::now();
+    let value = f();
+    (value, clock.elapsed().as_secs_f64())
+}
+
+/// What officials open: plan.xlsx, a replan's changes.xlsx, each institution's door lists and
+/// report.html, staged beside the CSV files.
+fn extras(
+    case: &Case,
+    parts: &Parts,
+    files: &[(&str, Vec<u8>)],
+    staging: &Staging,
+) -> std::io::Result<()> {
+    let laps = progress::Laps::new("workbooks");
+    let book = sheets::plan_workbook(case, parts.stats, files)?;
+    staging.add_bytes("plan.xlsx", &book)?;
+    if parts.previous.is_some() {
+        let book = sheets::changes_workbook(case.quarter.first_day(), parts.notices)?;
+        staging.add_bytes("changes.xlsx", &book)?;
+    }
+    laps.lap("plan.xlsx written");
+    if let Some(seats) = &parts.plan.seats {
+        let books = sheets::door_lists(case, seats, parts.notices)?;
+        laps.lap("door lists built");
+        for (id, book) in books {
+            staging.add_bytes(&format!("institutions/{id}.xlsx"), &book)?;
+        }
+        laps.lap("door lists written");
+    }
+    let page = report::plan::page_of(case, parts.solution, parts.stats, parts.notices);
+    staging.add_bytes("report.html", page.as_bytes())
+}
+
+/// `verify` on the staged CSV files, and for a replan `verify --previous` beside it.
+fn check(case: &Case, staged: &Path, previous: Option<&Path>) -> Vec<Violation> {
+    match previous {
+        Some(previous) => verify::verify_replan(case, staged, previous),
+        None => verify::verify(case, staged),
+    }
 }

@@ -79,12 +79,8 @@ pub fn replan(
     previous: &Previous,
     settings: &Settings,
 ) -> Result<Replanned, SolveError> {
-    let clock = std::time::Instant::now();
-    let lap = |what: &str| {
-        crate::progress::trace(|| {
-            format!("replan: {what} at {:.2} s", clock.elapsed().as_secs_f64())
-        })
-    };
+    let laps = crate::progress::Laps::new("replan");
+    let lap = |step: &str| laps.lap(step);
     let mut pb = crate::pipeline::prepare(case, Some(&previous.published));
     lap("problem built");
     // every registration, before clashes take any out of its group
