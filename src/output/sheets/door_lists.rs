@@ -3,6 +3,7 @@
 //! province's changes.xlsx.
 
 use super::*;
+use crate::plan::SeatsCsv;
 
 /// A door list's columns.
 pub(super) const DOOR_COLUMNS: [&str; 5] =
@@ -30,77 +31,47 @@ pub(super) struct Sitting {
     pub(super) rows: Vec<DoorRow>,
 }
 
+/// An institution's room sittings, by (date, start, room), each with its seats in file order.
+type Sittings = BTreeMap<(String, String, String), Sitting>;
+
 /// Door lists: for every institution that seats anyone, a workbook with one sheet per room
 /// sitting (门贴/座位表), print-ready on A4. Returned as (institution id, bytes) in
-/// institutions.csv order; built on rayon workers, one workbook each.
+/// institutions.csv order. Built from the very rows of seats.csv: its pieces are read on rayon
+/// workers (one per site), then the workbooks are built there too, one each.
 pub fn door_lists(
     case: &Case,
-    seats_csv: &[u8],
+    seats: &SeatsCsv,
     notices: &[Notice],
 ) -> std::io::Result<Vec<(String, Vec<u8>)>> {
     use rayon::prelude::*;
-    // institution → (slot, room) → seats, from seats.csv
-    let mut by_institution: BTreeMap<usize, BTreeMap<(String, String, String), Sitting>> =
-        BTreeMap::new();
     let position: BTreeMap<&str, usize> = case
         .institutions
         .iter()
         .enumerate()
         .map(|(i, x)| (x.id.as_str(), i))
         .collect();
-    let mut reader = csv::Reader::from_reader(seats_csv);
-    let headers = reader.headers().map_err(std::io::Error::other)?.clone();
-    let col = |name: &str| headers.iter().position(|h| h == name).unwrap_or(0);
-    let (ticket, name, id, occupation, work_type, level) = (
-        col("ticket_no"),
-        col("name"),
-        col("id_number"),
-        col("occupation"),
-        col("work_type"),
-        col("level"),
-    );
-    let (date, start, end, inst, room, seat) = (
-        col("date"),
-        col("start"),
-        col("end"),
-        col("institution_id"),
-        col("room_id"),
-        col("seat"),
-    );
-    for record in reader.records() {
-        let r = record.map_err(std::io::Error::other)?;
-        let r: csv::StringRecord = r.iter().map(crate::csv_out::restore).collect();
-        let Some(&i) = position.get(&r[inst]) else {
-            continue;
-        };
-        let level = r[level].parse().map_or("", crate::words::level);
-        let paper = match &r[work_type] {
-            "" => format!("{} {level}", &r[occupation]),
-            w => format!("{}（{w}）{level}", &r[occupation]),
-        };
-        let key = (
-            r[date].to_string(),
-            r[start].to_string(),
-            r[room].to_string(),
-        );
-        let sitting = by_institution
-            .entry(i)
-            .or_default()
-            .entry(key)
-            .or_insert_with(|| Sitting {
-                date: r[date].to_string(),
-                start: r[start].to_string(),
-                end: r[end].to_string(),
-                room: r[room].to_string(),
-                rows: Vec::new(),
-            });
-        sitting.rows.push(DoorRow {
-            seat: r[seat].parse().unwrap_or(0),
-            ticket_no: r[ticket].to_string(),
-            name: r[name].to_string(),
-            masked_id: mask_id(&r[id]),
-            paper,
-        });
+    let columns = Columns::of(&crate::plan::header_of::<crate::plan::SeatRow>())?;
+    let pieces: Vec<BTreeMap<usize, Sittings>> = seats
+        .pieces
+        .par_iter()
+        .map(|piece| read_piece(piece, &columns, &position))
+        .collect::<std::io::Result<_>>()?;
+    // joined in file order, so each sitting's seats stay in the order seats.csv lists them
+    let mut by_institution: BTreeMap<usize, Sittings> = BTreeMap::new();
+    for piece in pieces {
+        for (i, sittings) in piece {
+            let mine = by_institution.entry(i).or_default();
+            for (key, sitting) in sittings {
+                match mine.entry(key) {
+                    std::collections::btree_map::Entry::Vacant(v) => {
+                        v.insert(sitting);
+                    }
+                    std::collections::btree_map::Entry::Occupied(mut o) => {
+                        o.get_mut().rows.extend(sitting.rows)
+                    }
+                }
+            }
+        }
     }
     // a replan's changes go to every institution a candidate leaves or comes to, also one that
     // seats nobody now
@@ -134,6 +105,107 @@ pub fn door_lists(
             Ok((inst.id.clone(), bytes))
         })
         .collect()
+}
+
+/// Where seats.csv keeps each field a door list shows.
+struct Columns {
+    ticket: usize,
+    name: usize,
+    id: usize,
+    occupation: usize,
+    work_type: usize,
+    level: usize,
+    date: usize,
+    start: usize,
+    end: usize,
+    institution: usize,
+    room: usize,
+    seat: usize,
+}
+
+impl Columns {
+    /// The positions in seats.csv's header line.
+    fn of(header: &[u8]) -> std::io::Result<Columns> {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(header);
+        let mut record = csv::StringRecord::new();
+        reader
+            .read_record(&mut record)
+            .map_err(std::io::Error::other)?;
+        let col = |name: &str| {
+            record
+                .iter()
+                .position(|h| h == name)
+                .ok_or_else(|| std::io::Error::other(format!("seats.csv has no column {name}")))
+        };
+        Ok(Columns {
+            ticket: col("ticket_no")?,
+            name: col("name")?,
+            id: col("id_number")?,
+            occupation: col("occupation")?,
+            work_type: col("work_type")?,
+            level: col("level")?,
+            date: col("date")?,
+            start: col("start")?,
+            end: col("end")?,
+            institution: col("institution_id")?,
+            room: col("room_id")?,
+            seat: col("seat")?,
+        })
+    }
+}
+
+/// One piece of seats.csv (rows without a header) as door-list rows, by institution and room
+/// sitting; each cell as it was before the writer made it formula-safe.
+fn read_piece(
+    piece: &[u8],
+    c: &Columns,
+    position: &BTreeMap<&str, usize>,
+) -> std::io::Result<BTreeMap<usize, Sittings>> {
+    let mut out: BTreeMap<usize, Sittings> = BTreeMap::new();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(piece);
+    let mut raw = csv::StringRecord::new();
+    while reader
+        .read_record(&mut raw)
+        .map_err(std::io::Error::other)?
+    {
+        let r: csv::StringRecord = raw.iter().map(crate::csv_out::restore).collect();
+        let Some(&i) = position.get(&r[c.institution]) else {
+            continue;
+        };
+        let level = r[c.level].parse().map_or("", crate::words::level);
+        let paper = match &r[c.work_type] {
+            "" => format!("{} {level}", &r[c.occupation]),
+            w => format!("{}（{w}）{level}", &r[c.occupation]),
+        };
+        let key = (
+            r[c.date].to_string(),
+            r[c.start].to_string(),
+            r[c.room].to_string(),
+        );
+        let sitting = out
+            .entry(i)
+            .or_default()
+            .entry(key)
+            .or_insert_with(|| Sitting {
+                date: r[c.date].to_string(),
+                start: r[c.start].to_string(),
+                end: r[c.end].to_string(),
+                room: r[c.room].to_string(),
+                rows: Vec::new(),
+            });
+        sitting.rows.push(DoorRow {
+            seat: r[c.seat].parse().unwrap_or(0),
+            ticket_no: r[c.ticket].to_string(),
+            name: r[c.name].to_string(),
+            masked_id: mask_id(&r[c.id]),
+            paper,
+        });
+    }
+    Ok(out)
 }
 
 /// A sheet name Excel accepts: at most 31 characters, none of `[]:*?/\`.
