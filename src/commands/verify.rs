@@ -23,11 +23,8 @@ pub struct VerifyArgs {
 
 pub fn run(args: VerifyArgs) -> ExitCode {
     let dir = &args.dir;
-    match verify::verify_dirs(&args.case, dir) {
-        Ok(mut v) => {
-            if let Some(previous) = &args.previous {
-                v.extend(verify::previous::verify(dir, previous));
-            }
+    match verify::verify_dirs(&args.case, dir, args.previous.as_deref()) {
+        Ok(v) => {
             if v.is_empty() {
                 say!("{}: the plan obeys every rule", dir.display());
                 return ExitCode::SUCCESS;

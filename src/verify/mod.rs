@@ -60,8 +60,13 @@ pub fn rule_name(rule: u8) -> &'static str {
     }
 }
 
-/// Checks the plan in `plan_dir` against the case in `case_dir`.
-pub fn verify_dirs(case_dir: &Path, plan_dir: &Path) -> Result<Vec<Violation>, String> {
+/// Checks the plan in `plan_dir` against the case in `case_dir`, and against the plan it
+/// replaced when `previous` names one (rule 10).
+pub fn verify_dirs(
+    case_dir: &Path,
+    plan_dir: &Path,
+    previous: Option<&Path>,
+) -> Result<Vec<Violation>, String> {
     let (case, diags) = case::load(case_dir);
     let case = match case {
         Some(c) if !diags.has_errors() => c,
@@ -74,11 +79,56 @@ pub fn verify_dirs(case_dir: &Path, plan_dir: &Path) -> Result<Vec<Violation>, S
             return Err(format!("the case has errors; run validate first ({first})"));
         }
     };
-    Ok(verify(&case, plan_dir))
+    Ok(match previous {
+        Some(previous) => verify_replan(&case, plan_dir, previous),
+        None => verify(&case, plan_dir),
+    })
 }
 
 /// Checks a plan folder against an already loaded case.
 pub fn verify(case: &Case, dir: &Path) -> Vec<Violation> {
+    let (seats, mut violations) = SeatsFile::read(case, dir);
+    violations.extend(verify_with(case, dir, &seats));
+    violations
+}
+
+/// Checks a replanned folder against its case (rules 1–9) and against the plan it replaced
+/// (rule 10, [`previous::verify`]), side by side, reading its seats.csv once for both.
+pub fn verify_replan(case: &Case, dir: &Path, previous: &Path) -> Vec<Violation> {
+    let (seats, mut violations) = SeatsFile::read(case, dir);
+    let (rules, against_previous) = rayon::join(
+        || verify_with(case, dir, &seats),
+        || previous::verify_with(dir, previous, &seats.table),
+    );
+    violations.extend(rules);
+    violations.extend(against_previous);
+    violations
+}
+
+/// A plan folder's seats.csv, read once for the checks that need it (empty for a demand
+/// forecast, which seats nobody by name).
+pub struct SeatsFile {
+    table: Table,
+}
+
+impl SeatsFile {
+    /// Reads `dir`'s seats.csv when the case has candidates; what could not be read is
+    /// returned as rule 0 violations.
+    fn read(case: &Case, dir: &Path) -> (SeatsFile, Vec<Violation>) {
+        let mut io = Vec::new();
+        let table = if case.has_candidates() {
+            Table::read(dir, "seats.csv", &mut io).unwrap_or_default()
+        } else {
+            Table::default()
+        };
+        let violations = io.into_iter().map(Violation::from).collect();
+        (SeatsFile { table }, violations)
+    }
+}
+
+/// [`verify`] on a seats.csv already read.
+fn verify_with(case: &Case, dir: &Path, seats_file: &SeatsFile) -> Vec<Violation> {
+    let laps = crate::progress::Laps::new("verify");
     let mut ck = Checker {
         case,
         index: Index::new(case),
@@ -86,12 +136,13 @@ pub fn verify(case: &Case, dir: &Path) -> Vec<Violation> {
         eligible: vet::eligible(case),
         violations: Vec::new(),
     };
+    laps.lap("index built");
     let mut io = Vec::new();
     let rooms = folder::rows::<RoomRecord>(dir, "rooms.csv", &mut io).unwrap_or_default();
     let deferred = folder::rows::<DeferredRecord>(dir, "deferred.csv", &mut io).unwrap_or_default();
     let sittings = if case.has_candidates() {
-        let table = Table::read(dir, "seats.csv", &mut io).unwrap_or_default();
-        let seats = table.rows::<SeatRecord>(&mut io);
+        let seats = seats_file.table.rows::<SeatRecord>(&mut io);
+        laps.lap("seats.csv read");
         registrations::ticket_numbers(&mut ck, &seats, plan_version(dir));
         resolve_seats(&mut ck, &seats)
     } else {
@@ -100,6 +151,7 @@ pub fn verify(case: &Case, dir: &Path) -> Vec<Violation> {
         resolve_allocation(&mut ck, &alloc)
     };
     ck.violations.extend(io.into_iter().map(Violation::from));
+    laps.lap("seats resolved");
     if case.has_candidates() {
         registrations::every_registration_seated_once_or_deferred(&mut ck, &sittings, &deferred);
         registrations::same_person_never_shares_a_slot(&mut ck, &sittings);
@@ -108,14 +160,17 @@ pub fn verify(case: &Case, dir: &Path) -> Vec<Violation> {
     } else {
         registrations::demand_is_seated_or_deferred(&mut ck, &sittings, &deferred);
     }
+    laps.lap("registration rules");
     places::paper_sits_at_few_enough_slots(&mut ck, &sittings);
     places::institution_is_filed_and_eligible(&mut ck, &sittings);
     places::travel_within_limit(&mut ck, &sittings);
     places::slot_long_enough(&mut ck, &sittings);
+    laps.lap("place rules");
     let rooms = resolve_rooms(&mut ck, &rooms);
     rooms::rooms_within_seats(&mut ck, &sittings, &rooms);
     rooms::invigilators_suffice(&mut ck, &sittings, &rooms);
     rooms::overlapping_slots_are_one_time(&mut ck, &sittings, &rooms);
+    laps.lap("room rules");
     let mut io = Vec::new();
     let timetable =
         folder::rows::<TimetableRecord>(dir, "timetable.csv", &mut io).unwrap_or_default();
@@ -129,6 +184,7 @@ pub fn verify(case: &Case, dir: &Path) -> Vec<Violation> {
         &rooms,
         timetable.len(),
     );
+    laps.lap("file rules");
     ck.violations
 }
 

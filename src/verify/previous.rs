@@ -11,18 +11,20 @@ use crate::plan::folder::{
     self, ChangeRecord, FolderError, SeatRecord, SummaryHead, Table, TimetableRecord,
 };
 use rustc_hash::FxHashMap as HashMap;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-/// A seat as both plans write it.
+/// A seat as both plans write it, borrowing its text from the plan's seats.csv.
 #[derive(Debug, Clone)]
-struct Seat {
+struct Seat<'t> {
     line: u64,
-    ticket: String,
-    id_number: String,
-    paper: (String, String, String),
-    institution: String,
-    room: String,
+    ticket: &'t str,
+    /// Upper case, as the ID is compared (a final x and X are the same person).
+    id_number: Cow<'t, str>,
+    paper: (&'t str, &'t str, &'t str),
+    institution: &'t str,
+    room: &'t str,
 }
 
 fn flag(out: &mut Vec<Violation>, file: &str, line: Option<u64>, message: String) {
@@ -39,27 +41,36 @@ fn unread(errors: Vec<FolderError>, out: &mut Vec<Violation>) {
     out.extend(errors.into_iter().map(Violation::from));
 }
 
-/// Each seat of the plan in `dir`, by candidate_id.
-fn seats(dir: &Path, out: &mut Vec<Violation>) -> HashMap<String, Seat> {
+/// The seats.csv of the plan in `dir`, and why it could not be read (then it is empty).
+fn seats_table(dir: &Path) -> (Table, Vec<Violation>) {
     let mut errors = Vec::new();
     let table = Table::read(dir, "seats.csv", &mut errors).unwrap_or_default();
+    let mut out = Vec::new();
+    unread(errors, &mut out);
+    (table, out)
+}
+
+/// Each seat of a plan's seats.csv, by candidate_id.
+fn seats<'t>(table: &'t Table, out: &mut Vec<Violation>) -> HashMap<&'t str, Seat<'t>> {
+    let mut errors = Vec::new();
     let seats = table
         .rows::<SeatRecord>(&mut errors)
         .into_iter()
         .map(|(line, r)| {
+            let id_number = if r.id_number.bytes().any(|b| b.is_ascii_lowercase()) {
+                Cow::Owned(r.id_number.to_ascii_uppercase())
+            } else {
+                Cow::Borrowed(r.id_number)
+            };
             (
-                r.candidate_id.to_string(),
+                r.candidate_id,
                 Seat {
                     line,
-                    ticket: r.ticket_no.to_string(),
-                    id_number: r.id_number.to_ascii_uppercase(),
-                    paper: (
-                        r.occupation_code.to_string(),
-                        r.work_type.to_string(),
-                        r.level.to_string(),
-                    ),
-                    institution: r.institution_id.to_string(),
-                    room: r.room_id.to_string(),
+                    ticket: r.ticket_no,
+                    id_number,
+                    paper: (r.occupation_code, r.work_type, r.level),
+                    institution: r.institution_id,
+                    room: r.room_id,
                 },
             )
         })
@@ -70,14 +81,29 @@ fn seats(dir: &Path, out: &mut Vec<Violation>) -> HashMap<String, Seat> {
 
 /// Checks the replanned folder `dir` against the previous plan folder `previous`.
 pub fn verify(dir: &Path, previous: &Path) -> Vec<Violation> {
+    let (new_table, mut out) = seats_table(dir);
+    out.extend(verify_with(dir, previous, &new_table));
+    out
+}
+
+/// [`verify`] with `dir`'s seats.csv already read (its unreadable rows are reported by
+/// whoever read it).
+pub(super) fn verify_with(dir: &Path, previous: &Path, new_table: &Table) -> Vec<Violation> {
+    let laps = crate::progress::Laps::new("verify --previous");
     let mut out = Vec::new();
     for mut v in unchanged(previous) {
         v.file = format!("{}/{}", previous.display(), v.file);
         out.push(v);
     }
     timetable_kept(dir, previous, &mut out);
-    let old = seats(previous, &mut out);
-    let new = seats(dir, &mut out);
+    laps.lap("previous plan unchanged");
+    let (old_table, old_errors) = seats_table(previous);
+    out.extend(old_errors);
+    laps.lap("previous seats.csv read");
+    let old = seats(&old_table, &mut out);
+    // the new rows that do not parse are the reader's to report
+    let new = seats(new_table, &mut Vec::new());
+    laps.lap("seats by candidate");
     let mut errors = Vec::new();
     let changes = folder::rows::<ChangeRecord>(dir, "changes.csv", &mut errors).unwrap_or_default();
     unread(errors, &mut out);
@@ -130,7 +156,7 @@ pub fn verify(dir: &Path, previous: &Path) -> Vec<Violation> {
                         format!("{id} keeps ticket {} but not its room", was.ticket),
                     );
                 }
-                if let Some((line, _)) = by_candidate.get(id.as_str()).and_then(|v| v.first()) {
+                if let Some((line, _)) = by_candidate.get(id).and_then(|v| v.first()) {
                     flag(
                         &mut out,
                         "changes.csv",
@@ -225,19 +251,17 @@ pub fn verify(dir: &Path, previous: &Path) -> Vec<Violation> {
 /// A published ticket is a person: a ticket of the previous plan found in the new one names
 /// the same candidate and ID number, never someone else (a re-dealt seat takes a new ticket).
 fn ticket_keeps_its_person(
-    old: &HashMap<String, Seat>,
-    new: &HashMap<String, Seat>,
+    old: &HashMap<&str, Seat>,
+    new: &HashMap<&str, Seat>,
     out: &mut Vec<Violation>,
 ) {
-    let owner: HashMap<&str, (&str, &Seat)> = old
-        .iter()
-        .map(|(id, s)| (s.ticket.as_str(), (id.as_str(), s)))
-        .collect();
+    let owner: HashMap<&str, (&str, &Seat)> =
+        old.iter().map(|(&id, s)| (s.ticket, (id, s))).collect();
     let mut given: Vec<(u64, String)> = new
         .iter()
         .filter_map(|(id, now)| {
-            let &(was_id, was) = owner.get(now.ticket.as_str())?;
-            (was_id != id || was.id_number != now.id_number).then(|| {
+            let &(was_id, was) = owner.get(now.ticket)?;
+            (was_id != *id || was.id_number != now.id_number).then(|| {
                 (
                     now.line,
                     format!(
