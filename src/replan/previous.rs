@@ -138,7 +138,23 @@ fn read_seats(
         .enumerate()
         .map(|(r, x)| ((x.institution, x.room_id.as_str()), r))
         .collect();
-    let mut out = Vec::new();
+    // a slot as seats.csv writes it (date, start), and a paper's occupation by code and work type
+    let slot_text: Vec<(String, String)> = case
+        .sessions
+        .iter()
+        .map(|s| (s.date.to_string(), s.start.format("%H:%M").to_string()))
+        .collect();
+    let mut slot_of: std::collections::HashMap<(&str, &str), usize> = Default::default();
+    for (k, (date, start)) in slot_text.iter().enumerate() {
+        slot_of.entry((date.as_str(), start.as_str())).or_insert(k);
+    }
+    let mut occupation_of: std::collections::HashMap<(&str, &str), usize> = Default::default();
+    for (k, o) in case.occupations.iter().enumerate() {
+        occupation_of
+            .entry((o.code.as_str(), o.work_type.as_str()))
+            .or_insert(k);
+    }
+    let mut out = Vec::with_capacity(rows.len());
     for (line, row) in rows {
         let layout = crate::plan::ticket::parse(row.ticket_no);
         if layout.is_none_or(|p| p.version > version) {
@@ -168,9 +184,7 @@ fn read_seats(
             bad = true;
             continue;
         }
-        let slot = case.sessions.iter().position(|s| {
-            s.date.to_string() == row.date && s.start.format("%H:%M").to_string() == row.start
-        });
+        let slot = slot_of.get(&(row.date, row.start)).copied();
         let Some(slot) = slot else {
             diags.error(
                 file,
@@ -181,10 +195,9 @@ fn read_seats(
             bad = true;
             continue;
         };
-        let occupation = case
-            .occupations
-            .iter()
-            .position(|o| o.code == row.occupation_code && o.work_type == row.work_type);
+        let occupation = occupation_of
+            .get(&(row.occupation_code, row.work_type))
+            .copied();
         let level = crate::case::parse_level(row.level);
         let (Some(occupation), Some(level)) = (occupation, level) else {
             diags.error(
