@@ -78,6 +78,9 @@ fn replan(args: &ReplanArgs) -> Result<ExitCode, ExitCode> {
             ExitCode::from(3)
         })?;
     let solved = solve_clock.elapsed().as_secs_f64();
+    // its seats are read from the folder again by verify --previous; freed before the
+    // workbooks and verify (the peak of a million-seat replan)
+    drop(previous);
     let written = pool.install(|| replan::write(&case, &replanned, previous_dir, out));
     progress::finish();
     let w = written.map_err(write_failed)?;
