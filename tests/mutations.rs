@@ -131,12 +131,10 @@ fn rule_8_a_paper_in_a_slot_too_short() {
     fails(&case, &plan, "rule 8 (slot length)");
 }
 
-#[test]
-fn rule_10_a_change_row_removed() {
-    let dir = tempfile::tempdir().unwrap();
-    let (case, plan) = case(dir.path());
-    // C00001 withdraws; the replan lists it
-    let now = dir.path().join("now");
+/// The quarter replanned after C00001 withdrew: (case now, published plan, replan).
+fn replanned(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
+    let (case, plan) = case(dir);
+    let now = dir.join("now");
     std::fs::create_dir_all(&now).unwrap();
     for e in std::fs::read_dir(&case).unwrap() {
         let e = e.unwrap();
@@ -149,7 +147,7 @@ fn rule_10_a_change_row_removed() {
         .map(|l| format!("{l}\n"))
         .collect();
     std::fs::write(now.join("candidates.csv"), kept).unwrap();
-    let new = dir.path().join("new");
+    let new = dir.join("new");
     let o = run(&[
         "replan",
         now.to_str().unwrap(),
@@ -159,10 +157,11 @@ fn rule_10_a_change_row_removed() {
         new.to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
-    edit(&new, "changes.csv", |rows| {
-        let id = col(rows, "candidate_id");
-        rows.retain(|r| r[id] != "C00001");
-    });
+    (now, plan, new)
+}
+
+/// `verify NOW NEW --previous PLAN`, which must exit 1; its report.
+fn fails_against_previous(now: &Path, new: &Path, plan: &Path) -> String {
     let v = run(&[
         "verify",
         now.to_str().unwrap(),
@@ -170,12 +169,57 @@ fn rule_10_a_change_row_removed() {
         "--previous",
         plan.to_str().unwrap(),
     ]);
-    assert_eq!(v.status.code(), Some(1));
+    assert_eq!(v.status.code(), Some(1), "{}", stdout(&v));
+    stdout(&v)
+}
+
+#[test]
+fn rule_10_a_change_row_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (now, plan, new) = replanned(dir.path());
+    edit(&new, "changes.csv", |rows| {
+        let id = col(rows, "candidate_id");
+        rows.retain(|r| r[id] != "C00001");
+    });
+    let out = fails_against_previous(&now, &new, &plan);
     assert!(
-        stdout(&v).contains("rule 10 (previous plan)") && stdout(&v).contains("C00001"),
-        "{}",
-        stdout(&v)
+        out.contains("rule 10 (previous plan)") && out.contains("C00001"),
+        "{out}"
     );
+}
+
+#[test]
+fn rule_10_a_published_ticket_now_names_another_person() {
+    let dir = tempfile::tempdir().unwrap();
+    let (now, plan, new) = replanned(dir.path());
+    // two seats trade their tickets: each ticket now names the other person
+    edit(&new, "seats.csv", |rows| {
+        let t = col(rows, "ticket_no");
+        let (a, b) = (rows[1][t].clone(), rows[2][t].clone());
+        rows[1][t] = b;
+        rows[2][t] = a;
+    });
+    let out = fails_against_previous(&now, &new, &plan);
+    assert!(
+        out.contains("rule 10 (previous plan)") && out.contains("a published ticket is a person"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_seat_row_that_does_not_parse_is_reported_once_against_the_previous_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let (now, plan, new) = replanned(dir.path());
+    edit(&new, "seats.csv", |rows| {
+        let seat = col(rows, "seat");
+        rows[3][seat] = "x".into();
+    });
+    let out = fails_against_previous(&now, &new, &plan);
+    let unread: Vec<&str> = out
+        .lines()
+        .filter(|l| l.starts_with("rule 0 ") && l.contains("seats.csv:4"))
+        .collect();
+    assert_eq!(unread.len(), 1, "{out}");
 }
 
 #[test]
