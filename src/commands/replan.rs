@@ -40,9 +40,16 @@ fn replan(args: &ReplanArgs) -> Result<ExitCode, ExitCode> {
         &exam_planner::plan::PLAN_FILES,
     )?;
     let clock = Instant::now();
-    let case = load_case(&args.case, "nothing planned, nothing written")?.case;
+    // the previous plan's seats.csv is read beside the case: neither needs the other
+    let (loaded, files) = pool.install(|| {
+        rayon::join(
+            || load_case(&args.case, "nothing planned, nothing written"),
+            || replan::previous::Files::read(previous_dir),
+        )
+    });
+    let case = loaded?.case;
     progress::trace(|| format!("read: case at {:.2} s", clock.elapsed().as_secs_f64()));
-    let previous = replan::previous_of(&case, previous_dir).map_err(|refusal| {
+    let previous = replan::previous_from(&case, previous_dir, files).map_err(|refusal| {
         match refusal {
             replan::Refusal::DemandOnly => note!(
                 "{}: replan seats registrations; the case has only a demand forecast",

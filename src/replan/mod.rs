@@ -461,15 +461,24 @@ pub enum Refusal {
 /// The published plan in `dir`, checked unchanged and read against the case: what [`replan`]
 /// starts from, for the command line and the server alike.
 pub fn previous_of(case: &Case, dir: &std::path::Path) -> Result<Previous, Refusal> {
+    previous_from(case, dir, previous::Files::read(dir))
+}
+
+/// [`previous_of`] with the folder's files already read ([`previous::Files::read`], which
+/// needs no case: the command reads them beside loading the case).
+pub fn previous_from(
+    case: &Case,
+    dir: &std::path::Path,
+    files: previous::Files,
+) -> Result<Previous, Refusal> {
     if !case.has_candidates() {
         return Err(Refusal::DemandOnly);
     }
-    let edited = crate::verify::previous::unchanged(dir);
-    if !edited.is_empty() {
-        return Err(Refusal::Edited(edited));
+    if !files.edited.is_empty() {
+        return Err(Refusal::Edited(files.edited));
     }
     let mut diags = crate::diag::Diagnostics::default();
-    previous::read(case, dir, &mut diags).ok_or(Refusal::Mismatch(diags))
+    previous::read(case, dir, files, &mut diags).ok_or(Refusal::Mismatch(diags))
 }
 
 /// Writes a replan's folder (the plan files, changes.csv, changes.xlsx and the 变更通知

@@ -41,8 +41,38 @@ pub struct Previous {
     pub version: u32,
 }
 
-/// Reads the previous plan folder `dir`; `None` with diagnostics when it does not fit `case`.
-pub fn read(case: &Case, dir: &Path, diags: &mut Diagnostics) -> Option<Previous> {
+/// What of the previous plan folder can be read before the case is: whether its files are as
+/// published, and its seats.csv (the bulk of the reading, so it can run beside loading the
+/// case). `previous_of` resolves it against the case.
+pub struct Files {
+    /// Files that differ from what summary.json records (rule 11); empty when unchanged.
+    pub edited: Vec<crate::verify::Violation>,
+    seats: Option<Table>,
+    seat_errors: Vec<FolderError>,
+}
+
+impl Files {
+    /// Reads the folder `dir` (a folder that does not exist reads as nothing, which
+    /// [`read`] reports).
+    pub fn read(dir: &Path) -> Files {
+        let edited = crate::verify::previous::unchanged(dir);
+        let mut seat_errors = Vec::new();
+        let seats = if dir.is_dir() {
+            Table::read(dir, "seats.csv", &mut seat_errors)
+        } else {
+            None
+        };
+        Files {
+            edited,
+            seats,
+            seat_errors,
+        }
+    }
+}
+
+/// Reads the previous plan folder `dir`, its seats.csv already in `files`; `None` with
+/// diagnostics when it does not fit `case`.
+pub fn read(case: &Case, dir: &Path, files: Files, diags: &mut Diagnostics) -> Option<Previous> {
     if !dir.is_dir() {
         diags.error(
             &dir.display().to_string(),
@@ -90,7 +120,7 @@ pub fn read(case: &Case, dir: &Path, diags: &mut Diagnostics) -> Option<Previous
         return None;
     }
     let published = published::read(case, &dir.join("timetable.csv"), diags)?;
-    let seats = read_seats(case, dir, head.plan_version, diags)?;
+    let seats = read_seats(case, files, head.plan_version, diags)?;
     let mut errors = Vec::new();
     let deferred = folder::rows::<DeferredRecord>(dir, "deferred.csv", &mut errors)
         .unwrap_or_default()
@@ -113,13 +143,16 @@ pub fn read(case: &Case, dir: &Path, diags: &mut Diagnostics) -> Option<Previous
 /// which seat a ticket meant.
 fn read_seats(
     case: &Case,
-    dir: &Path,
+    files: Files,
     version: u32,
     diags: &mut Diagnostics,
 ) -> Option<Vec<PreviousSeat>> {
     let file = "seats.csv";
-    let mut errors = Vec::new();
-    let table = Table::read(dir, file, &mut errors);
+    let Files {
+        seats: table,
+        seat_errors: mut errors,
+        ..
+    } = files;
     let rows = table
         .as_ref()
         .map(|t| t.rows::<SeatRecord>(&mut errors))
