@@ -377,18 +377,32 @@ pub fn build(case: &Case, eligible: &[bool], published: Option<&Published>) -> P
 /// id_number order.
 pub fn persons_with_several(case: &Case, groups: &[Group]) -> Vec<Vec<(usize, usize)>> {
     let cands = case.candidates();
-    let mut held: HashMap<&str, u32> = HashMap::default();
+    let registrations: usize = groups.iter().map(|g| g.members.len()).sum();
+    // each registration's person, numbered as first met (one hash lookup a registration: at a
+    // million registrations this function ran twice per plan and once more per replan)
+    let mut number: HashMap<&str, u32> =
+        HashMap::with_capacity_and_hasher(registrations, Default::default());
+    let mut person: Vec<u32> = Vec::with_capacity(registrations);
+    let mut held: Vec<u32> = Vec::new();
     for group in groups {
         for &c in &group.members {
-            *held.entry(cands[c].id_number.as_str()).or_default() += 1;
+            let next = number.len() as u32;
+            let p = *number.entry(cands[c].id_number.as_str()).or_insert(next);
+            if p == next {
+                held.push(0);
+            }
+            held[p as usize] += 1;
+            person.push(p);
         }
     }
     let mut regs: Vec<(usize, usize)> = Vec::new();
+    let mut k = 0;
     for (g, group) in groups.iter().enumerate() {
         for &c in &group.members {
-            if held[cands[c].id_number.as_str()] > 1 {
+            if held[person[k] as usize] > 1 {
                 regs.push((c, g));
             }
+            k += 1;
         }
     }
     regs.sort_by(|a, b| {
