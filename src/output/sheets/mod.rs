@@ -56,8 +56,8 @@ fn io(e: XlsxError) -> std::io::Error {
 pub(crate) fn workbook(created: NaiveDate) -> Workbook {
     let mut book = Workbook::new();
     book.set_properties(&DocProperties::new().set_creation_datetime(&created));
-    // Excel's own level: most of a door list's time was zip compression at the default 6
-    // (BENCHMARKS.md, "Writing a million seats")
+    // Excel's own level: at the default 6, zip compression was about 30 % of the door lists'
+    // time (BENCHMARKS.md, "Writing a million seats")
     book.set_zip_compression_level(3);
     book
 }
