@@ -33,6 +33,13 @@ pub struct Limits {
     /// limit stops) reach this many: counted work, the same on every machine, through
     /// HiGHS's MIP interrupt callback.
     pub lp_iterations: Option<u64>,
+    /// Give up right after the root LP when it alone took more than a third of
+    /// `lp_iterations`: each of the root's cut rounds costs about as much again (1.1–1.2× on
+    /// the capacity-bound quarter of BENCHMARKS.md), so such a budget is spent in cut rounds
+    /// before a single branch. For MIPs that start from a plan a search already improved,
+    /// where branching is their only use; not for MIPs whose root heuristics find their plan
+    /// (the panels').
+    pub stop_when_the_root_is_costly: bool,
 }
 
 impl Limits {
@@ -45,6 +52,7 @@ impl Limits {
         interior_point: false,
         node_limit: None,
         lp_iterations: None,
+        stop_when_the_root_is_costly: false,
     };
 
     /// [`Limits::EXACT`] by the interior-point method.
@@ -144,9 +152,13 @@ impl Model {
         throttle::pause();
         let mut model = self.prepare(objective, limits)?;
         // read by the callback throughout the solve below, which it outlives
-        let budget: Box<u64> = Box::new(limits.lp_iterations.unwrap_or(u64::MAX));
+        let budget = Box::new(Budget {
+            lp_iterations: limits.lp_iterations.unwrap_or(u64::MAX),
+            stop_when_the_root_is_costly: limits.stop_when_the_root_is_costly,
+            root_seen: std::cell::Cell::new(false),
+        });
         if limits.lp_iterations.is_some() {
-            let data = std::ptr::from_ref::<u64>(&budget).cast_mut().cast();
+            let data = std::ptr::from_ref::<Budget>(&budget).cast_mut().cast();
             // SAFETY: the model pointer is live; the callback only reads `budget`, which lives
             // until this function returns, after the solve
             let status = unsafe {
@@ -255,8 +267,19 @@ impl Model {
     }
 }
 
+/// What the MIP interrupt callback reads: the LP-iteration budget and the root rule of
+/// [`Limits::stop_when_the_root_is_costly`].
+struct Budget {
+    lp_iterations: u64,
+    stop_when_the_root_is_costly: bool,
+    /// Set at the first check after the root LP (the first with LP iterations spent). HiGHS
+    /// calls back on the thread that solves (one thread), so a `Cell` is enough.
+    root_seen: std::cell::Cell<bool>,
+}
+
 /// HiGHS's MIP interrupt callback: interrupts once the MIP's LP iterations reach the budget
-/// `data` points to (a `u64`).
+/// `data` points to (a [`Budget`]), or right after a root LP that took more than a third of it
+/// when the budget asks for that.
 unsafe extern "C" fn stop_after_lp_iterations(
     callback_type: std::os::raw::c_int,
     _message: *const std::os::raw::c_char,
@@ -270,8 +293,13 @@ unsafe extern "C" fn stop_after_lp_iterations(
     #[cfg(test)]
     throttle::pause();
     // SAFETY: HiGHS passes live pointers for the call; `data` is the budget `minimise` keeps
-    let (spent, budget) = unsafe { ((*out).mip_total_lp_iterations, *data.cast::<u64>()) };
-    if u64::try_from(spent).unwrap_or(0) >= budget {
+    let (spent, budget) = unsafe { ((*out).mip_total_lp_iterations, &*data.cast::<Budget>()) };
+    let spent = u64::try_from(spent).unwrap_or(0);
+    let costly_root = spent > 0 && !budget.root_seen.replace(true) && {
+        // the first check with iterations spent follows the root LP
+        budget.stop_when_the_root_is_costly && spent.saturating_mul(3) > budget.lp_iterations
+    };
+    if costly_root || spent >= budget.lp_iterations {
         // SAFETY: as above
         unsafe { (*input).user_interrupt = 1 };
     }
@@ -423,6 +451,7 @@ mod tests {
             interior_point: false,
             node_limit: None,
             lp_iterations: None,
+            stop_when_the_root_is_costly: false,
         };
         let solved = m
             .minimise(slack, limits, Some(&start))
@@ -456,6 +485,35 @@ mod tests {
             (a.objective, a.bound, a.iterations, &a.values),
             (b.objective, b.bound, b.iterations, &b.values)
         );
+    }
+
+    /// A root LP that takes more than a third of the LP-iteration budget stops the MIP right
+    /// after it when asked to (and only then): the same budget without the rule goes on.
+    #[test]
+    fn a_costly_root_stops_the_mip_after_its_root_lp_only_when_asked() {
+        let run = |budget: u64, stop_when_the_root_is_costly: bool| {
+            let (m, slack, start) = market_split();
+            let limits = Limits {
+                presolve: false,
+                node_limit: Some(200),
+                lp_iterations: Some(budget),
+                stop_when_the_root_is_costly,
+                ..Limits::EXACT
+            };
+            m.minimise(slack, limits, Some(&start))
+                .expect("an incumbent")
+        };
+        // a budget of one stops at the first check after the root LP: its iterations
+        let root = run(1, false).iterations;
+        assert!(root > 0);
+        let budget = 3 * root - 1;
+        let costly = run(budget, true);
+        assert_eq!(costly.reached, Reached::WorkLimit);
+        assert_eq!(costly.iterations, root);
+        let on = run(budget, false);
+        assert!(on.iterations > root, "{} against {root}", on.iterations);
+        // a budget the root fits in three times over is not cut short
+        assert!(run(3 * root, true).iterations > root);
     }
 
     /// A market-split instance (Cornuéjols and Dawande): 6 equations over 50 binaries with

@@ -119,6 +119,7 @@ pub fn solve(
         interior_point: false,
         node_limit: None,
         lp_iterations: None,
+        stop_when_the_root_is_costly: false,
     };
     let (m, obj) = build(pb, case, &Stage::Deferred);
     let first = match m.minimise(obj, limits, None) {

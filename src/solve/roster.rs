@@ -164,6 +164,7 @@ fn by_branch_and_bound(pool: &Pool, needed: u32) -> Result<Rostered, SolveError>
         abs_gap: 0.5,
         node_limit: Some(NODE_LIMIT),
         lp_iterations: None,
+        stop_when_the_root_is_costly: false,
         ..Limits::EXACT
     };
     let solved = model(pool).minimise_built(limits)?;

@@ -286,6 +286,7 @@ fn neighbourhood(
         interior_point: false,
         node_limit: Some(SUB_MIP_NODES),
         lp_iterations: Some(lp_iterations),
+        stop_when_the_root_is_costly: false,
     };
     let solved = model.minimise(objective, limits, Some(&warm.values))?;
     if solved.reached == Reached::TimeLimit {
