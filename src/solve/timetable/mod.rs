@@ -36,7 +36,7 @@ use neighbourhood::{Aim, Goal};
 use stages::Stages;
 use symmetry::{allowed_slots, canonical};
 
-pub use start::greedy;
+pub use start::starts;
 
 /// What one objective stage reached.
 #[derive(Debug, Clone, Copy)]

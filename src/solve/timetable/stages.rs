@@ -31,24 +31,56 @@ pub(super) struct Stages<'a> {
 }
 
 impl Stages<'_> {
-    /// The best start and the deferred floor: the greedy start first (usually already at
-    /// both proven bounds); the earlier timetable (a what-if's baseline) only when the greedy
-    /// one leaves room to improve; and, when the start is short of the cheap floors, the
-    /// merged-slots floor. Returns the start, the floor and how many starts were evaluated.
+    /// The best start and the deferred floor: the first greedy start (usually already at
+    /// both proven bounds); the other greedy starts and the earlier timetable (a what-if's
+    /// baseline) only when it leaves room to improve; and, when the start is short of the
+    /// cheap floors, the merged-slots floor. Returns the start, the floor and how many starts
+    /// were evaluated.
     pub fn best_start(&self, warm: Option<&Timetable>) -> Result<(Start, f64, usize), SolveError> {
         // the cheap deferred floors: registrations pinned beyond seats, forced clashes
         let mut floor =
             bounds::pinned_floor(self.pb, self.case).max(bounds::forced_clashes(self.cliques));
         crate::progress::trace(|| format!("deferred floor (pinned, clashes): {floor}"));
-        // The greedy start first (usually already at both proven bounds); the earlier timetable
-        // (a what-if's baseline) is evaluated only when the greedy one leaves room to improve.
+        // The first greedy start (usually already at both proven bounds); the other greedy
+        // starts and the earlier timetable (a what-if's baseline) are evaluated only when it
+        // leaves room to improve.
+        let mut greedy = starts(self.pb, self.case).into_iter();
+        let first = greedy
+            .next()
+            .expect("the start heuristic gives at least one timetable");
         let mut best = evaluate(
             self.pb,
             self.case,
             self.cols,
-            &canonical(self.pb, self.case, &greedy(self.pb, self.case)),
+            &canonical(self.pb, self.case, &first),
         )?;
+        crate::progress::trace(|| {
+            format!(
+                "greedy start: deferred {} travel {}",
+                best.deferred, best.travel
+            )
+        });
         let mut evaluated = 1;
+        if !meets_bounds(self.pb, self.settings, &best, floor) {
+            for other in greedy {
+                let s = evaluate(
+                    self.pb,
+                    self.case,
+                    self.cols,
+                    &canonical(self.pb, self.case, &other),
+                )?;
+                crate::progress::trace(|| {
+                    format!(
+                        "another greedy start: deferred {} travel {}",
+                        s.deferred, s.travel
+                    )
+                });
+                evaluated += 1;
+                if (s.deferred, s.travel) < (best.deferred, best.travel) {
+                    best = s;
+                }
+            }
+        }
         if let Some(w) = warm.filter(|_| !meets_bounds(self.pb, self.settings, &best, floor)) {
             let admissible = w.len() == self.pb.papers.len()
                 && w.iter().enumerate().all(|(p, s)| {
