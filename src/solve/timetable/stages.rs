@@ -44,7 +44,7 @@ impl Stages<'_> {
         // The first greedy start (usually already at both proven bounds); the other greedy
         // starts and the earlier timetable (a what-if's baseline) are evaluated only when it
         // leaves room to improve.
-        let mut greedy = starts(self.pb, self.case).into_iter();
+        let mut greedy = starts(self.pb, self.case);
         let first = greedy
             .next()
             .expect("the start heuristic gives at least one timetable");

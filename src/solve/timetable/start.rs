@@ -205,33 +205,42 @@ const PASSES: usize = 50;
 /// then single-paper moves while any move lowers the cost; and the same followed by pairwise
 /// swaps, which free a slot where no single move can (two papers each filling a registered
 /// institution's seats at the other's slot), each followed by single moves again. One of
-/// each per weight of [`SOFT_WEIGHTS`], the first the lightest without swaps; the proxy misjudges
-/// some quarters either way (on a 1,000,000 quarter with 90 % registered, swaps at the lightest
-/// weight lowered the proxy and raised the routed deferred count by 3,700), so the caller
-/// routes each and keeps the best.
-pub fn starts(pb: &Problem, case: &Case) -> Vec<Timetable> {
+/// each per weight of [`SOFT_WEIGHTS`], the first the lightest without swaps; the proxy
+/// misjudges some quarters either way (on a 1,000,000 quarter with 90 % registered, swaps at
+/// the lightest weight lowered the proxy and raised the routed deferred count by 3,700), so the
+/// caller routes them and keeps the best. Built as they are asked for (a quarter whose first
+/// start meets its bounds needs no other), each timetable once.
+pub fn starts<'a>(pb: &'a Problem, case: &'a Case) -> impl Iterator<Item = Timetable> + 'a {
     let order = paper_order(pb);
-    let mut starts = Vec::new();
-    for weight in SOFT_WEIGHTS {
-        let mut proxy = Proxy::new(pb, case, weight);
-        for &p in &order {
-            let t = proxy.best_slot(p);
-            proxy.place(p, t);
-        }
-        proxy.move_singly(&order);
-        starts.push(proxy.timetable());
-        for _ in 0..PASSES {
-            if !proxy.swap_pairs(&order) {
-                break;
+    let mut weights = SOFT_WEIGHTS.into_iter();
+    // the proxy whose timetable without swaps was the last given
+    let mut unswapped: Option<Proxy<'a>> = None;
+    let mut given: Vec<Timetable> = Vec::new();
+    std::iter::from_fn(move || loop {
+        let timetable = if let Some(mut proxy) = unswapped.take() {
+            for _ in 0..PASSES {
+                if !proxy.swap_pairs(&order) {
+                    break;
+                }
+                proxy.move_singly(&order);
+            }
+            proxy.timetable()
+        } else {
+            let mut proxy = Proxy::new(pb, case, weights.next()?);
+            for &p in &order {
+                let t = proxy.best_slot(p);
+                proxy.place(p, t);
             }
             proxy.move_singly(&order);
+            let timetable = proxy.timetable();
+            unswapped = Some(proxy);
+            timetable
+        };
+        if !given.contains(&timetable) {
+            given.push(timetable.clone());
+            return Some(timetable);
         }
-        let swapped = proxy.timetable();
-        if !starts.contains(&swapped) {
-            starts.push(swapped);
-        }
-    }
-    starts
+    })
 }
 
 #[cfg(test)]
