@@ -44,16 +44,19 @@ impl Stages<'_> {
         // The first greedy start (usually already at both proven bounds); the other greedy
         // starts and the earlier timetable (a what-if's baseline) are evaluated only when it
         // leaves room to improve.
+        let route = |tt: &Timetable| {
+            evaluate(
+                self.pb,
+                self.case,
+                self.cols,
+                &canonical(self.pb, self.case, tt),
+            )
+        };
         let mut greedy = starts(self.pb, self.case);
         let first = greedy
             .next()
             .expect("the start heuristic gives at least one timetable");
-        let mut best = evaluate(
-            self.pb,
-            self.case,
-            self.cols,
-            &canonical(self.pb, self.case, &first),
-        )?;
+        let mut best = route(&first)?;
         crate::progress::trace(|| {
             format!(
                 "greedy start: deferred {} travel {}",
@@ -63,12 +66,7 @@ impl Stages<'_> {
         let mut evaluated = 1;
         if !meets_bounds(self.pb, self.settings, &best, floor) {
             for other in greedy {
-                let s = evaluate(
-                    self.pb,
-                    self.case,
-                    self.cols,
-                    &canonical(self.pb, self.case, &other),
-                )?;
+                let s = route(&other)?;
                 crate::progress::trace(|| {
                     format!(
                         "another greedy start: deferred {} travel {}",
@@ -87,12 +85,7 @@ impl Stages<'_> {
                     !s.is_empty() && s.iter().all(|t| self.pb.paper_slots[p].contains(t))
                 });
             if admissible {
-                let s = evaluate(
-                    self.pb,
-                    self.case,
-                    self.cols,
-                    &canonical(self.pb, self.case, w),
-                )?;
+                let s = route(w)?;
                 evaluated += 1;
                 if (s.deferred, s.travel) < (best.deferred, best.travel) {
                     best = s;
