@@ -126,6 +126,8 @@ impl<'a> Proxy<'a> {
         }
         best.map(|b| b.2)
     }
+
+    /// The placement as a timetable (a paper no slot admits has none).
     fn timetable(&self) -> Timetable {
         self.slot
             .iter()
@@ -155,9 +157,8 @@ impl<'a> Proxy<'a> {
         swapped
     }
 
-    /// Single-paper moves, in `order`, while any lowers the cost; returns whether one did.
-    fn move_singly(&mut self, order: &[usize]) -> bool {
-        let mut any = false;
+    /// Single-paper moves, in `order`, while any lowers the cost.
+    fn move_singly(&mut self, order: &[usize]) {
         for _ in 0..PASSES {
             let mut improved = false;
             for &p in order {
@@ -169,12 +170,10 @@ impl<'a> Proxy<'a> {
                 self.place(p, Some(if moved { best } else { now }));
                 improved |= moved;
             }
-            any |= improved;
             if !improved {
                 break;
             }
         }
-        any
     }
 
     /// One pass of pairwise swaps, in `order`: each pair of papers at different slots, each
