@@ -142,9 +142,26 @@ fn assign_from(
             },
             Stage::Busiest => limits,
         };
+        // the busiest expert's count has a floor that needs no LP: when the plan meets it, the
+        // stage is proven as it stands (on a capacity-bound round every seat is needed)
+        let floor = (stage == Stage::Busiest).then(|| busiest_floor(problem, held.with_panel));
+        if let Some(floor) = floor {
+            let busiest = panel_values(problem, &chosen).busiest;
+            if busiest <= floor {
+                crate::progress::trace(|| {
+                    format!("panels {stage:?}: the plan meets the seat-count floor {floor}")
+                });
+                let seconds = clock.elapsed().as_secs_f64();
+                results.push(stage_result(busiest, floor, true, seconds));
+                continue;
+            }
+        }
         let lp = price(problem, &mut pool, stage, held)?;
         let integral_objective = stage != Stage::Travel;
         let mut bound = full_bound(lp.objective, integral_objective);
+        if let Some(floor) = floor {
+            bound = bound.max(floor);
+        }
         if let Some(pairs) = lp.integral_plan() {
             // a vertex of this near-network LP is often integral: it is the MIP's optimum
             crate::progress::trace(|| format!("panels {stage:?}: the LP optimum is integral"));
@@ -289,6 +306,25 @@ fn greedy(problem: &PanelProblem) -> Vec<(usize, usize)> {
         }
     }
     pairs
+}
+
+/// The fewest panels the busiest expert can sit when `with_panel` panels are seated: the least
+/// `b` with `Σ min(capacity, b) ≥ size × with_panel` over the experts some applicant may call,
+/// since no expert sits more than `b` panels or more than its capacity.
+fn busiest_floor(problem: &PanelProblem, with_panel: f64) -> f64 {
+    let mut callable = vec![false; problem.capacity.len()];
+    for c in problem.applicants.iter().flat_map(|a| &a.candidates) {
+        callable[c.expert] = true;
+    }
+    let capacities: Vec<u32> = (0..problem.capacity.len())
+        .filter(|&e| callable[e])
+        .map(|e| problem.capacity[e])
+        .collect();
+    let seats = f64::from(problem.size) * with_panel.round();
+    let most = capacities.iter().copied().max().unwrap_or(0);
+    (0..=most)
+        .find(|&b| capacities.iter().map(|&c| f64::from(c.min(b))).sum::<f64>() >= seats)
+        .map_or(0.0, f64::from)
 }
 
 /// A bound on a minimised objective from the LP: whole-number objectives round up.

@@ -142,3 +142,117 @@ proptest::proptest! {
         proptest::prop_assert!(pricing_agrees(&problem).is_ok(), "{:?}", pricing_agrees(&problem));
     }
 }
+
+/// The four stages' lexicographic optimum by enumerating every plan (small problems only):
+/// most panels, then most coverage, then least travel, then the least busy busiest expert.
+fn brute_force(problem: &PanelProblem) -> (f64, f64, f64, f64) {
+    fn panels_of(applicant: &Applicant, size: usize) -> Vec<Vec<usize>> {
+        let n = applicant.candidates.len();
+        let mut out = vec![Vec::new()];
+        for mask in 0u32..(1 << n) {
+            let members: Vec<usize> = (0..n).filter(|&k| mask & (1 << k) != 0).collect();
+            let covering = members
+                .iter()
+                .any(|&k| !applicant.candidates[k].covers.is_empty());
+            if members.len() == size && covering {
+                out.push(members);
+            }
+        }
+        out
+    }
+    fn walk(
+        problem: &PanelProblem,
+        options: &[Vec<Vec<usize>>],
+        a: usize,
+        pairs: &mut Vec<(usize, usize)>,
+        best: &mut Option<(f64, f64, f64, f64)>,
+    ) {
+        if a == options.len() {
+            let v = panel_values(problem, pairs);
+            let key = (v.with_panel, v.covered, v.travel, v.busiest);
+            let better = |b: &(f64, f64, f64, f64)| {
+                (-key.0, -key.1, key.2, key.3).partial_cmp(&(-b.0, -b.1, b.2, b.3))
+                    == Some(std::cmp::Ordering::Less)
+            };
+            if best.as_ref().is_none_or(better) {
+                *best = Some(key);
+            }
+            return;
+        }
+        for panel in &options[a] {
+            let mut load = vec![0u32; problem.capacity.len()];
+            for &(b, k) in pairs.iter() {
+                load[problem.applicants[b].candidates[k].expert] += 1;
+            }
+            let fits = panel.iter().all(|&k| {
+                let e = problem.applicants[a].candidates[k].expert;
+                load[e] < problem.capacity[e]
+            });
+            if !fits {
+                continue;
+            }
+            let before = pairs.len();
+            pairs.extend(panel.iter().map(|&k| (a, k)));
+            walk(problem, options, a + 1, pairs, best);
+            pairs.truncate(before);
+        }
+    }
+    let options: Vec<Vec<Vec<usize>>> = problem
+        .applicants
+        .iter()
+        .map(|a| panels_of(a, problem.size as usize))
+        .collect();
+    let mut best = None;
+    walk(problem, &options, 0, &mut Vec::new(), &mut best);
+    best.expect("the empty plan is always there")
+}
+
+/// The busiest expert's floor counts seats: three experts with 1, 2 and 3 panels, four panels
+/// of two need eight seats (only 6 exist, so the floor is the largest capacity); two panels
+/// need four seats, which capacities capped at 2 give (1 + 2 + 2 = 5) and at 1 do not.
+#[test]
+fn the_busiest_floor_counts_seats() {
+    let problem = PanelProblem {
+        size: 2,
+        capacity: vec![1, 2, 3, 9],
+        applicants: vec![Applicant {
+            occupations: 1,
+            candidates: (0..3).map(|e| candidate(e, &[0], 0.0)).collect(),
+        }],
+    };
+    assert_eq!(busiest_floor(&problem, 2.0), 2.0);
+    assert_eq!(busiest_floor(&problem, 1.0), 1.0);
+    assert_eq!(busiest_floor(&problem, 0.0), 0.0);
+    assert_eq!(
+        busiest_floor(&problem, 3.0),
+        3.0,
+        "expert 3 is nobody's candidate"
+    );
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(32))]
+    /// Every stage reaches and proves the optimum that enumerating every plan finds, and the
+    /// busiest expert's floor is never above it.
+    #[test]
+    fn every_stage_reaches_the_brute_force_optimum(
+        seed in 0u64..1_000_000,
+        applicants in 1usize..5,
+        experts in 2usize..7,
+    ) {
+        let problem = random_problem(seed, applicants, experts);
+        let plan = assign(&problem, Limits::EXACT).unwrap();
+        let found = (
+            plan.with_panel.value,
+            plan.covered.value,
+            plan.travel.value,
+            plan.busiest.value,
+        );
+        let optimum = brute_force(&problem);
+        proptest::prop_assert_eq!(found, optimum);
+        proptest::prop_assert!(busiest_floor(&problem, optimum.0) <= optimum.3);
+        for stage in [&plan.with_panel, &plan.covered, &plan.travel, &plan.busiest] {
+            proptest::prop_assert!(stage.proven, "{:?}", stage);
+        }
+    }
+}
