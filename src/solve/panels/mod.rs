@@ -4,7 +4,9 @@
 //! a, `y[a]` says a has a panel); the callers offer only experts the hard rules allow, so the
 //! model itself only knows capacities and coverage. Four objectives are solved one after the
 //! other, each held at its value while the next is optimised: applicants with a panel, applied
-//! occupations covered (`z[a][o]`), expert travel, and the busiest expert's load.
+//! occupations covered (`z[a][o]`), expert travel, and the busiest expert's load. The last
+//! stage is proven without a model when the plan already meets a floor that counts seats
+//! (`busiest_floor`): on a capacity-bound round every qualified seat is needed.
 
 mod model;
 mod pricing;
