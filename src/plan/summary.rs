@@ -389,10 +389,30 @@ pub fn gap(value: f64, bound: f64) -> f64 {
     }
 }
 
+/// Rounded to hundredths, never `-0.0`: a float sum of nothing is `-0.0` (a replan that solved
+/// nothing wrote `"solve_seconds": -0.0`), and adding `0.0` makes it `0.0`.
 fn round2(v: f64) -> f64 {
-    (v * 100.0).round() / 100.0
+    (v * 100.0).round() / 100.0 + 0.0
 }
 
+/// Rounded to millionths, never `-0.0` (see [`round2`]).
 fn round6(v: f64) -> f64 {
-    (v * 1e6).round() / 1e6
+    (v * 1e6).round() / 1e6 + 0.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{round2, round6};
+
+    #[test]
+    fn rounding_never_writes_negative_zero() {
+        let empty: f64 = std::iter::empty::<f64>().sum();
+        assert!(empty.is_sign_negative(), "the float sum of nothing is -0.0");
+        for v in [empty, -0.001, -0.0000001] {
+            assert_eq!(serde_json::to_string(&round2(v)).unwrap(), "0.0", "{v}");
+        }
+        assert_eq!(serde_json::to_string(&round6(-0.0000001)).unwrap(), "0.0");
+        assert_eq!(round2(82.284), 82.28);
+        assert_eq!(round6(-1.5e-6), -2e-6);
+    }
 }
