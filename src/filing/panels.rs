@@ -61,8 +61,9 @@ pub fn assign(case: &Case, size: u32, settings: &Settings) -> Result<Panels, Err
         time_limit: settings.time_limit,
         rel_gap: settings.gap,
         abs_gap: 0.5,
-        // the panel MIPs run without presolve whatever this says (see solve::panels)
-        presolve: false,
+        // the panel MIPs try presolve first and check its answer whatever this says (see
+        // solve::panels)
+        presolve: true,
         interior_point: false,
         // counted work, as the timetable's MIPs: the same panels on every machine
         node_limit: Some(settings.work.mip_nodes),

@@ -8,11 +8,13 @@
 //! stage is proven without a model when the plan already meets a floor that counts seats
 //! (`busiest_floor`): on a capacity-bound round every qualified seat is needed.
 
+mod dive;
 mod model;
 mod pricing;
 #[cfg(test)]
 mod tests;
 
+use dive::dive;
 use model::*;
 use pricing::*;
 
@@ -180,6 +182,19 @@ fn assign_from(
                 f64::INFINITY,
                 MIP_EXTRA_PER_APPLICANT,
             ));
+            // it starts from the better of the current plan and the LP's own (the panels the
+            // LP has whole, the rest solved apart), which the stage keeps whatever its MIP
+            // finds within its work
+            if let Some(plan) = dive(problem, &pool, &lp, stage, held, limits) {
+                let v = panel_values(problem, &plan);
+                let holds = stage == Stage::Coverage
+                    || (v.with_panel >= held.with_panel - 0.5 && v.covered >= held.covered - 0.5);
+                let now = panel_values(problem, &chosen);
+                if holds && worth(problem, stage, &v) < worth(problem, stage, &now) {
+                    support.add(&plan);
+                    chosen = plan;
+                }
+            }
             let (mut layout, mut solved) =
                 solve_pool(problem, &support, stage, held, limits, &chosen)?;
             if solved.objective > bound + 1e-6 {
@@ -262,8 +277,12 @@ fn coverage_weight(problem: &PanelProblem) -> f64 {
         + 1) as f64
 }
 
-/// A feasible plan to start from, scarcest applicants first: each takes the nearest covering
-/// expert with panels left, then the nearest others, or nothing when it cannot be completed.
+/// A feasible plan to start from, scarcest applicants first: each takes, one member at a time,
+/// the expert with panels left who covers most of its applied occupations not yet covered
+/// (the first must cover one), nearest first among equals, or nothing when it cannot be
+/// completed. Its coverage is what the first stage keeps if its MIP finds nothing better
+/// within its work: on 2,000 applicants a nearest-first start covered 1,943 occupations where
+/// the plan covers 3,279 (BENCHMARKS.md, "Hard quarters II", sixth step).
 fn greedy(problem: &PanelProblem) -> Vec<(usize, usize)> {
     let mut left = problem.capacity.clone();
     let mut order: Vec<usize> = (0..problem.applicants.len()).collect();
@@ -277,7 +296,8 @@ fn greedy(problem: &PanelProblem) -> Vec<(usize, usize)> {
     order.sort_by_key(|&a| (covering(a), a));
     let mut pairs = Vec::new();
     for a in order {
-        let cands = &problem.applicants[a].candidates;
+        let applicant = &problem.applicants[a];
+        let cands = &applicant.candidates;
         let mut near: Vec<usize> = (0..cands.len()).collect();
         near.sort_by(|&i, &j| {
             cands[i]
@@ -285,20 +305,25 @@ fn greedy(problem: &PanelProblem) -> Vec<(usize, usize)> {
                 .total_cmp(&cands[j].km)
                 .then(cands[i].expert.cmp(&cands[j].expert))
         });
-        let Some(&first) = near
-            .iter()
-            .find(|&&k| !cands[k].covers.is_empty() && left[cands[k].expert] > 0)
-        else {
-            continue;
-        };
-        let mut panel = vec![first];
-        for &k in &near {
-            if panel.len() == problem.size as usize {
-                break;
+        let mut covered = vec![false; applicant.occupations];
+        let mut panel: Vec<usize> = Vec::new();
+        while panel.len() < problem.size as usize {
+            let gain = |k: usize| cands[k].covers.iter().filter(|&&o| !covered[o]).count();
+            // the nearest of the most gaining: `near` is in order, so the first maximum wins
+            let best = near
+                .iter()
+                .copied()
+                .filter(|&k| left[cands[k].expert] > 0 && !panel.contains(&k))
+                .filter(|&k| !panel.is_empty() || !cands[k].covers.is_empty())
+                .fold(None, |best: Option<(usize, usize)>, k| match best {
+                    Some((_, g)) if g >= gain(k) => best,
+                    _ => Some((k, gain(k))),
+                });
+            let Some((k, _)) = best else { break };
+            for &o in &cands[k].covers {
+                covered[o] = true;
             }
-            if k != first && left[cands[k].expert] > 0 {
-                panel.push(k);
-            }
+            panel.push(k);
         }
         if panel.len() == problem.size as usize {
             for &k in &panel {
@@ -339,6 +364,14 @@ fn full_bound(lp: f64, integral: bool) -> f64 {
 }
 
 /// The MIP on the pool, started from `start` (pairs of an earlier, feasible plan).
+///
+/// With HiGHS presolve first, its answer checked against the plan it names, and again without
+/// presolve when the check fails or HiGHS gives up. Presolve more than halves the large rounds'
+/// MIPs (BENCHMARKS.md, "Hard quarters II", sixth step), but HiGHS twice went wrong with it on
+/// small models that presolve reduced to nothing (both found by the property test, both kept
+/// as regression tests): once "optimal" at a better objective than the start whose values it
+/// returned (HiGHS issue 907 tells of the same), once "solve error" with the violated solution
+/// presolve left. Both fail the check.
 fn solve_pool(
     problem: &PanelProblem,
     pool: &Pool,
@@ -347,19 +380,33 @@ fn solve_pool(
     limits: Limits,
     start: &[(usize, usize)],
 ) -> Result<(Layout, Solved), SolveError> {
-    let (model, layout, objective) = build(problem, pool, stage, held, Kind::Mip);
-    let warm = (!start.is_empty()).then(|| start_vector(problem, &layout, start));
     let clock = Instant::now();
-    // Without presolve. With it, HiGHS twice went wrong on small models that presolve reduced
-    // to nothing (both found by the property test, both kept as regression tests): once
-    // "optimal" at the better objective with the start's values (HiGHS issue 907 tells of the
-    // same), once "solve error" with the violated solution presolve left. It costs time on
-    // large rounds, which BENCHMARKS.md records (panels).
-    let limits = Limits {
-        presolve: false,
-        ..limits
+    let attempt = |presolve: bool| -> Result<(Layout, Solved), SolveError> {
+        let (model, layout, objective) = build(problem, pool, stage, held, Kind::Mip);
+        let warm = (!start.is_empty()).then(|| start_vector(problem, &layout, start));
+        let limits = Limits { presolve, ..limits };
+        let solved = model.minimise(objective, limits, warm.as_deref())?;
+        Ok((layout, solved))
     };
-    let solved = model.minimise(objective, limits, warm.as_deref())?;
+    let (layout, solved) = match attempt(true) {
+        Ok((layout, solved)) if answer_holds(problem, stage, held, &layout, &solved) => {
+            (layout, solved)
+        }
+        first => {
+            crate::progress::trace(|| {
+                let what = match &first {
+                    Ok((_, solved)) => {
+                        format!("objective {} not what its plan gives", solved.objective)
+                    }
+                    Err(e) => e.to_string(),
+                };
+                format!(
+                    "panels {stage:?}: presolve's answer fails the check ({what}); again without"
+                )
+            });
+            attempt(false)?
+        }
+    };
     crate::progress::trace(|| {
         format!(
             "panels {stage:?}: MIP over {} candidate(s) = {:.3} (bound {:.3}) in {:.2} s",
@@ -370,6 +417,50 @@ fn solve_pool(
         )
     });
     Ok((layout, solved))
+}
+
+/// Whether a MIP's answer is what it claims: the plan its values name keeps every rule of the
+/// model (whole panels with a covering member, capacities, the held stages) and is worth at
+/// least the objective reported.
+fn answer_holds(
+    problem: &PanelProblem,
+    stage: Stage,
+    held: Held,
+    layout: &Layout,
+    solved: &Solved,
+) -> bool {
+    let pairs = solution_pairs(solved, layout);
+    let size = problem.size as usize;
+    let mut members = vec![0usize; problem.applicants.len()];
+    let mut covering = vec![false; problem.applicants.len()];
+    let mut load = vec![0u32; problem.capacity.len()];
+    for &(a, k) in &pairs {
+        let c = &problem.applicants[a].candidates[k];
+        members[a] += 1;
+        covering[a] |= !c.covers.is_empty();
+        load[c.expert] += 1;
+    }
+    let whole = members
+        .iter()
+        .zip(&covering)
+        .all(|(&n, &cov)| n == 0 || (n == size && cov));
+    let within = load.iter().zip(&problem.capacity).all(|(l, c)| l <= c);
+    let v = panel_values(problem, &pairs);
+    let keeps_held = (stage == Stage::Coverage
+        || (v.with_panel >= held.with_panel - 0.5 && v.covered >= held.covered - 0.5))
+        && (stage != Stage::Busiest || v.travel <= held.travel * (1.0 + 1e-6) + 1e-6);
+    let as_claimed =
+        worth(problem, stage, &v) <= solved.objective + 1e-6 * solved.objective.abs().max(1.0);
+    whole && within && keeps_held && as_claimed
+}
+
+/// A plan's value in the objective `stage` minimises.
+fn worth(problem: &PanelProblem, stage: Stage, v: &Values) -> f64 {
+    match stage {
+        Stage::Coverage => -(coverage_weight(problem) * v.with_panel + v.covered),
+        Stage::Travel => v.travel,
+        Stage::Busiest => v.busiest,
+    }
 }
 
 /// The four objectives' values in a solution.

@@ -183,8 +183,9 @@ pub(super) struct Duals {
 
 /// Candidates one pricing round adds per applicant at most, most negative reduced cost first:
 /// the first stage's LP is so degenerate that adding every negative one took 290,000 columns
-/// at once on 2,000 applicants.
-pub(super) const PRICED_PER_APPLICANT: usize = 4;
+/// at once on 2,000 applicants. Two rather than four: more rounds, each cheaper, and on the
+/// rounds of BENCHMARKS.md ("Hard quarters II", sixth step) a pool the MIPs did better on.
+pub(super) const PRICED_PER_APPLICANT: usize = 2;
 
 /// Left-out candidates whose reduced cost (objective coefficient less the duals of its rows)
 /// is below `threshold`, at most `per_applicant` each (lowest cost, then nearest, then by expert).
