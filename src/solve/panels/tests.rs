@@ -274,3 +274,55 @@ fn presolve_answers_that_fail_the_check_are_solved_again() {
         assert_eq!(found, brute_force(&problem), "seed {seed}");
     }
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+    /// The LP's own plan (`dive`) is a plan: whole panels with a covering member, no expert
+    /// beyond its capacity, and every applicant whose LP panel is whole keeps that panel.
+    #[test]
+    fn the_lps_own_plan_keeps_its_whole_panels_and_every_rule(
+        seed in 0u64..1_000_000,
+        applicants in 1usize..6,
+        experts in 2usize..9,
+    ) {
+        let problem = random_problem(seed, applicants, experts);
+        let mut pool = Pool::full(&problem);
+        let lp = price(&problem, &mut pool, Stage::Coverage, Held::default()).unwrap();
+        let Some(plan) = dive(&problem, &pool, &lp, Stage::Coverage, Held::default(), Limits::EXACT)
+        else {
+            return Err(proptest::test_runner::TestCaseError::fail("no plan from the LP"));
+        };
+        let mut members = vec![Vec::new(); problem.applicants.len()];
+        let mut load = vec![0u32; problem.capacity.len()];
+        for &(a, k) in &plan {
+            members[a].push(k);
+            load[problem.applicants[a].candidates[k].expert] += 1;
+        }
+        for (a, m) in members.iter().enumerate() {
+            let covering = m.iter().any(|&k| !problem.applicants[a].candidates[k].covers.is_empty());
+            proptest::prop_assert!(m.is_empty() || (m.len() == problem.size as usize && covering));
+        }
+        for (l, c) in load.iter().zip(&problem.capacity) {
+            proptest::prop_assert!(l <= c);
+        }
+        let l = &lp.duals.layout;
+        for (a, &y) in l.y.iter().enumerate() {
+            let ones: Vec<usize> = l
+                .x
+                .iter()
+                .filter(|&&(b, _, col)| b == a && lp.values[col] > 1.0 - 1e-6)
+                .map(|&(_, k, _)| k)
+                .collect();
+            let whole = lp.values[y] > 1.0 - 1e-6
+                && l.x.iter().filter(|&&(b, _, _)| b == a).all(|&(_, _, col)| {
+                    let v = lp.values[col];
+                    (v - v.round()).abs() < 1e-6
+                });
+            if whole {
+                let mut got = members[a].clone();
+                got.sort_unstable();
+                proptest::prop_assert_eq!(got, ones);
+            }
+        }
+    }
+}
