@@ -187,10 +187,10 @@ fn assign_from(
             // finds within its work
             if let Some(plan) = dive(problem, &pool, &lp, stage, held, limits) {
                 let v = panel_values(problem, &plan);
-                let holds = stage == Stage::Coverage
-                    || (v.with_panel >= held.with_panel - 0.5 && v.covered >= held.covered - 0.5);
                 let now = panel_values(problem, &chosen);
-                if holds && worth(problem, stage, &v) < worth(problem, stage, &now) {
+                if keeps_held(stage, held, &v)
+                    && worth(problem, stage, &v) < worth(problem, stage, &now)
+                {
                     support.add(&plan);
                     chosen = plan;
                 }
@@ -446,12 +446,16 @@ fn answer_holds(
         .all(|(&n, &cov)| n == 0 || (n == size && cov));
     let within = load.iter().zip(&problem.capacity).all(|(l, c)| l <= c);
     let v = panel_values(problem, &pairs);
-    let keeps_held = (stage == Stage::Coverage
-        || (v.with_panel >= held.with_panel - 0.5 && v.covered >= held.covered - 0.5))
-        && (stage != Stage::Busiest || v.travel <= held.travel * (1.0 + 1e-6) + 1e-6);
     let as_claimed =
         worth(problem, stage, &v) <= solved.objective + 1e-6 * solved.objective.abs().max(1.0);
-    whole && within && keeps_held && as_claimed
+    whole && within && keeps_held(stage, held, &v) && as_claimed
+}
+
+/// Whether a plan keeps the values the earlier stages reached, as the model's held rows ask.
+fn keeps_held(stage: Stage, held: Held, v: &Values) -> bool {
+    (stage == Stage::Coverage
+        || (v.with_panel >= held.with_panel - 0.5 && v.covered >= held.covered - 0.5))
+        && (stage != Stage::Busiest || v.travel <= held.travel * (1.0 + 1e-6) + 1e-6)
 }
 
 /// A plan's value in the objective `stage` minimises.
