@@ -18,7 +18,9 @@ pub enum Status {
     Optimal,
     /// Both objectives proven, at least one only within `--gap`.
     Feasible,
-    /// A solver stopped at its time limit before proving an objective.
+    /// A stage stopped before proving its objective: at its counted work (nodes, LP
+    /// iterations, search rounds) or at an explicit `--time-limit`
+    /// (`settings.time_limit_reached` says which). The contract's word for both.
     TimeLimit,
 }
 
@@ -146,7 +148,8 @@ pub struct PlanStats {
     pub case: String,
     pub quarter: String,
     pub status: Status,
-    /// Travel km, with deferred held at its optimum (see `objectives`).
+    /// Travel km, with deferred held at the deferred stage's value (see `objectives`: that
+    /// value is proven fewest only when its own status says so).
     pub objective: f64,
     pub bound: f64,
     pub gap: f64,
@@ -245,8 +248,9 @@ impl PlanStats {
             objective: round2(travel),
             bound: round2(travel_bound),
             gap: round6(travel_gap),
-            objective_meaning: "travel_km, with deferred held at its optimum (see objectives)"
-                .into(),
+            objective_meaning:
+                "travel_km, with deferred held at the deferred stage's value (see objectives)"
+                    .into(),
             candidates: sol.registrations,
             seated,
             deferred,
