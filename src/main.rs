@@ -72,7 +72,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     // from now on Ctrl-C and SIGTERM remove every staging folder, say so and exit 130
     exam_planner::output::staging::catch_interrupts(exam_planner::progress::on_interrupt);
-    match cli.command {
+    let code = match cli.command {
         Command::Validate(a) => validate::run(a),
         Command::Vet(a) => vet::run(a),
         Command::Plan(a) => plan::run(a),
@@ -89,5 +89,12 @@ fn main() -> ExitCode {
         Command::Attendance(a) => attendance::run(a),
         Command::Serve(a) => serve::run(a),
         Command::Users(a) => serve::users(a),
+    };
+    if exam_planner::progress::interrupted() {
+        // the handler is removing the staging folders and exits 130 when done; returning now
+        // would end the process (with this command's code) before it has
+        std::thread::sleep(std::time::Duration::from_secs(30));
+        return ExitCode::from(130);
     }
+    code
 }

@@ -114,13 +114,15 @@ impl Laps {
 }
 
 /// Records that Ctrl-C or SIGTERM arrived (the binary's handler calls it before the staging
-/// folders are removed): clears the spinner and says so; [`interrupted`] tells a loop.
+/// folders are removed): clears the spinner and says so; [`interrupted`] tells a loop. Later
+/// lines on stderr are dropped: a write failing because its folder was just removed is not
+/// news to the person who pressed Ctrl-C.
 pub fn on_interrupt() {
-    INTERRUPTED.store(true, Ordering::SeqCst);
     if let Some(bar) = SPINNER.get() {
         bar.finish_and_clear();
     }
     note(format_args!("interrupted: nothing written"));
+    INTERRUPTED.store(true, Ordering::SeqCst);
 }
 
 /// Has the user pressed Ctrl-C (see [`on_interrupt`])?
@@ -194,6 +196,9 @@ pub fn say(args: std::fmt::Arguments) {
 
 /// Writes one line on stderr, as [`say`] does on stdout.
 pub fn note(args: std::fmt::Arguments) {
+    if interrupted() {
+        return;
+    }
     write_line(&mut std::io::stderr().lock(), &STDERR_CLOSED, args);
 }
 

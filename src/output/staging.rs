@@ -37,16 +37,44 @@ fn live() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
 
 /// From now on Ctrl-C (SIGINT) and SIGTERM remove every staging folder and exit 130 at once,
 /// wherever the command is (inside HiGHS too): nothing new is left behind, and no folder of
-/// ID numbers lies beside `--out`. `on_interrupt` runs first (e.g. to say why on stderr).
+/// ID numbers lies beside `--out`. `on_interrupt` runs first (it records the interruption, so
+/// that a command whose files vanish under it waits for this exit instead of reporting a
+/// write error, and says why on stderr).
 pub fn catch_interrupts(on_interrupt: fn()) {
     let _ = ctrlc::set_handler(move || {
+        on_interrupt();
         let mut folders = live();
         for dir in folders.drain(..) {
-            let _ = std::fs::remove_dir_all(&dir);
+            remove_while_written(&dir);
         }
-        on_interrupt();
         std::process::exit(130);
     });
+}
+
+/// Removes a folder that other threads may still be writing into (the interrupt handler runs
+/// while the workbooks are being written). It is first renamed aside, so no new entry can be
+/// made through its old path ([`Staging::add`] never re-creates the staging folder itself);
+/// a file created between the rename and the removal is caught by removing again.
+fn remove_while_written(dir: &Path) {
+    let doomed = match dir.file_name() {
+        Some(name) => {
+            let mut doomed = name.to_os_string();
+            doomed.push(".removing");
+            dir.with_file_name(doomed)
+        }
+        None => dir.to_path_buf(),
+    };
+    let target = if std::fs::rename(dir, &doomed).is_ok() {
+        doomed.as_path()
+    } else {
+        dir
+    };
+    for _ in 0..20 {
+        match std::fs::remove_dir_all(target) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => continue,
+            _ => return,
+        }
+    }
 }
 
 /// Refuses an `--out` that could cost the user a file, before any work: a path that names no
@@ -326,8 +354,16 @@ impl Staging {
             ));
         }
         let path = self.path().join(name);
-        if let Some(folder) = path.parent() {
-            std::fs::create_dir_all(folder)?;
+        // the sub-folders one by one below the staging folder, never the staging folder
+        // itself: an interrupted command has removed it and must not see it made again
+        let mut folder = self.path().to_path_buf();
+        let parts: Vec<_> = Path::new(name).components().collect();
+        for part in &parts[..parts.len() - 1] {
+            folder.push(part);
+            match std::fs::create_dir(&folder) {
+                Err(e) if e.kind() != io::ErrorKind::AlreadyExists => return Err(e),
+                _ => {}
+            }
         }
         let mut w = BufWriter::with_capacity(1 << 20, File::create(&path)?);
         write(&mut w)?;
@@ -429,6 +465,36 @@ mod tests {
             s.add_bytes("a.csv", b"x\n").unwrap();
         }
         assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn an_interruption_removes_a_folder_still_being_written() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let tmp = tempfile::tempdir().unwrap();
+        let s = Staging::new(&tmp.path().join("plan")).unwrap();
+        let written = AtomicUsize::new(0);
+        std::thread::scope(|scope| {
+            let writer = scope.spawn(|| {
+                // as the workbooks stage does: files in a sub-folder, one after another,
+                // until the folder is gone
+                for n in 0..20_000 {
+                    if s.add_bytes(&format!("institutions/I{n}.xlsx"), b"x")
+                        .is_err()
+                    {
+                        return;
+                    }
+                    written.store(n + 1, Ordering::SeqCst);
+                }
+                panic!("the folder outlived 20,000 files");
+            });
+            while written.load(Ordering::SeqCst) < 10 && !writer.is_finished() {
+                std::thread::yield_now();
+            }
+            remove_while_written(s.path());
+            writer.join().unwrap();
+        });
+        let left: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
+        assert!(left.is_empty(), "{left:?}");
     }
 
     #[test]
