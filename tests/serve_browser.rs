@@ -67,6 +67,18 @@ async fn browser(driver: &Driver, profile: &std::path::Path) -> Client {
         .expect("a Chromium session")
 }
 
+/// The element once the page shows it: a submitted form's answer arrives after `submit`
+/// returns (Argon2id and a loaded CI machine make that take a while), so a plain `find`
+/// right after it may still look at the old page.
+async fn appears(c: &Client, what: Locator<'_>) -> fantoccini::elements::Element {
+    c.wait()
+        .at_most(Duration::from_secs(300))
+        .every(Duration::from_millis(100))
+        .for_element(what)
+        .await
+        .unwrap_or_else(|e| panic!("waited too long for {what:?}: {e}"))
+}
+
 /// Waits until `probe` says yes (the page changes on its own: scripts, reloads).
 async fn until<F, Fut>(what: &str, mut probe: F)
 where
@@ -100,10 +112,9 @@ async fn an_officer_logs_in_uploads_plans_reads_the_report_and_publishes() {
     wrong.set_by_name("username", "省考试院").await.unwrap();
     wrong.set_by_name("password", "wrong").await.unwrap();
     wrong.submit().await.unwrap();
-    let alert = c
-        .find(Locator::Css("p.error"))
+    // the answer is a new page: wait for it rather than read the form page still showing
+    let alert = appears(&c, Locator::Css("p.error"))
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();
@@ -116,13 +127,7 @@ async fn an_officer_logs_in_uploads_plans_reads_the_report_and_publishes() {
         c.current_url().await.unwrap().path() == "/"
     })
     .await;
-    let heading = c
-        .find(Locator::Css("h1"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let heading = appears(&c, Locator::Css("h1")).await.text().await.unwrap();
     assert_eq!(heading, "考试季度");
 
     // a case with an error: the page lists it as a table (file, line, column), nothing stored
