@@ -195,10 +195,8 @@ async fn an_officer_logs_in_uploads_plans_reads_the_report_and_publishes() {
         c.current_url().await.unwrap().path() == "/quarters/1"
     })
     .await;
-    let version = c
-        .find(Locator::Id("version"))
+    let version = appears(&c, Locator::Id("version"))
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();
