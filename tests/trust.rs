@@ -381,7 +381,7 @@ fn ctrl_c_leaves_nothing_behind_and_exits_130() {
     let case = generated(dir.path(), 3, 20_000, &[]);
     let out: PathBuf = dir.path().join("plan");
     for delay_ms in [300u64, 1500] {
-        let child = bin()
+        let mut child = bin()
             .args([
                 "plan",
                 case.to_str().unwrap(),
@@ -389,17 +389,42 @@ fn ctrl_c_leaves_nothing_behind_and_exits_130() {
                 out.to_str().unwrap(),
             ])
             .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
             .spawn()
             .unwrap();
-        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let clock = std::time::Instant::now();
+        // its first line comes after the handler is in place (a signal before that would end
+        // the process unhandled, which no user can do: the command has not yet said anything);
+        // the rest of stderr is drained so the child never blocks on a full pipe
+        let stderr = child.stderr.take().unwrap();
+        let (said, first_line) = std::sync::mpsc::channel();
+        let drain = std::thread::spawn(move || {
+            use std::io::BufRead;
+            let mut lines = std::io::BufReader::new(stderr).lines();
+            let _ = said.send(lines.next().is_some());
+            lines.map_while(Result::ok).collect::<Vec<String>>()
+        });
+        assert!(
+            first_line
+                .recv_timeout(std::time::Duration::from_secs(120))
+                .unwrap(),
+            "the plan said nothing"
+        );
+        let delay = std::time::Duration::from_millis(delay_ms);
+        std::thread::sleep(delay.saturating_sub(clock.elapsed()));
         let killed = std::process::Command::new("kill")
             .args(["-INT", &child.id().to_string()])
             .status()
             .unwrap();
         assert!(killed.success());
-        let status = child.wait_with_output().unwrap().status;
-        assert_eq!(status.code(), Some(130), "after {delay_ms} ms");
+        let status = child.wait().unwrap();
+        let rest = drain.join().unwrap();
+        assert_eq!(status.code(), Some(130), "after {delay_ms} ms: {rest:?}");
+        assert_eq!(
+            rest.last().map(String::as_str),
+            Some("interrupted: nothing written"),
+            "after {delay_ms} ms"
+        );
         let left: Vec<String> = std::fs::read_dir(dir.path())
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
