@@ -293,6 +293,16 @@ fn neighbourhood(
         crate::progress::trace(|| format!("neighbourhood of slots {a} and {b}: out of time"));
         return Ok((None, solved.iterations, true));
     }
+    crate::progress::trace(|| {
+        format!(
+            "neighbourhood of slots {a} and {b} ({} papers): {:?}, value {:.1}, bound {:.1}, {} of {lp_iterations} simplex iterations",
+            papers.len(),
+            solved.reached,
+            solved.objective,
+            solved.bound,
+            solved.iterations
+        )
+    });
     let moved = read_timetable(&cols, &solved.values);
     // the model prices a person with three or more papers below what they lose: then the
     // placement is judged by its exact evaluation
