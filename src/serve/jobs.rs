@@ -109,9 +109,10 @@ pub fn run(store: &Arc<Store>, job: &Job, threads: usize) {
 
 /// What a stage means to the bar: how far along, and its name in Chinese.
 fn stage_of(event: Event<'_>) -> (f64, String) {
-    const STAGES: [(&str, f64, &str); 15] = [
+    const STAGES: [(&str, f64, &str); 16] = [
         ("grouping registrations", 0.05, "报名分组"),
-        ("building the timetable model", 0.10, "建立排考模型"),
+        ("building the timetable's start", 0.10, "生成初始排考方案"),
+        ("building the timetable model", 0.15, "建立排考模型"),
         ("fewest deferred", 0.20, "求解：最少延期"),
         ("least travel", 0.45, "求解：最短路程"),
         ("routing every slot", 0.60, "分配考点"),
@@ -254,5 +255,40 @@ mod tests {
         let half = stage_of(Event::Count { done: 5, total: 10 });
         assert_eq!(half.1, "情景 5/10");
         assert!((half.0 - 0.475).abs() < 1e-9);
+    }
+
+    /// The bar shows what a plan says it is doing, so each stage a plan of the reference
+    /// case reports has its Chinese name (an unknown one would show English and jump the bar
+    /// back to zero).
+    #[test]
+    fn every_stage_of_a_plan_has_its_chinese_name() {
+        let case = pipeline::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("data/hunan"))
+            .expect("the reference case loads")
+            .case;
+        let seen = Arc::new(Mutex::new(Vec::<String>::new()));
+        let said = seen.clone();
+        progress::observe(Some(Arc::new(move |event| {
+            if let Event::Stage(text) = event {
+                said.lock().unwrap().push(text.to_string());
+            }
+        })));
+        let planned = pipeline::plan_case(&case, &solve::Settings::default(), None, None);
+        let out = tempfile::tempdir().unwrap();
+        let written = pipeline::write::write(&case, &planned.unwrap(), &out.path().join("plan"));
+        progress::observe(None);
+        written.unwrap();
+        let seen = seen.lock().unwrap();
+        assert!(
+            seen.iter()
+                .any(|s| s.starts_with("building the timetable's start")),
+            "{seen:?}"
+        );
+        for text in seen.iter() {
+            let (fraction, name) = stage_of(Event::Stage(text));
+            assert!(
+                fraction > 0.0 && !name.is_ascii(),
+                "{text:?} has no Chinese name"
+            );
+        }
     }
 }

@@ -138,40 +138,19 @@ pub fn solve(
     warm: Option<&Timetable>,
 ) -> Result<Outcome, SolveError> {
     let allowed = allowed_slots(pb, case);
-    // every model built here has the same columns, so one layout serves all starts
-    let clock = std::time::Instant::now();
-    crate::progress::stage("building the timetable model and its start");
-    let (stage1_model, stage1_objective, cols) =
-        build(pb, case, &allowed, Objective::Deferred, Rows::Plain);
-    crate::progress::trace(|| {
-        format!(
-            "timetable model built in {:.2} s",
-            clock.elapsed().as_secs_f64()
-        )
-    });
+    crate::progress::stage("building the timetable's start");
+    // starts are evaluated by routing and counted as the model counts travel, so no model is
+    // built until a stage needs one (`Stages::whole`): on most quarters and what-if scenarios
+    // the first start meets both bounds and none is
+    let dest: Vec<Vec<(usize, f64)>> = pb
+        .groups
+        .iter()
+        .map(|g| model::destinations(case, g))
+        .collect();
     let cliques = bounds::forced_cliques(pb, case);
-    let (whole_mip, capped) = whole_mip_fits(stage1_model.rows(), settings);
-    let stages = Stages {
-        pb,
-        case,
-        settings,
-        cols: &cols,
-        allowed: &allowed,
-        cliques: &cliques,
-        // too large a whole MIP is not run: its stage's work all goes to the search
-        whole_mip,
-        capped,
-    };
+    let stages = Stages::new(pb, case, settings, &dest, &allowed, &cliques);
     let (best, floor, evaluated) = stages.best_start(warm)?;
     let search_clock = std::time::Instant::now();
-    if !stages.whole_mip {
-        crate::progress::trace(|| {
-            format!(
-                "the whole MIP ({} rows) is too large to run",
-                stage1_model.rows()
-            )
-        });
-    }
     let (start, searched) = stages.search_deferred(best, floor)?;
     crate::progress::trace(|| {
         format!(
@@ -179,14 +158,7 @@ pub fn solve(
             start.deferred, start.travel
         )
     });
-    let (deferred, stage1) = stages.fewest_deferred(
-        stage1_model,
-        stage1_objective,
-        start,
-        floor,
-        searched,
-        search_clock,
-    )?;
+    let (deferred, stage1) = stages.fewest_deferred(start, floor, searched, search_clock)?;
     let (travel, plan) = stages.least_travel(stage1, &deferred, searched)?;
     let timetable = plan.timetable;
     let routed = Some((plan.sizes, plan.routing));
@@ -200,7 +172,53 @@ pub fn solve(
 
 #[cfg(test)]
 mod tests {
+    use super::testing::{clash_case, travel_case};
     use super::*;
+    use std::sync::{Arc, Mutex};
+
+    /// The whole model is built only for a stage its start does not meet: a quarter whose
+    /// start meets both bounds (most what-if scenarios) reports no model, one that needs
+    /// the search or a MIP does, and both plan the same either way.
+    #[test]
+    fn the_whole_model_is_built_only_when_a_stage_needs_it() {
+        let mut pairs = Vec::new();
+        for i in 0..5 {
+            for j in i + 1..5 {
+                pairs.push((i, j, pairs.len() as u32 + 1));
+            }
+        }
+        let cases = [
+            travel_case(),
+            clash_case(&pairs, 2, false),
+            clash_case(&pairs, 3, true),
+            clash_case(&[(0, 1, 3)], 2, false),
+        ];
+        let mut built_any = false;
+        let mut skipped_any = false;
+        for (pb, case, _dir) in &cases {
+            let seen = Arc::new(Mutex::new(Vec::<String>::new()));
+            let said = seen.clone();
+            crate::progress::observe(Some(Arc::new(move |event| {
+                if let crate::progress::Event::Stage(text) = event {
+                    said.lock().unwrap().push(text.to_string());
+                }
+            })));
+            let outcome = solve(pb, case, &Settings::default(), None);
+            crate::progress::observe(None);
+            let outcome = outcome.unwrap();
+            let built = seen
+                .lock()
+                .unwrap()
+                .iter()
+                .any(|s| s == "building the timetable model");
+            let met = outcome.deferred.by == SolvedBy::StartMetBound
+                && outcome.travel.by == SolvedBy::StartMetBound;
+            assert_eq!(built, !met, "{:?} {:?}", outcome.deferred, outcome.travel);
+            built_any |= built;
+            skipped_any |= !built;
+        }
+        assert!(built_any && skipped_any, "both kinds of quarter are tried");
+    }
 
     /// The size rule decides alone by default; a time limit may keep a MIP from running, and
     /// then says it did (summary.json's `time_limit_reached`), but never one the rule rules out.

@@ -16,8 +16,8 @@
 use super::super::highs::{Limits, Reached, SolveError};
 use super::super::problem::{Conflict, Holding, Problem, SharedPair, Timetable};
 use super::super::Settings;
-use super::evaluate::{evaluate, Start};
-use super::model::{build, measure, read_timetable, Cols, Objective, Rows};
+use super::evaluate::{evaluate, warm_values, Start};
+use super::model::{build, measure, read_timetable, Objective, Rows};
 use super::symmetry::canonical;
 use crate::case::Case;
 use rayon::prelude::*;
@@ -80,17 +80,17 @@ pub(super) struct Spent {
     pub(super) cut_short: bool,
 }
 
-/// Improves `start` (a timetable with its exact evaluation on `full`, the stage's columns) by
+/// Improves `start` (a timetable with its exact evaluation, each group's destinations `dest`) by
 /// cycles of rounds (a cycle solves each pair of slots once) until a cycle improves nothing,
 /// it reaches `floor` (for travel, within `--gap` of it), or its iterations are spent. Under
 /// an explicit time limit, a round that would not end before the deadline is not begun (and a
-/// sub-MIP still running at its end is dropped). Returns the best start found, evaluated on
-/// `full`'s columns, and what the search spent.
+/// sub-MIP still running at its end is dropped). Returns the best start found, evaluated
+/// exactly, and what the search spent.
 pub(super) fn improve(
     pb: &Problem,
     case: &Case,
     settings: &Settings,
-    full: &Cols,
+    dest: &[Vec<(usize, f64)>],
     start: Start,
     goal: Goal,
 ) -> Result<(Start, Spent), SolveError> {
@@ -169,7 +169,7 @@ pub(super) fn improve(
             }
             if moved_any {
                 // the stage's columns follow the symmetry rule: relabel interchangeable slots
-                let moved = evaluate(pb, case, full, &canonical(pb, case, &found))?;
+                let moved = evaluate(pb, case, dest, &canonical(pb, case, &found))?;
                 if aim.better((moved.deferred, moved.travel), (best.deferred, best.travel)) {
                     crate::progress::trace(|| {
                         format!(
@@ -266,7 +266,7 @@ fn neighbourhood(
         .collect();
     let (mut model, mut objective, cols) =
         build(&sub, case, &allowed, Objective::Deferred, Rows::Cliques);
-    let warm = evaluate(&sub, case, &cols, &sub_tt)?;
+    let warm = evaluate(&sub, case, &cols.dest, &sub_tt)?;
     if aim == Aim::Travel {
         // the same columns, with the deferred held at the neighbourhood's present count
         let max_deferred = warm.deferred + 1e-6;
@@ -288,7 +288,11 @@ fn neighbourhood(
         lp_iterations: Some(lp_iterations),
         stop_when_the_root_is_costly: false,
     };
-    let solved = model.minimise(objective, limits, Some(&warm.values))?;
+    let solved = model.minimise(
+        objective,
+        limits,
+        Some(&warm_values(&sub, case, &cols, &warm)),
+    )?;
     if solved.reached == Reached::TimeLimit {
         crate::progress::trace(|| format!("neighbourhood of slots {a} and {b}: out of time"));
         return Ok((None, solved.iterations, true));
@@ -309,7 +313,7 @@ fn neighbourhood(
     let found = if sub.clash_weights_integral() {
         measure(&sub, &cols, &solved.values)
     } else {
-        let exact = evaluate(&sub, case, &cols, &moved)?;
+        let exact = evaluate(&sub, case, &cols.dest, &moved)?;
         (exact.deferred, exact.travel)
     };
     let placement = (aim.better(found, (warm.deferred, warm.travel)) && moved != sub_tt)
@@ -385,7 +389,7 @@ fn restrict(pb: &Problem, papers: &[usize]) -> Problem {
 
 #[cfg(test)]
 mod tests {
-    use super::super::model::build;
+    use super::super::model::{build, Cols};
     use super::super::symmetry::allowed_slots;
     use super::super::testing::{clash_case, travel_case};
     use super::*;
@@ -443,15 +447,25 @@ mod tests {
         let (pb, case, cols, two_slots, _dir) = five_papers_at_two_of_four_slots();
         let settings = Settings::default();
         let search = |workers: usize| {
-            let start = evaluate(&pb, &case, &cols, &canonical(&pb, &case, &two_slots)).unwrap();
+            let start =
+                evaluate(&pb, &case, &cols.dest, &canonical(&pb, &case, &two_slots)).unwrap();
             assert!(start.deferred >= 15.0, "{}", start.deferred);
             let pool = rayon::ThreadPoolBuilder::new()
                 .num_threads(workers)
                 .build()
                 .unwrap();
-            pool.install(|| improve(&pb, &case, &settings, &cols, start, goal(Aim::Deferred)))
-                .unwrap()
-                .0
+            pool.install(|| {
+                improve(
+                    &pb,
+                    &case,
+                    &settings,
+                    &cols.dest,
+                    start,
+                    goal(Aim::Deferred),
+                )
+            })
+            .unwrap()
+            .0
         };
         let (one, two) = (search(1), search(2));
         assert_eq!(one.timetable, two.timetable);
@@ -466,11 +480,12 @@ mod tests {
         let allowed = allowed_slots(&pb, &case);
         let (_, _, cols) = build(&pb, &case, &allowed, Objective::Deferred, Rows::Plain);
         let one_slot: Timetable = vec![vec![0]; pb.papers.len()];
-        let start = evaluate(&pb, &case, &cols, &one_slot).unwrap();
+        let start = evaluate(&pb, &case, &cols.dest, &one_slot).unwrap();
         assert_eq!(start.deferred, 0.0);
         assert!(start.travel > 0.0, "200 candidates go to 株洲");
         let settings = Settings::default();
-        let (best, _) = improve(&pb, &case, &settings, &cols, start, goal(Aim::Travel)).unwrap();
+        let (best, _) =
+            improve(&pb, &case, &settings, &cols.dest, start, goal(Aim::Travel)).unwrap();
         assert_eq!(
             (best.deferred, best.travel),
             (0.0, 0.0),
@@ -489,10 +504,18 @@ mod tests {
         let allowed = allowed_slots(&pb, &case);
         let (_, _, cols) = build(&pb, &case, &allowed, Objective::Deferred, Rows::Plain);
         let all_at_0: Timetable = vec![vec![0]; pb.papers.len()];
-        let start = evaluate(&pb, &case, &cols, &all_at_0).unwrap();
+        let start = evaluate(&pb, &case, &cols.dest, &all_at_0).unwrap();
         assert_eq!(start.deferred, 12.0, "every pair clashes");
         let settings = Settings::default();
-        let (best, _) = improve(&pb, &case, &settings, &cols, start, goal(Aim::Deferred)).unwrap();
+        let (best, _) = improve(
+            &pb,
+            &case,
+            &settings,
+            &cols.dest,
+            start,
+            goal(Aim::Deferred),
+        )
+        .unwrap();
         assert_eq!(best.deferred, 0.0, "{:?}", best.timetable);
         for &(i, j, _) in &cycle {
             assert_ne!(best.timetable[i], best.timetable[j]);
@@ -507,12 +530,13 @@ mod tests {
         let (pb, case, cols, two_slots, _dir) = five_papers_at_two_of_four_slots();
         let settings = Settings::default();
         let search = |iterations: u64| {
-            let start = evaluate(&pb, &case, &cols, &canonical(&pb, &case, &two_slots)).unwrap();
+            let start =
+                evaluate(&pb, &case, &cols.dest, &canonical(&pb, &case, &two_slots)).unwrap();
             let goal = Goal {
                 iterations,
                 ..goal(Aim::Deferred)
             };
-            improve(&pb, &case, &settings, &cols, start, goal)
+            improve(&pb, &case, &settings, &cols.dest, start, goal)
                 .unwrap()
                 .1
         };

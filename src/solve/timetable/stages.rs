@@ -7,10 +7,11 @@ use super::*;
 use crate::solve::highs::Model;
 use crate::solve::highs::Reached;
 use bounds::ForcedClashes;
-use evaluate::Start;
+use evaluate::{warm_values, Start};
 use good_lp::Expression;
 use model::Cols;
 use neighbourhood::Spent;
+use std::cell::{OnceCell, RefCell};
 use std::time::{Duration, Instant};
 
 /// What every stage reads, computed once.
@@ -18,16 +19,81 @@ pub(super) struct Stages<'a> {
     pub pb: &'a Problem,
     pub case: &'a Case,
     pub settings: &'a Settings,
-    /// The columns of the timetable model (every model built here has the same).
-    pub cols: &'a Cols,
+    /// Each group's destinations and their km, as the timetable model counts travel.
+    pub dest: &'a [Vec<(usize, f64)>],
     /// Each paper's slots after symmetry breaking.
     pub allowed: &'a [Vec<usize>],
     /// Papers that pairwise share persons, with the clashes they force.
     pub cliques: &'a [ForcedClashes],
+    /// The whole timetable model, built the first time a stage needs it: a quarter whose
+    /// start meets its bounds (most what-if scenarios) never does.
+    whole: OnceCell<Whole>,
+}
+
+/// The whole timetable model (stage 1's, until stage 1 solves it), its columns (every model
+/// built here has the same) and whether it may run.
+struct Whole {
+    stage1: RefCell<Option<(Model, Expression)>>,
+    cols: Cols,
     /// Whether a whole MIP can be expected to get past its root LP in the limit.
-    pub whole_mip: bool,
+    whole_mip: bool,
     /// The explicit time limit alone kept the whole MIP from running.
-    pub capped: bool,
+    capped: bool,
+}
+
+impl<'a> Stages<'a> {
+    pub fn new(
+        pb: &'a Problem,
+        case: &'a Case,
+        settings: &'a Settings,
+        dest: &'a [Vec<(usize, f64)>],
+        allowed: &'a [Vec<usize>],
+        cliques: &'a [ForcedClashes],
+    ) -> Stages<'a> {
+        Stages {
+            pb,
+            case,
+            settings,
+            dest,
+            allowed,
+            cliques,
+            whole: OnceCell::new(),
+        }
+    }
+
+    /// The whole model, built now if no stage has needed it yet.
+    fn whole(&self) -> &Whole {
+        self.whole.get_or_init(|| {
+            let clock = Instant::now();
+            crate::progress::stage("building the timetable model");
+            let (model, objective, cols) = build(
+                self.pb,
+                self.case,
+                self.allowed,
+                Objective::Deferred,
+                Rows::Plain,
+            );
+            crate::progress::trace(|| {
+                format!(
+                    "timetable model built in {:.2} s",
+                    clock.elapsed().as_secs_f64()
+                )
+            });
+            // too large a whole MIP is not run: its stage's work all goes to the search
+            let (whole_mip, capped) = whole_mip_fits(model.rows(), self.settings);
+            if !whole_mip {
+                crate::progress::trace(|| {
+                    format!("the whole MIP ({} rows) is too large to run", model.rows())
+                });
+            }
+            Whole {
+                stage1: RefCell::new(Some((model, objective))),
+                cols,
+                whole_mip,
+                capped,
+            }
+        })
+    }
 }
 
 impl Stages<'_> {
@@ -48,7 +114,7 @@ impl Stages<'_> {
             evaluate(
                 self.pb,
                 self.case,
-                self.cols,
+                self.dest,
                 &canonical(self.pb, self.case, tt),
             )
         };
@@ -119,7 +185,7 @@ impl Stages<'_> {
             self.pb,
             self.case,
             self.settings,
-            self.cols,
+            self.dest,
             best,
             Goal {
                 aim: Aim::Deferred,
@@ -135,7 +201,7 @@ impl Stages<'_> {
     /// 9,705 with the single budget in 23 s, BENCHMARKS.md, "Hard quarters II").
     fn search_budget(&self) -> u64 {
         let base = self.settings.work.search_iterations;
-        if self.whole_mip {
+        if self.whole().whole_mip {
             base
         } else {
             2 * base
@@ -157,8 +223,6 @@ impl Stages<'_> {
     /// its value is not the plan's. Returns the stage and its plan, evaluated.
     pub fn fewest_deferred(
         &self,
-        stage1_model: Model,
-        stage1_objective: Expression,
         start: Start,
         floor: f64,
         searched: Spent,
@@ -176,7 +240,7 @@ impl Stages<'_> {
             };
             return Ok((r, start));
         }
-        if !self.whole_mip {
+        if !self.whole().whole_mip {
             let r = StageResult {
                 value: start.deferred.round(),
                 bound: floor,
@@ -187,7 +251,7 @@ impl Stages<'_> {
                     SolvedBy::NeighbourhoodSearch
                 },
                 seconds: search_clock.elapsed().as_secs_f64(),
-                timed_out: searched.timed_out || self.capped,
+                timed_out: searched.timed_out || self.whole().capped,
             };
             return Ok((r, start));
         }
@@ -200,7 +264,14 @@ impl Stages<'_> {
         if let Some(t) = stage_limits.time_limit.as_mut() {
             *t = (*t - search_clock.elapsed().as_secs_f64()).max(1.0);
         }
-        let solved = stage1_model.minimise(stage1_objective, stage_limits, Some(&start.values))?;
+        let (stage1_model, stage1_objective) = self
+            .whole()
+            .stage1
+            .borrow_mut()
+            .take()
+            .expect("stage 1 solves its model once");
+        let warm = warm_values(self.pb, self.case, &self.whole().cols, &start);
+        let solved = stage1_model.minimise(stage1_objective, stage_limits, Some(&warm))?;
         crate::progress::trace(|| {
             format!(
                 "deferred stage: objective {} bound {} in {:.2} s",
@@ -246,11 +317,11 @@ impl Stages<'_> {
         values: &[f64],
         better: impl Fn(&Start, &Start) -> bool,
     ) -> Result<Start, SolveError> {
-        let timetable = read_timetable(self.cols, values);
+        let timetable = read_timetable(&self.whole().cols, values);
         if timetable == best.timetable {
             return Ok(best);
         }
-        let found = evaluate(self.pb, self.case, self.cols, &timetable)?;
+        let found = evaluate(self.pb, self.case, self.dest, &timetable)?;
         crate::progress::trace(|| {
             format!(
                 "the MIP's timetable evaluated: deferred {} travel {} (had {} and {})",
@@ -280,7 +351,6 @@ impl Stages<'_> {
             |travel: f64| travel <= floor + 0.5 || travel - floor <= self.settings.gap * travel;
         let search_clock = std::time::Instant::now();
         let share = 0.5;
-        let budget = (self.search_budget() as f64 * share) as u64;
         // A round of stage 1's search that cost more than stage 1's whole budget says the
         // neighbourhoods are too large to search for travel: at 1,000,000 registrations such a
         // round (235,000 iterations) was followed by a travel round of 249,000 iterations and
@@ -295,11 +365,12 @@ impl Stages<'_> {
         let mut searched = Spent::default();
         if !met(first.travel) && fits {
             crate::progress::stage("least travel: neighbourhood search");
+            let budget = (self.search_budget() as f64 * share) as u64;
             let (found, spent) = neighbourhood::improve(
                 self.pb,
                 self.case,
                 self.settings,
-                self.cols,
+                self.dest,
                 first,
                 Goal {
                     aim: Aim::Travel,
@@ -322,7 +393,7 @@ impl Stages<'_> {
             };
             return Ok((r, first));
         }
-        if !self.whole_mip {
+        if !self.whole().whole_mip {
             let r = StageResult {
                 value: first.travel,
                 bound: floor,
@@ -333,7 +404,7 @@ impl Stages<'_> {
                     SolvedBy::Start
                 },
                 seconds: search_clock.elapsed().as_secs_f64(),
-                timed_out: searched.timed_out || self.capped,
+                timed_out: searched.timed_out || self.whole().capped,
             };
             return Ok((r, first));
         }
@@ -355,9 +426,10 @@ impl Stages<'_> {
         if let Some(t) = stage_limits.time_limit.as_mut() {
             *t = (*t - search_clock.elapsed().as_secs_f64()).max(1.0);
         }
-        let solved = m.minimise(obj, stage_limits, Some(&first.values))?;
+        let warm = warm_values(self.pb, self.case, &self.whole().cols, &first);
+        let solved = m.minimise(obj, stage_limits, Some(&warm))?;
         crate::progress::trace(|| {
-            let (d, t) = measure(self.pb, self.cols, &solved.values);
+            let (d, t) = measure(self.pb, &self.whole().cols, &solved.values);
             format!(
                 "travel stage: objective {} bound {} measured deferred {d} travel {t} floor {floor}",
                 solved.objective, solved.bound
