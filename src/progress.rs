@@ -121,7 +121,14 @@ pub fn on_interrupt() {
     if let Some(bar) = SPINNER.get() {
         bar.finish_and_clear();
     }
-    note(format_args!("interrupted: nothing written"));
+    // said and recorded under stderr's lock, as `note` checks and writes under it: a line
+    // another thread is writing ends before this one, and none begins after it
+    let mut stderr = std::io::stderr().lock();
+    write_line(
+        &mut stderr,
+        &STDERR_CLOSED,
+        format_args!("interrupted: nothing written"),
+    );
     INTERRUPTED.store(true, Ordering::SeqCst);
 }
 
@@ -196,10 +203,11 @@ pub fn say(args: std::fmt::Arguments) {
 
 /// Writes one line on stderr, as [`say`] does on stdout.
 pub fn note(args: std::fmt::Arguments) {
+    let mut stderr = std::io::stderr().lock();
     if interrupted() {
         return;
     }
-    write_line(&mut std::io::stderr().lock(), &STDERR_CLOSED, args);
+    write_line(&mut stderr, &STDERR_CLOSED, args);
 }
 
 fn write_line(w: &mut impl std::io::Write, closed: &AtomicBool, args: std::fmt::Arguments) {
