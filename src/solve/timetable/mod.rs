@@ -142,11 +142,7 @@ pub fn solve(
     // starts are evaluated by routing and counted as the model counts travel, so no model is
     // built until a stage needs one (`Stages::whole`): on most quarters and what-if scenarios
     // the first start meets both bounds and none is
-    let dest: Vec<Vec<(usize, f64)>> = pb
-        .groups
-        .iter()
-        .map(|g| model::destinations(case, g))
-        .collect();
+    let dest = model::group_destinations(pb, case);
     let cliques = bounds::forced_cliques(pb, case);
     let stages = Stages::new(pb, case, settings, &dest, &allowed, &cliques);
     let (best, floor, evaluated) = stages.best_start(warm)?;

@@ -64,7 +64,7 @@ pub(super) fn build(
                 .collect()
         })
         .collect();
-    let dest: Vec<Vec<(usize, f64)>> = pb.groups.iter().map(|g| destinations(case, g)).collect();
+    let dest = group_destinations(pb, case);
     let f: Vec<Vec<(Variable, usize)>> = pb
         .groups
         .iter()
@@ -322,6 +322,12 @@ pub(super) fn pool_shares(
         m.constrain((out - into).eq(0.0));
     }
     a_cols
+}
+
+/// Every group's destinations ([`destinations`]), in group order: what travel is counted
+/// against, by the model and by `evaluate` alike.
+pub(super) fn group_destinations(pb: &Problem, case: &Case) -> Vec<Vec<(usize, f64)>> {
+    pb.groups.iter().map(|g| destinations(case, g)).collect()
 }
 
 /// A registered group flows to its institution; any other group to the prefectures of its

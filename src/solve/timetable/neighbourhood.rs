@@ -389,8 +389,7 @@ fn restrict(pb: &Problem, papers: &[usize]) -> Problem {
 
 #[cfg(test)]
 mod tests {
-    use super::super::model::{build, Cols};
-    use super::super::symmetry::allowed_slots;
+    use super::super::model::group_destinations;
     use super::super::testing::{clash_case, travel_case};
     use super::*;
 
@@ -423,9 +422,13 @@ mod tests {
         assert_eq!(round_robin(16).len(), 15);
     }
 
+    /// Each group's destinations and their km (what `evaluate` and the search count travel by).
+    type Dest = Vec<Vec<(usize, f64)>>;
+
     /// Five papers that pairwise share persons (1 to 10 of them), four slots, the papers
-    /// started at two of them: (problem, case, columns, that start, the case's folder).
-    fn five_papers_at_two_of_four_slots() -> (Problem, Case, Cols, Timetable, tempfile::TempDir) {
+    /// started at two of them: (problem, case, each group's destinations, that start, the
+    /// case's folder).
+    fn five_papers_at_two_of_four_slots() -> (Problem, Case, Dest, Timetable, tempfile::TempDir) {
         let mut pairs = Vec::new();
         for i in 0..5 {
             for j in i + 1..5 {
@@ -433,10 +436,9 @@ mod tests {
             }
         }
         let (pb, case, dir) = clash_case(&pairs, 4, false);
-        let allowed = allowed_slots(&pb, &case);
-        let (_, _, cols) = build(&pb, &case, &allowed, Objective::Deferred, Rows::Plain);
+        let dest = group_destinations(&pb, &case);
         let two_slots: Timetable = (0..pb.papers.len()).map(|p| vec![p % 2]).collect();
-        (pb, case, cols, two_slots, dir)
+        (pb, case, dest, two_slots, dir)
     }
 
     /// Five papers that pairwise share persons (1 to 10 of them), four slots, started at two
@@ -444,28 +446,18 @@ mod tests {
     /// give the same timetable, and reach the optimum (only the lightest pair shares a slot).
     #[test]
     fn the_search_is_the_same_on_one_worker_and_on_two() {
-        let (pb, case, cols, two_slots, _dir) = five_papers_at_two_of_four_slots();
+        let (pb, case, dest, two_slots, _dir) = five_papers_at_two_of_four_slots();
         let settings = Settings::default();
         let search = |workers: usize| {
-            let start =
-                evaluate(&pb, &case, &cols.dest, &canonical(&pb, &case, &two_slots)).unwrap();
+            let start = evaluate(&pb, &case, &dest, &canonical(&pb, &case, &two_slots)).unwrap();
             assert!(start.deferred >= 15.0, "{}", start.deferred);
             let pool = rayon::ThreadPoolBuilder::new()
                 .num_threads(workers)
                 .build()
                 .unwrap();
-            pool.install(|| {
-                improve(
-                    &pb,
-                    &case,
-                    &settings,
-                    &cols.dest,
-                    start,
-                    goal(Aim::Deferred),
-                )
-            })
-            .unwrap()
-            .0
+            pool.install(|| improve(&pb, &case, &settings, &dest, start, goal(Aim::Deferred)))
+                .unwrap()
+                .0
         };
         let (one, two) = (search(1), search(2));
         assert_eq!(one.timetable, two.timetable);
@@ -477,15 +469,13 @@ mod tests {
     #[test]
     fn the_travel_search_separates_papers_competing_for_seats() {
         let (pb, case, _dir) = travel_case();
-        let allowed = allowed_slots(&pb, &case);
-        let (_, _, cols) = build(&pb, &case, &allowed, Objective::Deferred, Rows::Plain);
+        let dest = group_destinations(&pb, &case);
         let one_slot: Timetable = vec![vec![0]; pb.papers.len()];
-        let start = evaluate(&pb, &case, &cols.dest, &one_slot).unwrap();
+        let start = evaluate(&pb, &case, &dest, &one_slot).unwrap();
         assert_eq!(start.deferred, 0.0);
         assert!(start.travel > 0.0, "200 candidates go to 株洲");
         let settings = Settings::default();
-        let (best, _) =
-            improve(&pb, &case, &settings, &cols.dest, start, goal(Aim::Travel)).unwrap();
+        let (best, _) = improve(&pb, &case, &settings, &dest, start, goal(Aim::Travel)).unwrap();
         assert_eq!(
             (best.deferred, best.travel),
             (0.0, 0.0),
@@ -501,21 +491,12 @@ mod tests {
     fn two_slot_moves_take_a_five_cycle_from_twelve_clashes_to_none() {
         let cycle = [(0, 1, 3), (1, 2, 2), (2, 3, 4), (3, 4, 1), (0, 4, 2)];
         let (pb, case, _dir) = clash_case(&cycle, 3, false);
-        let allowed = allowed_slots(&pb, &case);
-        let (_, _, cols) = build(&pb, &case, &allowed, Objective::Deferred, Rows::Plain);
+        let dest = group_destinations(&pb, &case);
         let all_at_0: Timetable = vec![vec![0]; pb.papers.len()];
-        let start = evaluate(&pb, &case, &cols.dest, &all_at_0).unwrap();
+        let start = evaluate(&pb, &case, &dest, &all_at_0).unwrap();
         assert_eq!(start.deferred, 12.0, "every pair clashes");
         let settings = Settings::default();
-        let (best, _) = improve(
-            &pb,
-            &case,
-            &settings,
-            &cols.dest,
-            start,
-            goal(Aim::Deferred),
-        )
-        .unwrap();
+        let (best, _) = improve(&pb, &case, &settings, &dest, start, goal(Aim::Deferred)).unwrap();
         assert_eq!(best.deferred, 0.0, "{:?}", best.timetable);
         for &(i, j, _) in &cycle {
             assert_ne!(best.timetable[i], best.timetable[j]);
@@ -527,16 +508,15 @@ mod tests {
     /// the default work it searches every pair and is not.
     #[test]
     fn a_search_whose_work_runs_out_before_every_pair_is_searched_says_so() {
-        let (pb, case, cols, two_slots, _dir) = five_papers_at_two_of_four_slots();
+        let (pb, case, dest, two_slots, _dir) = five_papers_at_two_of_four_slots();
         let settings = Settings::default();
         let search = |iterations: u64| {
-            let start =
-                evaluate(&pb, &case, &cols.dest, &canonical(&pb, &case, &two_slots)).unwrap();
+            let start = evaluate(&pb, &case, &dest, &canonical(&pb, &case, &two_slots)).unwrap();
             let goal = Goal {
                 iterations,
                 ..goal(Aim::Deferred)
             };
-            improve(&pb, &case, &settings, &cols.dest, start, goal)
+            improve(&pb, &case, &settings, &dest, start, goal)
                 .unwrap()
                 .1
         };
