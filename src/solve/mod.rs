@@ -64,7 +64,9 @@ pub struct Work {
     /// or raising the bound).
     pub mip_lp_iterations: u64,
     /// Simplex iterations the neighbourhood search for fewest deferred may spend over all its
-    /// sub-MIPs (the travel search gets half); a round's sub-MIPs share what is left equally.
+    /// sub-MIPs (the travel search gets half); a round's sub-MIPs share what is left equally,
+    /// and after a round that found nothing no round begins whose share is below the least a
+    /// sub-MIP has spent so far.
     pub search_iterations: u64,
     /// Rows of the largest whole-quarter MIP that is run: beyond, its root LP alone took
     /// longer than the search's whole budget (BENCHMARKS.md, "Why the code is as it is": the
