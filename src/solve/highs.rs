@@ -40,6 +40,9 @@ pub struct Limits {
     /// where branching is their only use; not for MIPs whose root heuristics find their plan
     /// (the panels').
     pub stop_when_the_root_is_costly: bool,
+    /// Let HiGHS run its RENS and RINS heuristics, sub-MIPs of their own (nested up to eight
+    /// deep) that the interrupt callback cannot reach and that run past `lp_iterations`.
+    pub sub_mip_heuristics: bool,
 }
 
 impl Limits {
@@ -53,6 +56,7 @@ impl Limits {
         node_limit: None,
         lp_iterations: None,
         stop_when_the_root_is_costly: false,
+        sub_mip_heuristics: true,
     };
 
     /// [`Limits::EXACT`] by the interior-point method.
@@ -260,6 +264,10 @@ impl Model {
         if let Some(n) = limits.node_limit {
             set(&mut model, "mip_max_nodes", n)?;
         }
+        if !limits.sub_mip_heuristics {
+            set(&mut model, "mip_heuristic_run_rens", false)?;
+            set(&mut model, "mip_heuristic_run_rins", false)?;
+        }
         if let Some(t) = limits.time_limit {
             set(&mut model, "time_limit", t.max(0.01))?;
         }
@@ -452,6 +460,7 @@ mod tests {
             node_limit: None,
             lp_iterations: None,
             stop_when_the_root_is_costly: false,
+            sub_mip_heuristics: true,
         };
         let solved = m
             .minimise(slack, limits, Some(&start))
@@ -518,6 +527,35 @@ mod tests {
 
     /// A market-split instance (Cornuéjols and Dawande): 6 equations over 50 binaries with
     /// slack, whose LP bound 0 no branch and bound closes quickly; the start has every x at 0.
+    /// `sub_mip_heuristics: false` reaches HiGHS as RENS and RINS off; by default both stay on.
+    #[test]
+    fn sub_mip_heuristics_off_turn_rens_and_rins_off_in_highs() {
+        let options = |on: bool| {
+            let (m, slack, _) = market_split();
+            let limits = Limits {
+                sub_mip_heuristics: on,
+                ..Limits::EXACT
+            };
+            let mut model = m.prepare(slack, limits).unwrap();
+            [c"mip_heuristic_run_rens", c"mip_heuristic_run_rins"].map(|key| {
+                let mut value: highs_sys::HighsInt = -1;
+                // SAFETY: the pointer is the live HiGHS instance `model` owns; `key` is a C
+                // string and `value` outlives the call
+                let status = unsafe {
+                    highs_sys::Highs_getBoolOptionValue(
+                        model.as_mut_ptr(),
+                        key.as_ptr(),
+                        &mut value,
+                    )
+                };
+                assert_eq!(status, highs_sys::kHighsStatusOk);
+                value
+            })
+        };
+        assert_eq!(options(false), [0, 0]);
+        assert_eq!(options(true), [1, 1]);
+    }
+
     fn market_split() -> (Model, Expression, Vec<f64>) {
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
         let mut m = Model::default();

@@ -126,6 +126,10 @@ fn limits(settings: &Settings, integral: bool) -> Limits {
         // rounds after the root spent the rest of the budget without moving the bound or the
         // search's plan: 17–22 s of a 40–64 s plan (BENCHMARKS.md, "fourth step")
         stop_when_the_root_is_costly: true,
+        // the root's RENS and RINS sub-MIPs ran past the LP-iteration budget: two
+        // 12,000-registration quarters spent 18 and 24 s in a travel MIP that found nothing
+        // (BENCHMARKS.md, "Hard quarters II", tenth step)
+        sub_mip_heuristics: false,
     }
 }
 

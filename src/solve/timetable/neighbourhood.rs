@@ -315,6 +315,7 @@ fn neighbourhood(
         node_limit: Some(SUB_MIP_NODES),
         lp_iterations: Some(lp_iterations),
         stop_when_the_root_is_costly: false,
+        sub_mip_heuristics: true,
     };
     let solved = model.minimise(
         objective,
