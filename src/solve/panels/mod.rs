@@ -160,6 +160,14 @@ fn assign_from(
                 continue;
             }
         }
+        if stage == Stage::Travel {
+            // travel prices afresh from the near candidates and the plan: the first stage's
+            // pool is mostly experts priced in for coverage, far ones (2,000 applicants: the
+            // travel LP's rounds took 10.3 s from here, 13.5 s from that pool; BENCHMARKS.md,
+            // "Hard quarters II", tenth step)
+            pool = Pool::initial(problem);
+            pool.add(&chosen);
+        }
         let lp = price(problem, &mut pool, stage, held)?;
         let integral_objective = stage != Stage::Travel;
         let mut bound = full_bound(lp.objective, integral_objective);
