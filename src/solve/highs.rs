@@ -525,8 +525,6 @@ mod tests {
         assert!(run(3 * root, true).iterations > root);
     }
 
-    /// A market-split instance (Cornuéjols and Dawande): 6 equations over 50 binaries with
-    /// slack, whose LP bound 0 no branch and bound closes quickly; the start has every x at 0.
     /// `sub_mip_heuristics: false` reaches HiGHS as RENS and RINS off; by default both stay on.
     #[test]
     fn sub_mip_heuristics_off_turn_rens_and_rins_off_in_highs() {
@@ -556,6 +554,8 @@ mod tests {
         assert_eq!(options(true), [1, 1]);
     }
 
+    /// A market-split instance (Cornuéjols and Dawande): 6 equations over 50 binaries with
+    /// slack, whose LP bound 0 no branch and bound closes quickly; the start has every x at 0.
     fn market_split() -> (Model, Expression, Vec<f64>) {
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
         let mut m = Model::default();

@@ -15,8 +15,8 @@
 //! is left is below the least a sub-MIP has spent so far: HiGHS cannot stop one inside its root
 //! heuristics, so such a round would only overrun the budget (on a capacity-bound
 //! 30,000-registration quarter the third round spent 78,665 iterations of 37,116 left, found
-//! nothing, and took 9 s). Only an
-//! explicit `--time-limit` adds a clock, and then says when it stopped it.
+//! nothing, and took 9 s). Only an explicit `--time-limit` adds a clock, and then says when it
+//! stopped it.
 
 use super::super::highs::{Limits, Reached, SolveError};
 use super::super::problem::{Conflict, Holding, Problem, SharedPair, Timetable};
