@@ -378,7 +378,10 @@ fn tickets_do_not_depend_on_row_order_nor_on_an_institution_leaving() {
 #[test]
 fn ctrl_c_leaves_nothing_behind_and_exits_130() {
     let dir = tempfile::tempdir().unwrap();
-    let case = generated(dir.path(), 3, 20_000, &[]);
+    // large enough that the plan is still running at the later signal: 20,000 registrations
+    // planned in 1.3 s (a debug build) once starts that meet their bounds built no model,
+    // and the test saw exit 0; 60,000 took 4.4 s
+    let case = generated(dir.path(), 3, 60_000, &[]);
     let out: PathBuf = dir.path().join("plan");
     for delay_ms in [300u64, 1500] {
         let mut child = bin()
