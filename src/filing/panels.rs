@@ -70,6 +70,7 @@ pub fn assign(case: &Case, size: u32, settings: &Settings) -> Result<Panels, Err
         lp_iterations: Some(settings.work.mip_lp_iterations),
         stop_when_the_root_is_costly: false,
         sub_mip_heuristics: true,
+        strong_branching: true,
     };
     let plan = model::assign(&problem, limits)?;
     let mut load = vec![0u32; experts.len()];

@@ -43,6 +43,10 @@ pub struct Limits {
     /// Let HiGHS run its RENS and RINS heuristics, sub-MIPs of their own (nested up to eight
     /// deep) that the interrupt callback cannot reach and that run past `lp_iterations`.
     pub sub_mip_heuristics: bool,
+    /// Let HiGHS's reliability branching solve LPs to score candidates before it trusts its
+    /// pseudocosts: at one node these strong-branching LPs can run far past `lp_iterations`,
+    /// which is only checked between nodes.
+    pub strong_branching: bool,
 }
 
 impl Limits {
@@ -57,6 +61,7 @@ impl Limits {
         lp_iterations: None,
         stop_when_the_root_is_costly: false,
         sub_mip_heuristics: true,
+        strong_branching: true,
     };
 
     /// [`Limits::EXACT`] by the interior-point method.
@@ -268,6 +273,9 @@ impl Model {
             set(&mut model, "mip_heuristic_run_rens", false)?;
             set(&mut model, "mip_heuristic_run_rins", false)?;
         }
+        if !limits.strong_branching {
+            set(&mut model, "mip_pscost_minreliable", 0)?;
+        }
         if let Some(t) = limits.time_limit {
             set(&mut model, "time_limit", t.max(0.01))?;
         }
@@ -461,6 +469,7 @@ mod tests {
             lp_iterations: None,
             stop_when_the_root_is_costly: false,
             sub_mip_heuristics: true,
+            strong_branching: true,
         };
         let solved = m
             .minimise(slack, limits, Some(&start))
@@ -525,33 +534,43 @@ mod tests {
         assert!(run(3 * root, true).iterations > root);
     }
 
-    /// `sub_mip_heuristics: false` reaches HiGHS as RENS and RINS off; by default both stay on.
+    /// `sub_mip_heuristics: false` reaches HiGHS as RENS and RINS off, `strong_branching:
+    /// false` as pseudocosts trusted from the start (`mip_pscost_minreliable` 0, not HiGHS's
+    /// 8); by default each stays as HiGHS has it.
     #[test]
-    fn sub_mip_heuristics_off_turn_rens_and_rins_off_in_highs() {
-        let options = |on: bool| {
+    fn sub_mip_heuristics_and_strong_branching_off_reach_highs() {
+        let options = |sub_mip_heuristics: bool, strong_branching: bool| {
             let (m, slack, _) = market_split();
             let limits = Limits {
-                sub_mip_heuristics: on,
+                sub_mip_heuristics,
+                strong_branching,
                 ..Limits::EXACT
             };
             let mut model = m.prepare(slack, limits).unwrap();
-            [c"mip_heuristic_run_rens", c"mip_heuristic_run_rins"].map(|key| {
+            let ptr = model.as_mut_ptr();
+            let read = |key: &std::ffi::CStr, int: bool| {
                 let mut value: highs_sys::HighsInt = -1;
-                // SAFETY: the pointer is the live HiGHS instance `model` owns; `key` is a C
-                // string and `value` outlives the call
+                // SAFETY: `ptr` is the live HiGHS instance `model` owns; `key` is a C string
+                // and `value` outlives the call
                 let status = unsafe {
-                    highs_sys::Highs_getBoolOptionValue(
-                        model.as_mut_ptr(),
-                        key.as_ptr(),
-                        &mut value,
-                    )
+                    if int {
+                        highs_sys::Highs_getIntOptionValue(ptr, key.as_ptr(), &mut value)
+                    } else {
+                        highs_sys::Highs_getBoolOptionValue(ptr, key.as_ptr(), &mut value)
+                    }
                 };
                 assert_eq!(status, highs_sys::kHighsStatusOk);
                 value
-            })
+            };
+            [
+                read(c"mip_heuristic_run_rens", false),
+                read(c"mip_heuristic_run_rins", false),
+                read(c"mip_pscost_minreliable", true),
+            ]
         };
-        assert_eq!(options(false), [0, 0]);
-        assert_eq!(options(true), [1, 1]);
+        assert_eq!(options(false, true), [0, 0, 8]);
+        assert_eq!(options(true, false), [1, 1, 0]);
+        assert_eq!(options(true, true), [1, 1, 8]);
     }
 
     /// A market-split instance (Cornuéjols and Dawande): 6 equations over 50 binaries with

@@ -121,6 +121,7 @@ pub fn solve(
         lp_iterations: None,
         stop_when_the_root_is_costly: false,
         sub_mip_heuristics: true,
+        strong_branching: true,
     };
     let (m, obj) = build(pb, case, &Stage::Deferred);
     let first = match m.minimise(obj, limits, None) {

@@ -166,6 +166,7 @@ fn by_branch_and_bound(pool: &Pool, needed: u32) -> Result<Rostered, SolveError>
         lp_iterations: None,
         stop_when_the_root_is_costly: false,
         sub_mip_heuristics: true,
+        strong_branching: true,
         ..Limits::EXACT
     };
     let solved = model(pool).minimise_built(limits)?;

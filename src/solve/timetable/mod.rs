@@ -130,6 +130,9 @@ fn limits(settings: &Settings, integral: bool) -> Limits {
         // 12,000-registration quarters spent 18 and 24 s in a travel MIP that found nothing
         // (BENCHMARKS.md, "Hard quarters II", tenth step)
         sub_mip_heuristics: false,
+        // and strong branching ran past it at a single node: the same travel MIP spent 24,245
+        // LP iterations on it after its RENS and RINS were off, 11 s for nothing (tenth step)
+        strong_branching: false,
     }
 }
 

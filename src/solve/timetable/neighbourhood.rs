@@ -316,6 +316,7 @@ fn neighbourhood(
         lp_iterations: Some(lp_iterations),
         stop_when_the_root_is_costly: false,
         sub_mip_heuristics: true,
+        strong_branching: true,
     };
     let solved = model.minimise(
         objective,
