@@ -177,6 +177,8 @@ pub fn replan(
     let slots: Vec<usize> = (0..case.sessions.len()).collect();
     let per_slot: Vec<Result<SlotResult, SolveError>> = slots
         .par_iter()
+        // one slot a task: a worker that runs out takes the next
+        .with_max_len(1)
         .map(|&t| assign_slot(case, &pb, t, &standing))
         .collect();
     let mut placed: Vec<Placement> = Vec::new();

@@ -176,6 +176,8 @@ pub fn route(
     let clashes = clashes(pb, tt, sizes);
     let solved: Vec<Result<Routing, SolveError>> = blocks
         .par_iter()
+        // one block a task, so a worker that runs out takes the next one (see whatif::run)
+        .with_max_len(1)
         .map(|block| route_block(pb, tt, sizes, &clashes, block, weight))
         .collect();
     let mut routing = Routing {

@@ -133,8 +133,12 @@ pub fn run(case_dir: &Path, req: &Request, out: &Path) -> Result<Report, Error> 
         .filter(|&i| req.shard.is_none_or(|s| s.owns(i)))
         .collect();
     let counter = progress::Counter::new(owned.len(), "scenarios");
+    // one scenario a task: a worker that runs out takes the next scenario, never left idle
+    // while the other works through a run of them (rayon's adaptive split hands each worker
+    // runs of several at once, which it cannot split again)
     let outcomes: Vec<Option<(usize, Outcome)>> = owned
         .par_iter()
+        .with_max_len(1)
         .map(|&i| {
             if progress::interrupted() {
                 return None;

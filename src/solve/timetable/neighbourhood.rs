@@ -168,6 +168,8 @@ pub(super) fn improve(
             let share = share.max(1);
             let moves: Vec<(Option<Placement>, u64, bool)> = round
                 .par_iter()
+                // one sub-MIP a task: a worker that runs out takes the next
+                .with_max_len(1)
                 .map(|&(a, b)| {
                     let limits = SubLimits {
                         lp_iterations: share,
