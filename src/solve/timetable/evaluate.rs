@@ -10,6 +10,7 @@ use super::model::Cols;
 use crate::case::Case;
 
 /// A timetable, evaluated exactly.
+#[derive(Clone)]
 pub(super) struct Start {
     pub(super) timetable: Timetable,
     pub(super) deferred: f64,

@@ -125,11 +125,10 @@ pub(super) fn seat(pb: &Problem, case: &Case, tt: &Timetable) -> (f64, f64) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{small_case, Person, Site};
+    use super::super::testing::{random_small_case, small_case, Person, Site};
     use super::super::{aggregate, bounds, solve, Outcome};
     use super::*;
     use crate::solve::Settings;
-    use rand::{Rng, SeedableRng};
 
     #[test]
     fn splits_count_the_set_partitions_into_at_most_so_many_classes() {
@@ -289,28 +288,7 @@ mod tests {
     #[test]
     fn no_bound_is_above_the_best_plan_on_random_small_quarters() {
         for seed in 0..24u64 {
-            let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
-            let slots = rng.gen_range(2..=4);
-            let sites: Vec<Site> = (0..rng.gen_range(2..=3))
-                .map(|_| {
-                    let papers: Vec<usize> = (0..5).filter(|_| rng.gen_bool(0.7)).collect();
-                    site(rng.gen_range(0..3), rng.gen_range(3..=10), &papers)
-                })
-                .collect();
-            let persons: Vec<Person> = (0..rng.gen_range(10..=28))
-                .map(|_| {
-                    let k = [1, 1, 2, 2, 2, 3][rng.gen_range(0..6)];
-                    let mut papers: Vec<usize> = Vec::new();
-                    while papers.len() < k {
-                        let p = rng.gen_range(0..5);
-                        if !papers.contains(&p) {
-                            papers.push(p);
-                        }
-                    }
-                    person(rng.gen_range(0..3), &papers)
-                })
-                .collect();
-            let (pb, case, _dir) = small_case(&sites, slots, &persons);
+            let (pb, case, _dir) = random_small_case(seed);
             check_bounds(&pb, &case, &format!("seed {seed}"));
         }
     }

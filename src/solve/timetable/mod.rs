@@ -144,6 +144,26 @@ pub fn solve(
     settings: &Settings,
     warm: Option<&Timetable>,
 ) -> Result<Outcome, SolveError> {
+    solve_stages(pb, case, settings, warm, true).map(|(outcome, _)| outcome)
+}
+
+/// How stage 2 ran: after stage 1, beside its whole MIP (kept), or beside it and then again
+/// from the MIP's better plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stage2 {
+    InTurn,
+    Beside,
+    Redone,
+}
+
+/// [`solve`], with stage 2 beside stage 1's whole MIP when `beside` (the tests compare both).
+fn solve_stages(
+    pb: &Problem,
+    case: &Case,
+    settings: &Settings,
+    warm: Option<&Timetable>,
+    beside: bool,
+) -> Result<(Outcome, Stage2), SolveError> {
     let allowed = allowed_slots(pb, case);
     crate::progress::stage("building the timetable's start");
     // starts are evaluated by routing and counted as the model counts travel, so no model is
@@ -161,16 +181,45 @@ pub fn solve(
             start.deferred, start.travel
         )
     });
-    let (deferred, stage1) = stages.fewest_deferred(start, floor, searched, search_clock)?;
-    let (travel, plan) = stages.least_travel(stage1, &deferred, searched)?;
+    let (deferred, travel, plan, ran) = if beside && stages.deferred_mip_runs(&start, floor) {
+        // The whole MIP after the search has improved no hard quarter measured: stage 2 begins
+        // beside it, from the search's plan, and is kept when the MIP leaves that plan as it
+        // was. Either way the plan is the one the stages give one after the other; the MIP's
+        // time goes into the cores the travel search leaves idle (BENCHMARKS.md, "Hard
+        // quarters II", eleventh step).
+        let held = start.deferred.round();
+        let (ahead, stage1) = rayon::join(
+            || stages.least_travel(start.clone(), held, searched),
+            || stages.fewest_deferred(start.clone(), floor, searched, search_clock),
+        );
+        let (deferred, stage1) = stage1?;
+        let unchanged = stage1.timetable == start.timetable
+            && stage1.deferred == start.deferred
+            && stage1.travel == start.travel
+            && deferred.value == held;
+        if unchanged {
+            let (travel, plan) = ahead?;
+            (deferred, travel, plan, Stage2::Beside)
+        } else {
+            let (travel, plan) = stages.least_travel(stage1, deferred.value, searched)?;
+            (deferred, travel, plan, Stage2::Redone)
+        }
+    } else {
+        let (deferred, stage1) = stages.fewest_deferred(start, floor, searched, search_clock)?;
+        let (travel, plan) = stages.least_travel(stage1, deferred.value, searched)?;
+        (deferred, travel, plan, Stage2::InTurn)
+    };
     let timetable = plan.timetable;
     let routed = Some((plan.sizes, plan.routing));
-    Ok(Outcome {
-        timetable,
-        deferred,
-        travel,
-        routed,
-    })
+    Ok((
+        Outcome {
+            timetable,
+            deferred,
+            travel,
+            routed,
+        },
+        ran,
+    ))
 }
 
 #[cfg(test)]
@@ -221,6 +270,35 @@ mod tests {
             skipped_any |= !built;
         }
         assert!(built_any && skipped_any, "both kinds of quarter are tried");
+    }
+
+    /// Stage 2 beside stage 1's whole MIP gives the plan the stages give one after the other:
+    /// kept when the MIP leaves the search's plan as it was, done again from the MIP's plan
+    /// when it is better (with no search work, the MIP improves on the greedy start).
+    #[test]
+    fn stage_2_beside_stage_1_plans_as_the_stages_in_turn() {
+        let mut ran = Vec::new();
+        for seed in 0..24u64 {
+            let (pb, case, _dir) = testing::random_small_case(seed);
+            for search_iterations in [Settings::default().work.search_iterations, 0] {
+                let mut settings = Settings::default();
+                settings.work.search_iterations = search_iterations;
+                let (beside, how) = solve_stages(&pb, &case, &settings, None, true).unwrap();
+                let (in_turn, _) = solve_stages(&pb, &case, &settings, None, false).unwrap();
+                let what = format!("seed {seed}, search {search_iterations}, {how:?}");
+                assert_eq!(beside.timetable, in_turn.timetable, "{what}");
+                for (a, b) in [
+                    (beside.deferred, in_turn.deferred),
+                    (beside.travel, in_turn.travel),
+                ] {
+                    assert_eq!((a.value, a.bound, a.proven), (b.value, b.bound, b.proven));
+                    assert_eq!(a.by, b.by, "{what}");
+                }
+                ran.push(how);
+            }
+        }
+        assert!(ran.contains(&Stage2::Beside), "{ran:?}");
+        assert!(ran.contains(&Stage2::Redone), "{ran:?}");
     }
 
     /// The size rule decides alone by default; a time limit may keep a MIP from running, and

@@ -166,18 +166,30 @@ pub(super) fn improve(
             // the round's sub-MIPs share what is left of the work equally (each may overrun
             // its share by the heuristic it is in when the share is spent)
             let share = share.max(1);
-            let moves: Vec<(Option<Placement>, u64, bool)> = round
-                .par_iter()
-                // one sub-MIP a task: a worker that runs out takes the next
-                .with_max_len(1)
-                .map(|&(a, b)| {
+            // one queue, the neighbourhoods with the most papers first: each free worker takes
+            // the next, so the longest begin first and a worker busy elsewhere (stage 1's MIP
+            // beside the travel search) delays a short one. The moves are applied in the
+            // round's order whatever the order they ran in.
+            let mut order: Vec<usize> = (0..round.len()).collect();
+            order.sort_by_key(|&i| std::cmp::Reverse(papers_in(&best.timetable, round[i])));
+            let ran: Vec<(usize, (Option<Placement>, u64, bool))> = order
+                .into_iter()
+                .par_bridge()
+                .map(|i| {
                     let limits = SubLimits {
                         lp_iterations: share,
                         deadline,
                     };
+                    let (a, b) = round[i];
                     neighbourhood(pb, case, settings, &best.timetable, aim, (a, b), limits)
+                        .map(|m| (i, m))
                 })
                 .collect::<Result<_, _>>()?;
+            let mut moves: Vec<Option<(Option<Placement>, u64, bool)>> = vec![None; round.len()];
+            for (i, m) in ran {
+                moves[i] = Some(m);
+            }
+            let moves: Vec<(Option<Placement>, u64, bool)> = moves.into_iter().flatten().collect();
             solved += round.len();
             last_round = round_clock.elapsed();
             last_found = false;
@@ -351,6 +363,14 @@ fn neighbourhood(
     let placement = (aim.better(found, (warm.deferred, warm.travel)) && moved != sub_tt)
         .then(|| papers.into_iter().zip(moved).collect());
     Ok((placement, solved.iterations, false))
+}
+
+/// How many papers sit in slot `a` or `b` of `timetable`: the size of their neighbourhood.
+fn papers_in(timetable: &Timetable, (a, b): (usize, usize)) -> usize {
+    timetable
+        .iter()
+        .filter(|slots| slots.iter().any(|&t| t == a || t == b))
+        .count()
 }
 
 /// The problem of `papers` alone: their groups and the clashes among them, indices renumbered

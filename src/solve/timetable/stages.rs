@@ -11,7 +11,7 @@ use evaluate::{warm_values, Start};
 use good_lp::Expression;
 use model::Cols;
 use neighbourhood::Spent;
-use std::cell::{OnceCell, RefCell};
+use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 /// What every stage reads, computed once.
@@ -27,13 +27,13 @@ pub(super) struct Stages<'a> {
     pub cliques: &'a [ForcedClashes],
     /// The whole timetable model, built the first time a stage needs it: a quarter whose
     /// start meets its bounds (most what-if scenarios) never does.
-    whole: OnceCell<Whole>,
+    whole: OnceLock<Whole>,
 }
 
 /// The whole timetable model (stage 1's, until stage 1 solves it), its columns (every model
 /// built here has the same) and whether it may run.
 struct Whole {
-    stage1: RefCell<Option<(Model, Expression)>>,
+    stage1: Mutex<Option<(Model, Expression)>>,
     cols: Cols,
     /// Whether a whole MIP can be expected to get past its root LP in the limit.
     whole_mip: bool,
@@ -57,7 +57,7 @@ impl<'a> Stages<'a> {
             dest,
             allowed,
             cliques,
-            whole: OnceCell::new(),
+            whole: OnceLock::new(),
         }
     }
 
@@ -87,7 +87,7 @@ impl<'a> Stages<'a> {
                 });
             }
             Whole {
-                stage1: RefCell::new(Some((model, objective))),
+                stage1: Mutex::new(Some((model, objective))),
                 cols,
                 whole_mip,
                 capped,
@@ -215,6 +215,12 @@ impl Stages<'_> {
             .map(|t| Instant::now() + Duration::from_secs_f64(t * share))
     }
 
+    /// Whether stage 1 runs the whole MIP from `start` ([`Stages::fewest_deferred`] does
+    /// when the start is short of the floor and the MIP fits its size rule).
+    pub fn deferred_mip_runs(&self, start: &Start, floor: f64) -> bool {
+        start.deferred > floor + 0.5 && self.whole().whole_mip
+    }
+
     /// Stage 1, fewest deferred: met by the start, or the search's result when the whole MIP
     /// does not fit, or the whole MIP from the start with its budget of nodes and LP
     /// iterations (and what is left of an explicit time limit). The MIP's
@@ -267,7 +273,8 @@ impl Stages<'_> {
         let (stage1_model, stage1_objective) = self
             .whole()
             .stage1
-            .borrow_mut()
+            .lock()
+            .expect("no stage panics holding the model")
             .take()
             .expect("stage 1 solves its model once");
         let warm = warm_values(self.pb, self.case, &self.whole().cols, &start);
@@ -337,11 +344,11 @@ impl Stages<'_> {
     pub fn least_travel(
         &self,
         first: Start,
-        deferred: &StageResult,
+        held_deferred: f64,
         deferred_search: Spent,
     ) -> Result<(StageResult, Start), SolveError> {
         let clock = std::time::Instant::now();
-        let floor = self.travel_floor(&first, deferred)?;
+        let floor = self.travel_floor(&first, held_deferred)?;
         let mut first = first;
         // A start short of its bound goes through the neighbourhood search first, as in stage 1
         // (on the hard quarters the search improved travel where the MIP did not), with half
@@ -417,7 +424,7 @@ impl Stages<'_> {
             self.case,
             self.allowed,
             Objective::Travel {
-                max_deferred: deferred.value + 1e-6,
+                max_deferred: held_deferred + 1e-6,
             },
             Rows::Plain,
         );
@@ -435,7 +442,7 @@ impl Stages<'_> {
                 solved.objective, solved.bound
             )
         });
-        let held = deferred.value + 1e-6;
+        let held = held_deferred + 1e-6;
         let best = self.better_of(first, &solved.values, |found, best| {
             found.deferred <= held && found.travel < best.travel - 1e-9
         })?;
@@ -459,11 +466,11 @@ impl Stages<'_> {
 
     /// Stage 2's floor: the cheap travel floor, raised by the merged-slots floor when the
     /// start is short of the cheap one.
-    fn travel_floor(&self, first: &Start, deferred: &StageResult) -> Result<f64, SolveError> {
-        let mut floor = travel_floor(self.pb, deferred.value);
+    fn travel_floor(&self, first: &Start, held_deferred: f64) -> Result<f64, SolveError> {
+        let mut floor = travel_floor(self.pb, held_deferred);
         if first.travel > floor + 0.5 && first.travel - floor > self.settings.gap * first.travel {
             let clock = std::time::Instant::now();
-            let merged = aggregate::travel_floor(self.pb, self.case, self.cliques, deferred.value)?;
+            let merged = aggregate::travel_floor(self.pb, self.case, self.cliques, held_deferred)?;
             crate::progress::trace(|| {
                 format!(
                     "travel floor {floor}, slots merged {merged} in {:.2} s",

@@ -214,3 +214,36 @@ fn sessions_csv(slots: usize) -> String {
 /// The header line of candidates.csv.
 const CANDIDATES_HEADER: &str =
     "candidate_id,name,id_number,prefecture,occupation,work_type,level,institution_id\n";
+
+/// A random small quarter (`seed`): two to four slots, two or three sites filed for some of
+/// the five papers with 3 to 10 seats, 10 to 28 persons, most with two or three papers: dense
+/// in shared persons and short of seats.
+pub(super) fn random_small_case(seed: u64) -> (Problem, Case, tempfile::TempDir) {
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    let slots = rng.gen_range(2..=4);
+    let sites: Vec<Site> = (0..rng.gen_range(2..=3))
+        .map(|_| Site {
+            papers: (0..5).filter(|_| rng.gen_bool(0.7)).collect(),
+            prefecture: rng.gen_range(0..3),
+            seats: rng.gen_range(3..=10),
+        })
+        .collect();
+    let persons: Vec<Person> = (0..rng.gen_range(10..=28))
+        .map(|_| {
+            let k = [1, 1, 2, 2, 2, 3][rng.gen_range(0..6)];
+            let mut papers: Vec<usize> = Vec::new();
+            while papers.len() < k {
+                let p = rng.gen_range(0..5);
+                if !papers.contains(&p) {
+                    papers.push(p);
+                }
+            }
+            Person {
+                home: rng.gen_range(0..3),
+                papers,
+            }
+        })
+        .collect();
+    small_case(&sites, slots, &persons)
+}
