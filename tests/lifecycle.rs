@@ -519,6 +519,86 @@ fn a_previous_plan_that_does_not_fit_the_case_is_refused_with_its_line() {
     assert!(!dir.path().join("new").exists());
 }
 
+/// A replan takes each door list whose sources are unchanged from the plan it replaces and
+/// builds the others: whatever it takes, the door lists are the bytes a plan built afresh
+/// from the same files gives, and an institution whose notice has gone gets a door list
+/// without it.
+#[test]
+fn a_replan_takes_the_unchanged_door_lists_and_builds_the_rest_as_a_fresh_build_would() {
+    use calamine::{Reader, Xlsx};
+    let dir = tempfile::tempdir().unwrap();
+    let mut t = Tiny::default();
+    for i in ["I2", "I3"] {
+        t.institutions += &format!("{i},{i}号（虚构）,{CREDIT_OK},长沙市,企业,40,8,1500,200,\n");
+        t.rooms += &format!("{i},R1,240,1080\n");
+        t.filings += &format!("{i},甲职业,,4-1,filed,2026-01-01\n");
+    }
+    t.add(1, 20, "长沙市", "甲职业", 3, "I1");
+    t.add(200, 10, "长沙市", "甲职业", 3, "I2");
+    t.add(300, 30, "长沙市", "甲职业", 3, "I3");
+    let (new, _) = replan_after(dir.path(), &t, |now| {
+        now.filings = now
+            .filings
+            .replace("I2,甲职业,,4-1,filed", "I2,甲职业,,4-1,suspended");
+    });
+    let prev = dir.path().join("prev");
+    let book = |plan: &Path, id: &str| std::fs::read(plan.join(format!("institutions/{id}.xlsx")));
+    let source = |plan: &Path, id: &str| summary(plan)["door_lists"][id].clone();
+    let sheets = |plan: &Path, id: &str| {
+        let b: Xlsx<_> =
+            calamine::open_workbook(plan.join(format!("institutions/{id}.xlsx"))).unwrap();
+        b.sheet_names()
+    };
+    // I3 kept all it had: its door list is the earlier one; I1 and I2 hear of the move
+    assert!(source(&prev, "I3").is_string());
+    assert_eq!(source(&new, "I3"), source(&prev, "I3"));
+    assert_eq!(book(&new, "I3").unwrap(), book(&prev, "I3").unwrap());
+    assert_ne!(source(&new, "I1"), source(&prev, "I1"));
+    assert!(sheets(&new, "I1").contains(&"变更通知".to_string()));
+    // replanned once more with nothing changed: I1's notice is gone, its door list rebuilt
+    let case = dir.path().join("now");
+    let again = dir.path().join("again");
+    let o = bin()
+        .env("EXAM_PLANNER_DEBUG", "1")
+        .args(["replan", case.to_str().unwrap(), "--previous"])
+        .args([new.to_str().unwrap(), "--out", again.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("door lists built (1 of 2 as the previous plan had them)"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!sheets(&again, "I1").contains(&"变更通知".to_string()));
+    assert_eq!(book(&again, "I3").unwrap(), book(&prev, "I3").unwrap());
+    // and the bytes are a fresh build's: the same replan from a copy of `new` whose summary
+    // records no door-list sources builds every door list anew
+    let plain = dir.path().join("plain");
+    copy_dir(&new, &plain);
+    let path = plain.join("summary.json");
+    let mut head: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    head.as_object_mut().unwrap().remove("door_lists").unwrap();
+    std::fs::write(&path, serde_json::to_vec_pretty(&head).unwrap()).unwrap();
+    let fresh = dir.path().join("fresh");
+    let o = run(&[
+        "replan",
+        case.to_str().unwrap(),
+        "--previous",
+        plain.to_str().unwrap(),
+        "--out",
+        fresh.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for id in ["I1", "I3"] {
+        assert_eq!(book(&again, id).unwrap(), book(&fresh, id).unwrap(), "{id}");
+    }
+    assert_eq!(summary(&again)["door_lists"], summary(&fresh)["door_lists"]);
+    // I2 seats nobody and has no notice now: no door list
+    assert!(book(&again, "I2").is_err());
+}
+
 /// Records a plan folder's present bytes in its summary.json, as if they had been published
 /// that way (to reach the checks behind rule 11).
 fn reseal(dir: &Path) {

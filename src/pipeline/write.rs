@@ -11,6 +11,7 @@ use crate::plan::{Notice, Plan, PLAN_FILES};
 use crate::progress;
 use crate::solve::Solution;
 use crate::verify::{self, Violation};
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Instant;
 
@@ -100,12 +101,13 @@ pub fn write_parts(case: &Case, parts: &Parts, out: &Path) -> Result<Written, Wr
         || timed(|| extras(case, parts, &files, &staging)),
         || timed(|| check(case, staging.path(), parts.previous)),
     );
-    extras.map_err(io)?;
+    let door_lists = extras.map_err(io)?;
     if !violations.is_empty() {
         return Err(WriteError::Unverified(violations));
     }
     // summary.json last: it records every other file's SHA-256
     let mut stats = parts.stats.clone();
+    stats.door_lists = door_lists;
     stats.files =
         staging::file_hashes(staging.path(), &[SUMMARY, staging::MANIFEST]).map_err(io)?;
     staging.add_bytes(SUMMARY, &stats.to_json()).map_err(io)?;
@@ -126,13 +128,14 @@ fn timed<T>(f: impl FnOnce() -> T) -> (T, f64) {
 }
 
 /// What officials open: plan.xlsx, a replan's changes.xlsx, each institution's door lists and
-/// report.html, staged beside the CSV files.
+/// report.html, staged beside the CSV files. Returns each door list's source digest, by
+/// institution id, for summary.json.
 fn extras(
     case: &Case,
     parts: &Parts,
     files: &[(&str, Vec<u8>)],
     staging: &Staging,
-) -> std::io::Result<()> {
+) -> std::io::Result<BTreeMap<String, String>> {
     let laps = progress::Laps::new("workbooks");
     let book = sheets::plan_workbook(case, parts.stats, files)?;
     staging.add_bytes("plan.xlsx", &book)?;
@@ -141,16 +144,26 @@ fn extras(
         staging.add_bytes("changes.xlsx", &book)?;
     }
     laps.lap("plan.xlsx written");
+    let mut sources = BTreeMap::new();
     if let Some(seats) = &parts.plan.seats {
-        let books = sheets::door_lists(case, seats, parts.notices)?;
-        laps.lap("door lists built");
-        for (id, book) in books {
-            staging.add_bytes(&format!("institutions/{id}.xlsx"), &book)?;
+        // a replan takes the door lists that come out as they were from the plan it replaces
+        let earlier = parts.previous.and_then(sheets::door_lists::Earlier::read);
+        let lists = sheets::door_lists(case, seats, parts.notices, earlier.as_ref())?;
+        let reused = lists.iter().filter(|d| d.reused).count();
+        laps.lap(&format!(
+            "door lists built ({reused} of {} as the previous plan had them)",
+            lists.len()
+        ));
+        for list in lists {
+            let path = format!("institutions/{}.xlsx", list.institution_id);
+            staging.add_bytes(&path, &list.bytes)?;
+            sources.insert(list.institution_id, list.source);
         }
         laps.lap("door lists written");
     }
     let page = report::plan::page_of(case, parts.solution, parts.stats, parts.notices);
-    staging.add_bytes("report.html", page.as_bytes())
+    staging.add_bytes("report.html", page.as_bytes())?;
+    Ok(sources)
 }
 
 /// `verify` on the staged CSV files, and for a replan `verify --previous` beside it.

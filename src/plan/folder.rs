@@ -181,6 +181,9 @@ pub struct SummaryHead {
     /// Each file's SHA-256 as the plan was written (README, "Trust").
     #[serde(default)]
     pub files: BTreeMap<String, String>,
+    /// Each door list's source digest (a replan reuses the unchanged ones).
+    #[serde(default)]
+    pub door_lists: BTreeMap<String, String>,
 }
 
 /// The figures of summary.json that the files can confirm.

@@ -185,6 +185,11 @@ pub struct PlanStats {
     /// `replan` and `verify --previous` can tell an edited folder (rule 11).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub files: BTreeMap<String, String>,
+    /// Each institution's door list, by id: the SHA-256 of what it was made from (its
+    /// sittings, seats and notices, and the layout). A replan takes an earlier door list whose
+    /// digest is the same instead of building it again (`output::sheets::door_lists::Earlier`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub door_lists: BTreeMap<String, String>,
 }
 
 impl PlanStats {
@@ -306,6 +311,7 @@ impl PlanStats {
             plan_version: 0,
             changes: None,
             files: BTreeMap::new(),
+            door_lists: BTreeMap::new(),
         }
     }
 

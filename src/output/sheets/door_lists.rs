@@ -34,15 +34,28 @@ pub(super) struct Sitting {
 /// An institution's room sittings, by (date, start, room), each with its seats in file order.
 type Sittings = BTreeMap<(String, String, String), Sitting>;
 
+/// An institution's door list, and the digest of what it was made from.
+pub struct DoorList {
+    pub institution_id: String,
+    pub bytes: Vec<u8>,
+    /// [`source_digest`]: summary.json's `door_lists`, so the next replan can tell an
+    /// unchanged door list.
+    pub source: String,
+    /// Taken from the previous plan rather than built again.
+    pub reused: bool,
+}
+
 /// Door lists: for every institution that seats anyone, a workbook with one sheet per room
-/// sitting (门贴/座位表), print-ready on A4. Returned as (institution id, bytes) in
-/// institutions.csv order. Built from the very rows of seats.csv: its pieces are read on rayon
-/// workers (one per site), then the workbooks are built there too, one each.
+/// sitting (门贴/座位表), print-ready on A4. Returned in institutions.csv order. Built from the
+/// very rows of seats.csv: its pieces are read on rayon workers (one per site), then the
+/// workbooks are built there too, one each; a replan takes from the plan it replaces
+/// (`earlier`) each door list whose sources are unchanged (see [`Earlier`]).
 pub fn door_lists(
     case: &Case,
     seats: &SeatsCsv,
     notices: &[Notice],
-) -> std::io::Result<Vec<(String, Vec<u8>)>> {
+    earlier: Option<&Earlier>,
+) -> std::io::Result<Vec<DoorList>> {
     use rayon::prelude::*;
     let position: BTreeMap<&str, usize> = case
         .institutions
@@ -94,6 +107,15 @@ pub fn door_lists(
         .map(|(i, sittings)| {
             let inst = &case.institutions[i];
             let notices = changed.get(&i).map_or(&[][..], Vec::as_slice);
+            let source = source_digest(&inst.name, &inst.id, sittings.values(), notices, created);
+            if let Some(bytes) = earlier.and_then(|e| e.door_list(&inst.id, &source)) {
+                return Ok(DoorList {
+                    institution_id: inst.id.clone(),
+                    bytes,
+                    source,
+                    reused: true,
+                });
+            }
             let bytes = door_workbook(
                 &inst.name,
                 &inst.id,
@@ -102,9 +124,180 @@ pub fn door_lists(
                 created,
             )
             .map_err(io)?;
-            Ok((inst.id.clone(), bytes))
+            Ok(DoorList {
+                institution_id: inst.id.clone(),
+                bytes,
+                source,
+                reused: false,
+            })
         })
         .collect()
+}
+
+/// The door lists of the plan a replan replaces, as far as they can be trusted.
+///
+/// Building 400 door lists is most of a 1,000,000-seat replan's writing, and most of them come
+/// out as they were: an institution whose sittings, seats, name and notices are as before gets
+/// the same bytes. So each plan's summary.json records, per institution, the digest of what its
+/// door list was made from ([`source_digest`], which also covers the code that lays it out); a
+/// replan whose digest is the same takes the earlier file, after checking that its bytes are
+/// the ones that summary.json says were published.
+pub struct Earlier {
+    dir: std::path::PathBuf,
+    /// Institution id → the digest of its door list's sources.
+    sources: BTreeMap<String, String>,
+    /// Path → SHA-256 of every file as published.
+    files: BTreeMap<String, String>,
+}
+
+impl Earlier {
+    /// The previous plan folder's door-list digests; `None` (build every door list) when its
+    /// summary.json cannot be read or records none.
+    pub fn read(dir: &std::path::Path) -> Option<Earlier> {
+        let head = crate::plan::folder::summary::<crate::plan::folder::SummaryHead>(dir).ok()?;
+        (!head.door_lists.is_empty()).then(|| Earlier {
+            dir: dir.to_path_buf(),
+            sources: head.door_lists,
+            files: head.files,
+        })
+    }
+
+    /// The earlier door list of institution `id` when it was made from `source` and its bytes
+    /// are as published.
+    fn door_list(&self, id: &str, source: &str) -> Option<Vec<u8>> {
+        if self.sources.get(id).map(String::as_str) != Some(source) {
+            return None;
+        }
+        let path = format!("institutions/{id}.xlsx");
+        let published = self.files.get(&path)?;
+        let bytes = std::fs::read(self.dir.join(&path)).ok()?;
+        (crate::digest::sha256_hex(&bytes) == *published).then_some(bytes)
+    }
+}
+
+/// SHA-256 of everything a door list is made from: the layout (the digest of a sample door
+/// list, [`form`], so a change of code or of rust_xlsxwriter changes it), the creation date,
+/// the institution, each sitting with its seats in order, and its change notices.
+fn source_digest<'s>(
+    name: &str,
+    id: &str,
+    sittings: impl Iterator<Item = &'s Sitting>,
+    notices: &[&Notice],
+    created: NaiveDate,
+) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    // every field with its length, so no two sources run together into the same bytes
+    let mut field = |text: &str| {
+        h.update((text.len() as u64).to_le_bytes());
+        h.update(text.as_bytes());
+    };
+    field(form());
+    field(&created.to_string());
+    field(name);
+    field(id);
+    for s in sittings {
+        field("sitting");
+        for text in [&s.date, &s.start, &s.end, &s.room] {
+            field(text);
+        }
+        for r in &s.rows {
+            field(&r.seat.to_string());
+            for text in [&r.ticket_no, &r.name, &r.masked_id, &r.paper] {
+                field(text);
+            }
+        }
+    }
+    for n in notices {
+        field("notice");
+        for text in notice_fields(n) {
+            field(text);
+        }
+    }
+    crate::digest::hex(&h.finalize())
+}
+
+/// Every field of a notice, in [`NOTICE_COLUMNS`] order then the two institution ids.
+fn notice_fields(n: &Notice) -> [&str; 17] {
+    [
+        &n.candidate_id,
+        &n.name,
+        &n.masked_id,
+        &n.change,
+        &n.old_ticket_no,
+        &n.new_ticket_no,
+        &n.old_time,
+        &n.new_time,
+        &n.old_institution,
+        &n.new_institution,
+        &n.old_room,
+        &n.new_room,
+        &n.old_seat,
+        &n.new_seat,
+        &n.reason,
+        &n.old_institution_id,
+        &n.new_institution_id,
+    ]
+}
+
+/// The digest of a sample door list (two sittings, one with a subject line that wraps, and a
+/// change notice): it changes whenever the code or the workbook library lays a door list out
+/// differently, and with it every [`source_digest`], so no earlier layout is ever reused.
+fn form() -> &'static str {
+    static FORM: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    FORM.get_or_init(|| {
+        let row = |seat: u32, paper: &str| DoorRow {
+            seat,
+            ticket_no: format!("20263430100010101{seat:03}00"),
+            name: "张三".into(),
+            masked_id: "430102********3919".into(),
+            paper: paper.into(),
+        };
+        let sitting = |start: &str, room: &str, papers: &[&str]| Sitting {
+            date: "2026-07-04".into(),
+            start: start.into(),
+            end: "12:30".into(),
+            room: room.into(),
+            rows: papers
+                .iter()
+                .enumerate()
+                .map(|(k, p)| row(k as u32 + 1, p))
+                .collect(),
+        };
+        let long: Vec<String> = (0..12)
+            .map(|k| format!("企业人力资源管理师 {k}级"))
+            .collect();
+        let long: Vec<&str> = long.iter().map(String::as_str).collect();
+        let notice = Notice {
+            candidate_id: "C1".into(),
+            name: "李四".into(),
+            masked_id: "430102********002X".into(),
+            change: "调换考场".into(),
+            old_ticket_no: "1".into(),
+            new_ticket_no: "2".into(),
+            old_time: "2026-07-04 08:30–12:30".into(),
+            new_time: "2026-07-04 14:00–17:00".into(),
+            old_institution_id: "I1".into(),
+            new_institution_id: "I1".into(),
+            old_institution: "某机构".into(),
+            new_institution: "某机构".into(),
+            old_room: "R1".into(),
+            new_room: "R2".into(),
+            old_seat: "1".into(),
+            new_seat: "2".into(),
+            reason: "考场调整".into(),
+        };
+        let sittings = vec![
+            sitting("08:30", "R1", &["健康管理师 三级（高级工）"]),
+            sitting("14:00", "R2", &long),
+        ];
+        let created = NaiveDate::from_ymd_opt(2026, 7, 1).expect("a date");
+        match door_workbook("某机构", "I1", sittings.into_iter(), &[&notice], created) {
+            Ok(bytes) => crate::digest::sha256_hex(&bytes),
+            // a sample that cannot be laid out matches no earlier door list
+            Err(e) => format!("unwritable: {e}"),
+        }
+    })
 }
 
 /// Where seats.csv keeps each field a door list shows.
@@ -397,4 +590,101 @@ pub fn changes_workbook(created: NaiveDate, notices: &[Notice]) -> std::io::Resu
     sheet.set_print_fit_to_pages(1, 0);
     sheet.set_repeat_rows(0, 0).map_err(io)?;
     book.save_to_buffer().map_err(io)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A plan folder holding one door list, its summary.json recording `source` for it and the
+    /// SHA-256 of `published` as the file's.
+    fn folder(bytes: &[u8], published: &[u8], source: &str) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("institutions")).unwrap();
+        std::fs::write(dir.path().join("institutions/I1.xlsx"), bytes).unwrap();
+        let summary = serde_json::json!({
+            "quarter": "2026Q3",
+            "files": { "institutions/I1.xlsx": crate::digest::sha256_hex(published) },
+            "door_lists": { "I1": source },
+        });
+        std::fs::write(dir.path().join("summary.json"), summary.to_string()).unwrap();
+        dir
+    }
+
+    #[test]
+    fn an_earlier_door_list_is_taken_only_with_the_same_sources_and_the_published_bytes() {
+        let dir = folder(b"door list", b"door list", "s1");
+        let earlier = Earlier::read(dir.path()).unwrap();
+        assert_eq!(
+            earlier.door_list("I1", "s1").as_deref(),
+            Some(&b"door list"[..])
+        );
+        assert_eq!(earlier.door_list("I1", "s2"), None, "other sources");
+        assert_eq!(earlier.door_list("I2", "s1"), None, "another institution");
+        let edited = folder(b"door list, edited", b"door list", "s1");
+        let earlier = Earlier::read(edited.path()).unwrap();
+        assert_eq!(
+            earlier.door_list("I1", "s1"),
+            None,
+            "bytes not as published"
+        );
+    }
+
+    #[test]
+    fn a_plan_without_door_list_sources_offers_none() {
+        let dir = folder(b"x", b"x", "s1");
+        std::fs::write(dir.path().join("summary.json"), r#"{"quarter":"2026Q3"}"#).unwrap();
+        assert!(Earlier::read(dir.path()).is_none());
+        assert!(Earlier::read(&dir.path().join("missing")).is_none());
+    }
+
+    #[test]
+    fn the_sources_cover_the_layout_the_sittings_and_the_notices() {
+        let created = NaiveDate::from_ymd_opt(2026, 7, 1).unwrap();
+        assert!(!form().starts_with("unwritable"), "{}", form());
+        let sitting = |name: &str| Sitting {
+            date: "2026-07-04".into(),
+            start: "08:30".into(),
+            end: "12:30".into(),
+            room: "R1".into(),
+            rows: vec![DoorRow {
+                seat: 1,
+                ticket_no: "T1".into(),
+                name: name.into(),
+                masked_id: "430102********3919".into(),
+                paper: "甲 三级（高级工）".into(),
+            }],
+        };
+        let of = |s: &Sitting, notices: &[&Notice]| {
+            source_digest("一号", "I1", std::iter::once(s), notices, created)
+        };
+        let base = of(&sitting("张三"), &[]);
+        assert_eq!(base, of(&sitting("张三"), &[]));
+        assert_ne!(base, of(&sitting("张四"), &[]));
+        let notice = Notice {
+            candidate_id: "C1".into(),
+            name: "张三".into(),
+            masked_id: String::new(),
+            change: "调换考场".into(),
+            old_ticket_no: String::new(),
+            new_ticket_no: String::new(),
+            old_time: String::new(),
+            new_time: String::new(),
+            old_institution_id: String::new(),
+            new_institution_id: String::new(),
+            old_institution: String::new(),
+            new_institution: String::new(),
+            old_room: String::new(),
+            new_room: String::new(),
+            old_seat: String::new(),
+            new_seat: String::new(),
+            reason: String::new(),
+        };
+        assert_ne!(base, of(&sitting("张三"), &[&notice]));
+        // fields run together differently are different sources
+        assert_ne!(
+            source_digest("一号I", "1", std::iter::empty(), &[], created),
+            source_digest("一号", "I1", std::iter::empty(), &[], created)
+        );
+    }
 }
