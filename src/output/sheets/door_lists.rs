@@ -552,25 +552,10 @@ pub(super) fn notice_table(
     }
     let mut widths: Vec<usize> = NOTICE_COLUMNS.iter().map(|h| h.width()).collect();
     for (k, n) in notices.iter().enumerate() {
-        let cells = [
-            &n.candidate_id,
-            &n.name,
-            &n.masked_id,
-            &n.change,
-            &n.old_ticket_no,
-            &n.new_ticket_no,
-            &n.old_time,
-            &n.new_time,
-            &n.old_institution,
-            &n.new_institution,
-            &n.old_room,
-            &n.new_room,
-            &n.old_seat,
-            &n.new_seat,
-            &n.reason,
-        ];
+        let fields = notice_fields(n);
+        let cells = &fields[..NOTICE_COLUMNS.len()];
         for (c, text) in cells.iter().enumerate() {
-            sheet.write_string(top + 1 + k as u32, c as u16, text.as_str())?;
+            sheet.write_string(top + 1 + k as u32, c as u16, *text)?;
             widths[c] = widths[c].max(text.width());
         }
     }
