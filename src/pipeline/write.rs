@@ -149,11 +149,15 @@ fn extras(
         // a replan takes the door lists that come out as they were from the plan it replaces
         let earlier = parts.previous.and_then(sheets::door_lists::Earlier::read);
         let lists = sheets::door_lists(case, seats, parts.notices, earlier.as_ref())?;
-        let reused = lists.iter().filter(|d| d.reused).count();
-        laps.lap(&format!(
-            "door lists built ({reused} of {} as the previous plan had them)",
-            lists.len()
-        ));
+        if earlier.is_some() {
+            let reused = lists.iter().filter(|d| d.reused).count();
+            laps.lap(&format!(
+                "door lists built ({reused} of {} as the previous plan had them)",
+                lists.len()
+            ));
+        } else {
+            laps.lap("door lists built");
+        }
         for list in lists {
             let path = format!("institutions/{}.xlsx", list.institution_id);
             staging.add_bytes(&path, &list.bytes)?;
