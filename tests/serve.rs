@@ -166,11 +166,7 @@ async fn every_role_against_every_endpoint() {
         assert_eq!(r.status(), StatusCode::FORBIDDEN);
     }
     let job = province
-        .job_of(
-            province
-                .post(&format!("/api/quarters/{q}/plan"), vec![], "text/plain")
-                .await,
-        )
+        .start_job(&format!("/api/quarters/{q}/plan"), vec![], "text/plain")
         .await;
     let done = province.wait(job).await;
     assert_eq!(done["state"], "done", "{done}");
@@ -310,14 +306,10 @@ async fn every_role_against_every_endpoint() {
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let whatif = changsha
-        .job_of(
-            changsha
-                .post(
-                    &format!("/api/quarters/{q}/whatif"),
-                    own_room.into(),
-                    "text/plain",
-                )
-                .await,
+        .start_job(
+            &format!("/api/quarters/{q}/whatif"),
+            own_room.into(),
+            "text/plain",
         )
         .await;
     let done = changsha.wait(whatif).await;
@@ -375,18 +367,13 @@ async fn every_role_against_every_endpoint() {
         )
         .await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
-    let day = province
-        .job_of(
-            province
-                .post(
-                    &format!("/api/quarters/{q}/exam-day"),
-                    seed,
-                    "application/json",
-                )
-                .await,
+    let done = province
+        .run_job(
+            &format!("/api/quarters/{q}/exam-day"),
+            seed,
+            "application/json",
         )
         .await;
-    let done = province.wait(day).await;
     assert_eq!(done["state"], "done", "{done}");
     let papers = format!("/api/quarters/{q}/files/exam-day/I001.xlsx");
     assert_eq!(i001.status(&papers).await, StatusCode::OK);
@@ -421,18 +408,13 @@ async fn every_role_against_every_endpoint() {
         )
         .await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
-    let replan = province
-        .job_of(
-            province
-                .post(
-                    &format!("/api/quarters/{q}/replan"),
-                    changed,
-                    "application/zip",
-                )
-                .await,
+    let done = province
+        .run_job(
+            &format!("/api/quarters/{q}/replan"),
+            changed,
+            "application/zip",
         )
         .await;
-    let done = province.wait(replan).await;
     assert_eq!(done["state"], "done", "{done}");
     assert_eq!(done["version"], 2);
     let changes = province
@@ -763,11 +745,7 @@ async fn a_job_cut_by_a_stop_is_failed_after_restart_and_the_database_is_intact(
         .await;
     assert_eq!(r.status(), StatusCode::CREATED);
     let job = province
-        .job_of(
-            province
-                .post("/api/quarters/1/plan", vec![], "text/plain")
-                .await,
-        )
+        .start_job("/api/quarters/1/plan", vec![], "text/plain")
         .await;
     // stop the server while the plan runs (as a crash or a power cut would)
     let clock = Instant::now();
@@ -801,13 +779,9 @@ async fn a_job_cut_by_a_stop_is_failed_after_restart_and_the_database_is_intact(
     assert_eq!(detail["version"], Value::Null, "no half version: {detail}");
     // the quarter is intact and plans again
     let again = province
-        .job_of(
-            province
-                .post("/api/quarters/1/plan", vec![], "text/plain")
-                .await,
-        )
+        .run_job("/api/quarters/1/plan", vec![], "text/plain")
         .await;
-    assert_eq!(province.wait(again).await["state"], "done");
+    assert_eq!(again["state"], "done");
     child.kill().unwrap();
     child.wait().unwrap();
 }

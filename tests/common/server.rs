@@ -139,10 +139,18 @@ impl Session {
         }
     }
 
-    pub async fn job_of(&self, r: reqwest::Response) -> i64 {
-        assert_eq!(r.status(), StatusCode::ACCEPTED);
+    /// Posts a request that starts a job (answered 202 Accepted) and returns the job's number.
+    pub async fn start_job(&self, path: &str, body: Vec<u8>, kind: &str) -> i64 {
+        let r = self.post(path, body, kind).await;
+        assert_eq!(r.status(), StatusCode::ACCEPTED, "{path}");
         let v: Value = r.json().await.unwrap();
         v["job"].as_i64().unwrap()
+    }
+
+    /// Starts a job and waits until it is done or failed.
+    pub async fn run_job(&self, path: &str, body: Vec<u8>, kind: &str) -> Value {
+        let job = self.start_job(path, body, kind).await;
+        self.wait(job).await
     }
 }
 
