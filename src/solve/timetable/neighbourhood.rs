@@ -78,6 +78,8 @@ pub(super) struct Spent {
     pub(super) iterations: u64,
     /// The simplex iterations of the search's costliest round.
     pub(super) longest_round: u64,
+    /// The last round that improved the timetable (counting from 1; 0 when none did).
+    pub(super) last_improving_round: usize,
     /// The time limit stopped the search (the result then depends on the machine).
     pub(super) timed_out: bool,
     /// The work ran out before every pair of slots had been searched once: the search was
@@ -86,7 +88,8 @@ pub(super) struct Spent {
 }
 
 /// Improves `start` (a timetable with its exact evaluation, each group's destinations `dest`) by
-/// cycles of rounds (a cycle solves each pair of slots once) until a cycle improves nothing,
+/// cycles of rounds (a cycle solves each pair of slots once) until a cycle's worth of rounds in a
+/// row improves nothing,
 /// it reaches `floor` (for travel, within `--gap` of it), or its iterations are spent. Under
 /// an explicit time limit, a round that would not end before the deadline is not begun (and a
 /// sub-MIP still running at its end is dropped). Returns the best start found, evaluated
@@ -122,9 +125,18 @@ pub(super) fn improve(
     // the last round's length: under a time limit, a round that would not end before the
     // deadline is not begun, since what its unfinished sub-MIPs found would be dropped
     let mut last_round = Duration::ZERO;
+    // rounds in a row that left the best timetable as it was: once they are a whole cycle,
+    // every pair of slots has been solved on this timetable, and the next round would solve its
+    // pairs again on the same papers and warm start with no more work than before. HiGHS is
+    // told no limit (the work is counted by an interrupt), so it would follow the same path and
+    // stop no later: nothing to find, and the search ends there rather than at the end of the
+    // next whole cycle.
+    let mut quiet = 0;
     'cycles: loop {
-        let mut improved = false;
         for round in &rounds {
+            if quiet >= rounds.len() {
+                break 'cycles;
+            }
             let value = aim.value(&best);
             if value <= floor + 0.5 || (aim == Aim::Travel && value - floor <= settings.gap * value)
             {
@@ -193,6 +205,7 @@ pub(super) fn improve(
             solved += round.len();
             last_round = round_clock.elapsed();
             last_found = false;
+            quiet += 1;
             let mut found = best.timetable.clone();
             let mut moved_any = false;
             let round_iterations: u64 = moves.iter().map(|(_, used, _)| used).sum();
@@ -220,13 +233,11 @@ pub(super) fn improve(
                         )
                     });
                     best = moved;
-                    improved = true;
                     last_found = true;
+                    quiet = 0;
+                    spent.last_improving_round = spent.rounds;
                 }
             }
-        }
-        if !improved {
-            break;
         }
     }
     crate::progress::trace(|| {
@@ -597,6 +608,38 @@ mod tests {
             on.rounds >= 2,
             "the first round improved, so the search goes on: {on:?}"
         );
+    }
+
+    /// A search ends once a cycle's worth of rounds in a row has left its timetable as it
+    /// was, not at the end of the next whole cycle: every pair of slots has then been solved
+    /// on that timetable. Five papers at four slots (three rounds a cycle; the last to improve
+    /// is the second) and five papers that all share persons at three slots (three rounds of
+    /// one pair; the fourth), each with the default work, neither reaching its floor of 0.
+    #[test]
+    fn a_search_ends_after_a_cycle_of_rounds_that_found_nothing() {
+        let (pb, case, dest, two_slots, _dir) = five_papers_at_two_of_four_slots();
+        let settings = Settings::default();
+        let start = evaluate(&pb, &case, &dest, &canonical(&pb, &case, &two_slots)).unwrap();
+        let (best, spent) =
+            improve(&pb, &case, &settings, &dest, start, goal(Aim::Deferred)).unwrap();
+        assert!(best.deferred > 0.0);
+        assert!(spent.last_improving_round >= 1, "{spent:?}");
+        assert_eq!(spent.rounds, spent.last_improving_round + 3, "{spent:?}");
+
+        let mut all_pairs = Vec::new();
+        for i in 0..5 {
+            for j in i + 1..5 {
+                all_pairs.push((i, j, ((i * 7 + j * 3) % 5 + 1) as u32));
+            }
+        }
+        let (pb, case, _dir) = clash_case(&all_pairs, 3, false);
+        let dest = group_destinations(&pb, &case);
+        let all_at_0: Timetable = vec![vec![0]; pb.papers.len()];
+        let start = evaluate(&pb, &case, &dest, &all_at_0).unwrap();
+        let (best, spent) =
+            improve(&pb, &case, &settings, &dest, start, goal(Aim::Deferred)).unwrap();
+        assert!(best.deferred > 0.0);
+        assert_eq!(spent.rounds, spent.last_improving_round + 3, "{spent:?}");
     }
 
     /// The same five papers, with work for one sub-MIP only: the search stops after its
