@@ -1,9 +1,10 @@
 """Would pairs of papers that cannot share a slot at one institution bound the deferred? (F8)
 
 Two papers whose pinned registrations at one institution exceed its staffed seats together
-overflow there when they share a slot. A clique of m > T such papers puts at least m - T pairs
-into common slots (each a different slot), so the overflow is at least (m - T) times the
-clique's least pair overflow. Prints the largest clique at each threshold.
+overflow there when they share a slot. A clique of m > T such papers leaves at least
+min(m - T, T) slots holding two of them, each an overflow at a different (institution, slot),
+so the overflow is at least that many times the clique's least pair overflow. Prints the
+largest clique at each threshold.
 
     python3 scripts/probes/clique_bound.py CASE     (needs networkx)
 """
@@ -38,4 +39,4 @@ for least in [1, 20, 50, 100, 200, 400]:
     g = nx.Graph()
     g.add_edges_from(k for k, w in pair.items() if w >= least)
     clique = max(nx.find_cliques(g), key=len, default=[])
-    print(f"pairs >= {least}: largest clique {len(clique)}, adds >= {max(0, len(clique) - slots) * least}")
+    print(f"pairs >= {least}: largest clique {len(clique)}, adds >= {max(0, min(len(clique) - slots, slots)) * least}")
