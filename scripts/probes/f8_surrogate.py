@@ -42,6 +42,7 @@ for ps in person.values():
         for b in ps:
             if a != b:
                 C[a, b] += 1
+np.fill_diagonal(C, 0)  # a duplicate registration of one paper is no clash between papers
 S = np.array([seats[i] for i in insts], dtype=float)
 
 
@@ -75,4 +76,5 @@ for _ in range(iterations):
         best = min(best, now)
     temp = max(0.5, temp * 0.99997)
 over, clashes, _ = value(slot)
-print(f"annealed: overflow {over:.0f} + clashing pairs {clashes:.0f}; best seen {best:.0f}")
+print(f"annealed, last: overflow {over:.0f} + clashing pairs {clashes:.0f} = {over + clashes:.0f}")
+print(f"annealed, best seen on the way: {best:.0f}")
