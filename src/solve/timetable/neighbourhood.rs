@@ -89,9 +89,8 @@ pub(super) struct Spent {
 
 /// Improves `start` (a timetable with its exact evaluation, each group's destinations `dest`) by
 /// cycles of rounds (a cycle solves each pair of slots once) until a cycle's worth of rounds in a
-/// row improves nothing,
-/// it reaches `floor` (for travel, within `--gap` of it), or its iterations are spent. Under
-/// an explicit time limit, a round that would not end before the deadline is not begun (and a
+/// row improves nothing, it reaches `floor` (for travel, within `--gap` of it), or its iterations
+/// are spent. Under an explicit time limit, a round that would not end before the deadline is not begun (and a
 /// sub-MIP still running at its end is dropped). Returns the best start found, evaluated
 /// exactly, and what the search spent.
 pub(super) fn improve(
